@@ -1,0 +1,45 @@
+package io.kanary.kafka;
+
+import io.kanary.schema.Breach;
+import io.kanary.schema.DeployRequest;
+import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.HostCommand;
+import io.kanary.schema.HostEvent;
+import io.kanary.schema.ProbeResult;
+import io.kanary.schema.RollbackCommand;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every topic kanary uses, in one place. Code names topics through these, never by string. */
+public final class Topics {
+    private static final Serde<String> KEY = Serdes.String();
+
+    /** Key: service. What producers publish; the planner's HTTP API writes here too. */
+    public static final Topic<String, DeployRequest> DEPLOY_REQUESTS =
+            new Topic<>("deploy.requests", KEY, JsonSerde.of(DeployRequest.class));
+    /** Key: service. The source of truth for deployment state. */
+    public static final Topic<String, DeploymentEvent> DEPLOY_EVENTS =
+            new Topic<>("deploy.events", KEY, JsonSerde.of(DeploymentEvent.class));
+    /** Key: host id, so each host sees its commands in order. */
+    public static final Topic<String, HostCommand> HOST_COMMANDS =
+            new Topic<>("host.commands", KEY, JsonSerde.of(HostCommand.class));
+    /** Key: host id. */
+    public static final Topic<String, HostEvent> HOST_EVENTS =
+            new Topic<>("host.events", KEY, JsonSerde.of(HostEvent.class));
+    /** Key: service. */
+    public static final Topic<String, ProbeResult> HEALTH_PROBES =
+            new Topic<>("health.probes", KEY, JsonSerde.of(ProbeResult.class));
+    /** Key: service. For alerting systems. */
+    public static final Topic<String, Breach> BREACHES =
+            new Topic<>("breaches", KEY, JsonSerde.of(Breach.class));
+    /** Key: service. The breach-detector and operators write, the planner acts. */
+    public static final Topic<String, RollbackCommand> ROLLBACK_COMMANDS =
+            new Topic<>("rollback.commands", KEY, JsonSerde.of(RollbackCommand.class));
+
+    public static final List<Topic<String, ?>> ALL = List.of(DEPLOY_REQUESTS, DEPLOY_EVENTS, HOST_COMMANDS,
+            HOST_EVENTS, HEALTH_PROBES, BREACHES, ROLLBACK_COMMANDS);
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,123 @@
+package io.kanary.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The deployment's history on deploy.events, the source of truth for its state. One record per
+ * kind of event; the JSON field {@code type} names which.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(DeploymentEvent.Started.class),
+        @JsonSubTypes.Type(DeploymentEvent.BatchStarted.class),
+        @JsonSubTypes.Type(DeploymentEvent.BatchCompleted.class),
+        @JsonSubTypes.Type(DeploymentEvent.Paused.class),
+        @JsonSubTypes.Type(DeploymentEvent.Resumed.class),
+        @JsonSubTypes.Type(DeploymentEvent.Succeeded.class),
+        @JsonSubTypes.Type(DeploymentEvent.RollingBack.class),
+        @JsonSubTypes.Type(DeploymentEvent.RolledBack.class),
+        @JsonSubTypes.Type(DeploymentEvent.Failed.class),
+        @JsonSubTypes.Type(DeploymentEvent.Aborted.class)})
+public sealed interface DeploymentEvent extends KanaryEvent {
+
+    String deploymentId();
+
+    String service();
+
+    Instant at();
+
+    @Override
+    default String subject() {
+        return deploymentId();
+    }
+
+    /** True for the events after which the deployment is over. */
+    @JsonIgnore
+    default boolean isTerminal() {
+        return this instanceof Succeeded || this instanceof RolledBack || this instanceof Failed
+                || this instanceof Aborted;
+    }
+
+    /**
+     * The deployment began: its plan and policy.
+     *
+     * @param baselineVersion  the version being replaced (the stable version the new one is judged against); null on a first deployment
+     * @param previousVersions for each target host, the version it ran before (absent: none)
+     * @param batches          the hosts of each batch, in order
+     */
+    @JsonTypeName("deployment.started")
+    record Started(String eventId, int schemaVersion, String deploymentId, String service, String version,
+                   String baselineVersion, Map<String, String> previousVersions, RunSpec run, Policy policy,
+                   List<List<String>> batches, String requestedBy, Instant at) implements DeploymentEvent {
+        public Started {
+            previousVersions = previousVersions == null ? Map.of() : Map.copyOf(previousVersions);
+            batches = batches == null ? List.of() : batches.stream().map(List::copyOf).toList();
+        }
+
+        public List<String> hosts() {
+            return batches.stream().flatMap(List::stream).toList();
+        }
+    }
+
+    /** Batch {@code batch} (0-based) was commanded: every host in it gets the new version. */
+    @JsonTypeName("deployment.batch.started")
+    record BatchStarted(String eventId, int schemaVersion, String deploymentId, String service, int batch,
+                        List<String> hosts, Instant at) implements DeploymentEvent {
+    }
+
+    /** Every host of batch {@code batch} passed its health gate. */
+    @JsonTypeName("deployment.batch.completed")
+    record BatchCompleted(String eventId, int schemaVersion, String deploymentId, String service, int batch,
+                          List<String> hosts, Instant at) implements DeploymentEvent {
+    }
+
+    @JsonTypeName("deployment.paused")
+    record Paused(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at)
+            implements DeploymentEvent {
+    }
+
+    @JsonTypeName("deployment.resumed")
+    record Resumed(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at)
+            implements DeploymentEvent {
+    }
+
+    /** Every batch completed: {@code version} now runs on every target host. */
+    @JsonTypeName("deployment.succeeded")
+    record Succeeded(String eventId, int schemaVersion, String deploymentId, String service, String version,
+                     Instant at) implements DeploymentEvent {
+    }
+
+    /**
+     * The deployment is being undone: {@code hosts} were commanded back to their previous version.
+     *
+     * @param breachId the breach that caused it, when a breach did
+     * @param by       who asked: {@code breach-detector}, {@code planner} (e.g. a health deadline) or an operator
+     */
+    @JsonTypeName("deployment.rolling-back")
+    record RollingBack(String eventId, int schemaVersion, String deploymentId, String service, String reason,
+                       String breachId, String by, List<String> hosts, Instant at) implements DeploymentEvent {
+    }
+
+    /** Every updated host reported its previous version back. */
+    @JsonTypeName("deployment.rolled-back")
+    record RolledBack(String eventId, int schemaVersion, String deploymentId, String service, List<String> hosts,
+                      Instant at) implements DeploymentEvent {
+    }
+
+    /** A host could not be rolled back: the deployment needs a person. */
+    @JsonTypeName("deployment.failed")
+    record Failed(String eventId, int schemaVersion, String deploymentId, String service, String reason,
+                  Instant at) implements DeploymentEvent {
+    }
+
+    @JsonTypeName("deployment.aborted")
+    record Aborted(String eventId, int schemaVersion, String deploymentId, String service, String by,
+                   String reason, Instant at) implements DeploymentEvent {
+    }
+}

@@ -1,0 +1,81 @@
+package io.kanary.schema;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.time.Instant;
+
+/**
+ * What happened on a host, on host.events keyed by host id. Instance events carry the command
+ * id that caused them and the instance's address, which is how the health-watcher finds what to probe.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(HostEvent.Announced.class),
+        @JsonSubTypes.Type(HostEvent.Starting.class),
+        @JsonSubTypes.Type(HostEvent.Started.class),
+        @JsonSubTypes.Type(HostEvent.Stopped.class),
+        @JsonSubTypes.Type(HostEvent.CommandFailed.class),
+        @JsonSubTypes.Type(HostEvent.RolledBack.class)})
+public sealed interface HostEvent extends KanaryEvent {
+
+    String hostId();
+
+    Instant at();
+
+    /** An executor serves this host and takes commands for it. */
+    @JsonTypeName("host.announced")
+    record Announced(String eventId, int schemaVersion, String hostId, String driver, Instant at) implements HostEvent {
+        @Override
+        public String subject() {
+            return hostId;
+        }
+    }
+
+    /** Events caused by a host command, about one service's instance on the host. */
+    sealed interface InstanceEvent extends HostEvent {
+        String commandId();
+
+        String deploymentId();
+
+        String service();
+
+        String version();
+
+        @Override
+        default String subject() {
+            return deploymentId();
+        }
+    }
+
+    @JsonTypeName("host.instance.starting")
+    record Starting(String eventId, int schemaVersion, String hostId, String commandId, String deploymentId,
+                    String service, String version, Instant at) implements InstanceEvent {
+    }
+
+    /** The instance is running and listening at {@code instance.address()}. */
+    @JsonTypeName("host.instance.started")
+    record Started(String eventId, int schemaVersion, String hostId, String commandId, String deploymentId,
+                   String service, String version, Instance instance, Instant at) implements InstanceEvent {
+    }
+
+    @JsonTypeName("host.instance.stopped")
+    record Stopped(String eventId, int schemaVersion, String hostId, String commandId, String deploymentId,
+                   String service, String version, String instanceId, Instant at) implements InstanceEvent {
+    }
+
+    /** The command could not be carried out; {@code reason} is the driver's own message. */
+    @JsonTypeName("host.command.failed")
+    record CommandFailed(String eventId, int schemaVersion, String hostId, String commandId, String deploymentId,
+                         String service, String version, String reason, Instant at) implements InstanceEvent {
+    }
+
+    /**
+     * The previous version is back: {@code version} and {@code instance} are what now runs, or
+     * both null when nothing ran before the rolled-back version.
+     */
+    @JsonTypeName("host.instance.rolled-back")
+    record RolledBack(String eventId, int schemaVersion, String hostId, String commandId, String deploymentId,
+                      String service, String version, Instance instance, Instant at) implements InstanceEvent {
+    }
+}

@@ -1,0 +1,42 @@
+package io.kanary.schema;
+
+/**
+ * When a new version is judged bad, and when an updated host counts as healthy.
+ * Every field has a default, so a request may give none, some or all of them.
+ *
+ * @param maxErrorRate      largest tolerated share of failed probes of the new version in the window (0..1)
+ * @param maxP99LatencyMs   largest tolerated p99 probe latency of the new version in the window
+ * @param windowMs          length of the sliding window the new version is judged over
+ * @param minSamples        probes of the new version needed in the window before any verdict
+ * @param probeIntervalMs   how often the health-watcher probes each instance
+ * @param healthyProbes     consecutive good probes an updated instance needs to pass its health gate
+ * @param minHealthyMs      how long an updated instance must stay healthy before its batch may advance
+ * @param healthDeadlineMs  how long a batch may take to become healthy before the deployment rolls back
+ */
+public record Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, Integer minSamples,
+                     Long probeIntervalMs, Integer healthyProbes, Long minHealthyMs, Long healthDeadlineMs) {
+
+    public static final double DEFAULT_MAX_ERROR_RATE = 0.05;
+    public static final long DEFAULT_MAX_P99_LATENCY_MS = 1_000;
+    public static final long DEFAULT_WINDOW_MS = 10_000;
+    public static final int DEFAULT_MIN_SAMPLES = 20;
+    public static final long DEFAULT_PROBE_INTERVAL_MS = 1_000;
+    public static final int DEFAULT_HEALTHY_PROBES = 3;
+    public static final long DEFAULT_MIN_HEALTHY_MS = 5_000;
+    public static final long DEFAULT_HEALTH_DEADLINE_MS = 60_000;
+
+    public Policy {
+        maxErrorRate = maxErrorRate == null ? DEFAULT_MAX_ERROR_RATE : maxErrorRate;
+        maxP99LatencyMs = maxP99LatencyMs == null ? DEFAULT_MAX_P99_LATENCY_MS : maxP99LatencyMs;
+        windowMs = windowMs == null ? DEFAULT_WINDOW_MS : windowMs;
+        minSamples = minSamples == null ? DEFAULT_MIN_SAMPLES : minSamples;
+        probeIntervalMs = probeIntervalMs == null ? DEFAULT_PROBE_INTERVAL_MS : probeIntervalMs;
+        healthyProbes = healthyProbes == null ? DEFAULT_HEALTHY_PROBES : healthyProbes;
+        minHealthyMs = minHealthyMs == null ? DEFAULT_MIN_HEALTHY_MS : minHealthyMs;
+        healthDeadlineMs = healthDeadlineMs == null ? DEFAULT_HEALTH_DEADLINE_MS : healthDeadlineMs;
+    }
+
+    public static Policy defaults() {
+        return new Policy(null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,26 @@
+package io.kanary.schema;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to run for one version: an image for the docker driver, or an argv list and env for the
+ * process driver. The argv is never passed to a shell; {@code {port}} in an argument is replaced
+ * by the port the executor assigns to the instance, which is also given as env {@code PORT}.
+ */
+public record RunSpec(String image, List<String> command, Map<String, String> env, String healthPath,
+                      Long stopGraceMs) {
+    public static final String DEFAULT_HEALTH_PATH = "/health";
+    public static final long DEFAULT_STOP_GRACE_MS = 5_000;
+
+    public RunSpec {
+        command = command == null ? List.of() : List.copyOf(command);
+        env = env == null ? Map.of() : Map.copyOf(env);
+        healthPath = healthPath == null || healthPath.isBlank() ? DEFAULT_HEALTH_PATH : healthPath;
+        stopGraceMs = stopGraceMs == null ? DEFAULT_STOP_GRACE_MS : stopGraceMs;
+    }
+
+    public static RunSpec process(List<String> command, Map<String, String> env) {
+        return new RunSpec(null, command, env, null, null);
+    }
+}
