@@ -1,0 +1,79 @@
+package io.kanary.planner;
+
+import io.kanary.planner.http.PlannerApi;
+import io.kanary.planner.http.PlannerView;
+import io.kanary.planner.kafka.PlannerLoop;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The planner: its Kafka loop (the state machine) and its HTTP API. */
+public final class PlannerService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlannerService.class);
+
+    private final PlannerLoop loop;
+    private final Vertx vertx;
+    private final KafkaProducer<String, byte[]> apiProducer;
+    private final PlannerApi api;
+
+    private PlannerService(PlannerLoop loop, Vertx vertx, KafkaProducer<String, byte[]> apiProducer, PlannerApi api) {
+        this.loop = loop;
+        this.vertx = vertx;
+        this.apiProducer = apiProducer;
+        this.api = api;
+    }
+
+    /** Rebuilds state from the topics, starts consuming and serves the API; returns when all of it runs. */
+    public static PlannerService start(PlannerConfig config) {
+        AtomicReference<PlannerView> view = new AtomicReference<>(PlannerView.EMPTY);
+        PlannerLoop loop = new PlannerLoop(config, planner -> view.set(PlannerView.of(planner)));
+        loop.start();
+        Map<String, Object> producerProps = new HashMap<>(config.kafka());
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
+                new ByteArraySerializer());
+        Vertx vertx = Vertx.vertx();
+        PlannerApi api = new PlannerApi(view::get, producer, config.httpHost(), config.httpPort());
+        try {
+            vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            loop.close();
+            producer.close(Duration.ofSeconds(5));
+            vertx.close();
+            throw new IllegalStateException("The planner's HTTP API could not listen on " + config.httpHost() + ":"
+                    + config.httpPort() + ": " + e.getMessage(), e);
+        }
+        LOG.info("Planner API listening on http://{}:{}", config.httpHost(), api.actualPort());
+        return new PlannerService(loop, vertx, producer, api);
+    }
+
+    public int httpPort() {
+        return api.actualPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
+        }
+        apiProducer.close(Duration.ofSeconds(5));
+        loop.close();
+    }
+
+    public static void main(String[] args) {
+        PlannerService service = start(PlannerConfig.fromEnv(System.getenv()));
+        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "kanary-planner-shutdown"));
+    }
+}

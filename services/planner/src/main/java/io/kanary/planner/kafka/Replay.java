@@ -1,0 +1,73 @@
+package io.kanary.planner.kafka;
+
+import io.kanary.kafka.Topics;
+import io.kanary.planner.state.Planner;
+import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.HostEvent;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds the planner's state from the topics: deploy.events first (the deployments), then
+ * host.events (the fleet, and the host answers of the active deployments). Reads up to the end
+ * offsets taken at the start, read_committed, so aborted decisions are never replayed.
+ */
+final class Replay {
+    private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
+
+    private Replay() {
+    }
+
+    static void rebuild(Map<String, Object> kafka, Planner planner, Duration timeout) {
+        long began = System.nanoTime();
+        int deploymentEvents = readAll(kafka, Topics.DEPLOY_EVENTS.name(), timeout, record -> planner.apply(
+                Topics.DEPLOY_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value())));
+        int hostEvents = readAll(kafka, Topics.HOST_EVENTS.name(), timeout, record -> planner.observe(
+                Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value())));
+        LOG.info("Planner state rebuilt from {} deployment events and {} host events in {} ms", deploymentEvents,
+                hostEvents, (System.nanoTime() - began) / 1_000_000);
+    }
+
+    private static int readAll(Map<String, Object> kafka, String topic, Duration timeout,
+                               java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> apply) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kanary-planner-replay-" + UUID.randomUUID());
+        int count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Replay of " + topic + " did not reach its end within " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        apply.accept(record);
+                        count++;
+                    } catch (SerializationException e) {
+                        LOG.warn("Skipping unreadable record at {}-{}@{} during replay: {}", topic, record.partition(),
+                                record.offset(), e.getMessage());
+                    }
+                }
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,82 @@
+package io.kanary.planner.state;
+
+import io.kanary.schema.Policy;
+import io.kanary.schema.ProbeResult;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One updated host's health gate: it passes after {@code healthyProbes} consecutive good probes
+ * of the new version that span at least {@code minHealthyMs}. A failed probe before it passes
+ * starts the count again. Once passed it stays passed: judging the new version after that is
+ * the breach-detector's job, not the gate's.
+ */
+public final class HostGate {
+    private final String hostId;
+    private boolean instanceStarted;
+    private int consecutiveGood;
+    private Instant streakStart;
+    private Instant streakLast;
+    private String passedByProbeId;
+
+    HostGate(String hostId) {
+        this.hostId = hostId;
+    }
+
+    void markInstanceStarted() {
+        instanceStarted = true;
+    }
+
+    void observe(ProbeResult probe, Policy policy) {
+        if (!instanceStarted || passed()) {
+            return;
+        }
+        if (!probe.ok()) {
+            consecutiveGood = 0;
+            streakStart = null;
+            return;
+        }
+        if (consecutiveGood == 0) {
+            streakStart = probe.probedAt();
+        }
+        consecutiveGood++;
+        streakLast = probe.probedAt();
+        if (consecutiveGood >= policy.healthyProbes() && healthyFor().toMillis() >= policy.minHealthyMs()) {
+            passedByProbeId = probe.eventId();
+        }
+    }
+
+    public String hostId() {
+        return hostId;
+    }
+
+    public boolean isInstanceStarted() {
+        return instanceStarted;
+    }
+
+    public boolean passed() {
+        return passedByProbeId != null;
+    }
+
+    /** The probe that made the gate pass: the cause of the batch's completion. */
+    public String passedByProbeId() {
+        return passedByProbeId;
+    }
+
+    public int consecutiveGood() {
+        return consecutiveGood;
+    }
+
+    public Duration healthyFor() {
+        return streakStart == null ? Duration.ZERO : Duration.between(streakStart, streakLast);
+    }
+
+    /** Why the gate has not passed, for a deadline's reason: "host-2: 1 of 3 good probes, healthy 0.4s of 5.0s". */
+    public String progress(Policy policy) {
+        if (!instanceStarted) {
+            return hostId + ": never reported the new version started";
+        }
+        return String.format("%s: %d of %d good probes, healthy %.1fs of %.1fs", hostId, consecutiveGood,
+                policy.healthyProbes(), healthyFor().toMillis() / 1000.0, policy.minHealthyMs() / 1000.0);
+    }
+}
