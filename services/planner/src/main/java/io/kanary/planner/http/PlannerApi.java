@@ -39,8 +39,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class PlannerApi extends VerticleBase {
     static final String SOURCE = "/kanary/planner/http";
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    // Strict about names (a typo must not be silently ignored), lenient about the envelope fields
+    // (eventId, schemaVersion) that the API fills in itself.
     private static final ObjectReader STRICT_REQUEST_READER = Json.mapper().readerFor(DeployRequest.class)
-            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private static final ObjectReader ROLLBACK_BODY_READER = Json.mapper().readerFor(RollbackBody.class)
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -164,7 +167,7 @@ public final class PlannerApi extends VerticleBase {
 
     private DeployRequest stamp(DeployRequest r) {
         String deploymentId = r.deploymentId() != null ? r.deploymentId()
-                : (r.service() == null ? "deployment" : r.service()) + "-" + Ids.newId().substring(0, 8);
+                : (RequestValidator.isValidName(r.service()) ? r.service() : "deployment") + "-" + Ids.newId().substring(0, 8);
         return new DeployRequest(Ids.newId(), KanaryEvent.SCHEMA_VERSION, deploymentId, r.service(), r.version(), r.run(),
                 r.hosts(), r.batchSize(), r.policy(), r.requestedBy() == null ? "http" : r.requestedBy(), Instant.now());
     }

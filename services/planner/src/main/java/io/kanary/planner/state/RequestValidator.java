@@ -18,6 +18,10 @@ public final class RequestValidator {
     private RequestValidator() {
     }
 
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     public static List<Violation> validate(DeployRequest request) {
         List<Violation> out = new ArrayList<>();
         if (request.service() == null || !NAME.matcher(request.service()).matches()) {

@@ -1,0 +1,179 @@
+package io.kanary.planner.http;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kanary.broker.EmbeddedKafkaBroker;
+import io.kanary.broker.TopicSetup;
+import io.kanary.kafka.CloudEvents;
+import io.kanary.kafka.DeadLetters;
+import io.kanary.kafka.Json;
+import io.kanary.kafka.KafkaSettings;
+import io.kanary.kafka.Topics;
+import io.kanary.planner.PlannerConfig;
+import io.kanary.planner.PlannerService;
+import io.kanary.schema.HostEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The planner's HTTP API and its Kafka side, on a real broker. */
+class PlannerApiIT {
+    private static EmbeddedKafkaBroker broker;
+    private static PlannerService planner;
+    private static Map<String, Object> kafka;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = EmbeddedKafkaBroker.start();
+        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
+        TopicSetup.createTopics(kafka, 1, (short) 1);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String host : List.of("host-1", "host-2")) {
+                HostEvent.Announced announced = new HostEvent.Announced(UUID.randomUUID().toString(), 1, host, "process", Instant.now());
+                producer.send(new ProducerRecord<>(Topics.HOST_EVENTS.name(), null, host.getBytes(StandardCharsets.UTF_8),
+                        Topics.HOST_EVENTS.valueSerde().serializer().serialize(Topics.HOST_EVENTS.name(), announced),
+                        CloudEvents.headers(announced, "/test", null))).get();
+            }
+        }
+        planner = PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(0));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/hosts").path("hosts").size() == 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (planner != null) {
+            planner.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void shouldAnswerAnInvalidRequestWithProblemDetailsNamingEachField() throws Exception {
+        HttpResponse<String> response = post("/v1/deployments", """
+                {"service": "Web!", "version": "v2", "run": {"command": []}, "batchSize": 0,
+                 "policy": {"maxErrorRate": 2}}""");
+
+        assertEquals(422, response.statusCode());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElseThrow());
+        JsonNode problem = Json.mapper().readTree(response.body());
+        assertEquals("https://kanary.io/problems/invalid-request", problem.path("type").asText());
+        List<String> fields = new ArrayList<>();
+        problem.path("errors").forEach(e -> fields.add(e.path("field").asText()));
+        assertEquals(List.of("service", "run.command", "batchSize", "policy.maxErrorRate"), fields);
+    }
+
+    @Test
+    void shouldNameAnUnknownFieldAndMalformedJson() throws Exception {
+        HttpResponse<String> typo = post("/v1/deployments", """
+                {"service": "web", "version": "v2", "run": {"command": ["app"]}, "policy": {"maxErorRate": 0.1}}""");
+        assertEquals(400, typo.statusCode());
+        assertTrue(typo.body().contains("maxErorRate"), typo.body());
+
+        HttpResponse<String> broken = post("/v1/deployments", "{\"service\": ");
+        assertEquals(400, broken.statusCode());
+        assertEquals("https://kanary.io/problems/malformed-request", Json.mapper().readTree(broken.body()).path("type").asText());
+    }
+
+    @Test
+    void shouldStartADeploymentAndRefuseASecondForTheSameServiceWith409() throws Exception {
+        HttpResponse<String> accepted = post("/v1/deployments", """
+                {"deploymentId": "api-1", "service": "api", "version": "v1", "hosts": ["host-1", "host-2"],
+                 "run": {"command": ["api-server", "--port", "{port}"]}}""");
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        assertEquals("/v1/deployments/api-1", accepted.headers().firstValue("Location").orElseThrow());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ROLLING".equals(get("/v1/deployments/api-1").path("phase").asText()));
+        List<ConsumerRecord<byte[], byte[]>> commands = readUntil(Topics.HOST_COMMANDS.name(), 1);
+        assertEquals("host-1", new String(commands.get(0).key(), StandardCharsets.UTF_8));
+
+        HttpResponse<String> conflict = post("/v1/deployments", """
+                {"service": "api", "version": "v2", "run": {"command": ["api-server"]}}""");
+        assertEquals(409, conflict.statusCode());
+        assertTrue(conflict.body().contains("already has an active deployment, api-1"), conflict.body());
+    }
+
+    @Test
+    void shouldRefuseUnknownHostsAndUnknownDeployments() throws Exception {
+        HttpResponse<String> unknownHost = post("/v1/deployments", """
+                {"service": "cart", "version": "v1", "hosts": ["host-9"], "run": {"command": ["cart"]}}""");
+        assertEquals(422, unknownHost.statusCode());
+        assertTrue(unknownHost.body().contains("unknown host host-9"), unknownHost.body());
+
+        HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(uri("/v1/deployments/nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode());
+        assertEquals(404, post("/v1/deployments/nope/rollback", "").statusCode());
+    }
+
+    @Test
+    void shouldSendAnUnreadableDeployRequestToTheDlqAndKeepGoing() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DEPLOY_REQUESTS.name(), "x".getBytes(), "not json".getBytes())).get();
+        }
+        ConsumerRecord<byte[], byte[]> dead = readUntil(Topics.DEPLOY_REQUESTS.dlqName(), 1).get(0);
+        assertEquals("not json", new String(dead.value(), StandardCharsets.UTF_8));
+        String reason = CloudEvents.header(dead.headers(), DeadLetters.REASON).orElseThrow();
+        assertTrue(reason.contains("Not a valid DeployRequest"), reason);
+
+        HttpResponse<String> after = post("/v1/deployments", """
+                {"deploymentId": "shop-1", "service": "shop", "version": "v1", "hosts": ["host-2"], "run": {"command": ["shop"]}}""");
+        assertEquals(202, after.statusCode());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ROLLING".equals(get("/v1/deployments/shop-1").path("phase").asText()));
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, int count) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= count;
+            });
+        }
+        return records;
+    }
+
+    private static JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.mapper().readTree(response.body());
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + planner.httpPort() + path);
+    }
+
+}
