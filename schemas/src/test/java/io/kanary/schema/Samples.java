@@ -1,0 +1,118 @@
+package io.kanary.schema;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A realistic sample of every event type, twice: once with every field set, once with every
+ * optional (nullable) field null, as the serde leaves them out. One rollout of checkout v1 → v2
+ * over four hosts that breaches and rolls back.
+ */
+final class Samples {
+    static final String DEPLOYMENT = "d-checkout-0042";
+    static final String SERVICE = "checkout";
+    static final String NEW = "v2";
+    static final String OLD = "v1";
+    static final Instant T0 = Instant.parse("2025-03-14T09:26:53.589793238Z");
+    static final RunSpec RUN = new RunSpec(null, List.of("java", "-jar", "checkout-v2.jar", "--port={port}"),
+            Map.of("JAVA_OPTS", "-Xmx256m"), "/health", 5_000L);
+    static final RunSpec DOCKER_RUN = new RunSpec("registry.local/checkout:v2", List.of(), Map.of(), "/ready", 10_000L);
+    static final Policy POLICY = new Policy(0.05, 800L, 10_000L, 20, 500L, 3, 5_000L, 60_000L);
+    static final Instance INSTANCE = new Instance("checkout-v2-7b1e", "http://127.0.0.1:41234",
+            "http://127.0.0.1:41234/health");
+    static final Instance OLD_INSTANCE = new Instance("checkout-v1-22c9", "http://127.0.0.1:41311",
+            "http://127.0.0.1:41311/health");
+
+    private Samples() {
+    }
+
+    static Instant at(long millis) {
+        return T0.plusMillis(millis);
+    }
+
+    /** Every event type with every field set. */
+    static List<KanaryEvent> allFieldsSet() {
+        Map<String, String> previous = new LinkedHashMap<>();
+        previous.put("host-1", OLD);
+        previous.put("host-2", OLD);
+        previous.put("host-3", OLD);
+        return List.of(
+                new DeployRequest("e-req-1", 1, DEPLOYMENT, SERVICE, NEW, DOCKER_RUN,
+                        List.of("host-1", "host-2", "host-3", "host-4"), 2, POLICY, "alice", at(0)),
+                new DeploymentEvent.Started("e-dep-1", 1, DEPLOYMENT, SERVICE, NEW, OLD, previous, RUN, POLICY,
+                        List.of(List.of("host-1", "host-2"), List.of("host-3", "host-4")), "alice", at(20)),
+                new DeploymentEvent.BatchStarted("e-dep-2", 1, DEPLOYMENT, SERVICE, 0, List.of("host-1", "host-2"), at(21)),
+                new DeploymentEvent.BatchCompleted("e-dep-3", 1, DEPLOYMENT, SERVICE, 0, List.of("host-1", "host-2"),
+                        at(9_000)),
+                new DeploymentEvent.Paused("e-dep-4", 1, DEPLOYMENT, SERVICE, "alice", at(9_500)),
+                new DeploymentEvent.Resumed("e-dep-5", 1, DEPLOYMENT, SERVICE, "bob", at(30_000)),
+                new DeploymentEvent.Succeeded("e-dep-6", 1, DEPLOYMENT, SERVICE, NEW, at(45_000)),
+                new DeploymentEvent.RollingBack("e-dep-7", 1, DEPLOYMENT, SERVICE, "error_rate 0.4 > 0.05 over 10s",
+                        "e-breach-1", "breach-detector", List.of("host-1", "host-2", "host-3"), at(31_000)),
+                new DeploymentEvent.RolledBack("e-dep-8", 1, DEPLOYMENT, SERVICE, List.of("host-1", "host-2", "host-3"),
+                        at(33_000)),
+                new DeploymentEvent.Failed("e-dep-9", 1, DEPLOYMENT, SERVICE,
+                        "host-3 could not be rolled back: port 41311 in use", at(34_000)),
+                new DeploymentEvent.Aborted("e-dep-10", 1, DEPLOYMENT, SERVICE, "alice", "wrong build", at(35_000)),
+                new HostCommand.Deploy("e-cmd-1", 1, "host-1", DEPLOYMENT, SERVICE, NEW, RUN, at(21)),
+                new HostCommand.Rollback("e-cmd-2", 1, "host-1", DEPLOYMENT, SERVICE, NEW, OLD, at(31_001)),
+                new HostCommand.Stop("e-cmd-3", 1, "host-4", DEPLOYMENT, SERVICE, at(36_000)),
+                new HostEvent.Announced("e-host-0", 1, "host-1", "process", T0.minusSeconds(60)),
+                new HostEvent.Starting("e-host-1", 1, "host-1", "e-cmd-1", DEPLOYMENT, SERVICE, NEW, at(40)),
+                new HostEvent.Started("e-host-2", 1, "host-1", "e-cmd-1", DEPLOYMENT, SERVICE, NEW, INSTANCE, at(900)),
+                new HostEvent.Stopped("e-host-3", 1, "host-4", "e-cmd-3", DEPLOYMENT, SERVICE, OLD, "checkout-v1-91aa",
+                        at(36_400)),
+                new HostEvent.CommandFailed("e-host-4", 1, "host-3", "e-cmd-5", DEPLOYMENT, SERVICE, NEW,
+                        "exec java: no such file or directory", at(60)),
+                new HostEvent.RolledBack("e-host-5", 1, "host-1", "e-cmd-2", DEPLOYMENT, SERVICE, OLD, OLD_INSTANCE,
+                        at(32_500)),
+                new ProbeResult("e-probe-1", 1, SERVICE, NEW, "host-1", "checkout-v2-7b1e", false, 0, 2_000, at(25_000),
+                        "connection refused"),
+                new Breach("e-breach-1", 1, DEPLOYMENT, SERVICE, NEW, OLD, Breach.ERROR_RATE, 0.4, 0.05, 0.0,
+                        10_000, 25, 40, at(22_000), at(30_990)),
+                new RollbackCommand("e-rb-1", 1, DEPLOYMENT, SERVICE, "error_rate 0.4 > 0.05 over 10s", "e-breach-1",
+                        "alice", at(31_000)));
+    }
+
+    /**
+     * Every event type with its optional fields null (lists and maps the records default stay empty);
+     * rollback.requested twice, as it needs a breachId or an operator.
+     */
+    static List<KanaryEvent> optionalFieldsNull() {
+        return List.of(
+                new DeployRequest("e-req-2", 0, null, SERVICE, NEW, RunSpec.process(List.of("./checkout"), null),
+                        null, null, null, null, at(0)),
+                new DeploymentEvent.Started("e-dep-11", 1, DEPLOYMENT, SERVICE, NEW, null, null, RUN, Policy.defaults(),
+                        List.of(List.of("host-1")), null, at(20)),
+                new DeploymentEvent.BatchStarted("e-dep-12", 1, DEPLOYMENT, SERVICE, 1, List.of("host-3"), at(21)),
+                new DeploymentEvent.BatchCompleted("e-dep-13", 1, DEPLOYMENT, SERVICE, 1, List.of("host-3"), at(9_000)),
+                new DeploymentEvent.Paused("e-dep-14", 1, DEPLOYMENT, SERVICE, "ops-bot", at(9_500)),
+                new DeploymentEvent.Resumed("e-dep-15", 1, DEPLOYMENT, SERVICE, "ops-bot", at(9_600)),
+                new DeploymentEvent.Succeeded("e-dep-16", 1, DEPLOYMENT, SERVICE, NEW, at(20_000)),
+                new DeploymentEvent.RollingBack("e-dep-17", 1, DEPLOYMENT, SERVICE, "batch 1/2 not healthy within 60.0s",
+                        null, "planner", List.of(), at(61_000)),
+                new DeploymentEvent.RolledBack("e-dep-18", 1, DEPLOYMENT, SERVICE, List.of(), at(61_001)),
+                new DeploymentEvent.Failed("e-dep-19", 1, DEPLOYMENT, SERVICE,
+                        "host-2 did not confirm the rollback within 60.0s", at(120_000)),
+                new DeploymentEvent.Aborted("e-dep-20", 1, DEPLOYMENT, SERVICE, "bob", null, at(5_000)),
+                new HostCommand.Deploy("e-cmd-11", 1, "host-2", DEPLOYMENT, SERVICE, NEW, DOCKER_RUN, at(21)),
+                new HostCommand.Rollback("e-cmd-12", 1, "host-2", DEPLOYMENT, SERVICE, NEW, null, at(31_001)),
+                new HostCommand.Stop("e-cmd-13", 1, "host-2", DEPLOYMENT, SERVICE, at(36_000)),
+                new HostEvent.Announced("e-host-10", 1, "host-2", "docker", T0.minusSeconds(5)),
+                new HostEvent.Starting("e-host-11", 1, "host-2", "e-cmd-11", DEPLOYMENT, SERVICE, NEW, at(40)),
+                new HostEvent.Started("e-host-12", 1, "host-2", "e-cmd-11", DEPLOYMENT, SERVICE, NEW, INSTANCE, at(900)),
+                new HostEvent.Stopped("e-host-13", 1, "host-2", "e-cmd-13", DEPLOYMENT, SERVICE, null, null, at(36_001)),
+                new HostEvent.CommandFailed("e-host-14", 1, "host-2", "e-cmd-13", DEPLOYMENT, SERVICE, null,
+                        "docker: no such container", at(36_002)),
+                new HostEvent.RolledBack("e-host-15", 1, "host-2", "e-cmd-12", DEPLOYMENT, SERVICE, null, null,
+                        at(32_000)),
+                new ProbeResult("e-probe-2", 1, SERVICE, NEW, null, null, true, 200, 12, at(25_000), null),
+                new Breach("e-breach-2", 1, DEPLOYMENT, SERVICE, NEW, null, Breach.P99_LATENCY_MS, 1_730.5, 800, null,
+                        10_000, 22, 0, at(21_000), at(30_990)),
+                new RollbackCommand("e-rb-2", 1, DEPLOYMENT, SERVICE, "operator request", null, "alice", at(31_000)),
+                new RollbackCommand("e-rb-3", 1, DEPLOYMENT, SERVICE, "error_rate 0.4 > 0.05 over 10s", "e-breach-1",
+                        null, at(31_000)));
+    }
+}
