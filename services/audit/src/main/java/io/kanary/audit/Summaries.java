@@ -1,0 +1,133 @@
+package io.kanary.audit;
+
+import io.kanary.schema.Breach;
+import io.kanary.schema.DeployRequest;
+import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.HostCommand;
+import io.kanary.schema.HostEvent;
+import io.kanary.schema.KanaryEvent;
+import io.kanary.schema.ProbeResult;
+import io.kanary.schema.RollbackCommand;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** One line of plain words per event, as a person reading the timeline would say it. */
+final class Summaries {
+    private Summaries() {
+    }
+
+    /** @param plan the deployment's started event, for batch counts and previous versions; may be null */
+    static String of(KanaryEvent event, DeploymentEvent.Started plan) {
+        if (event instanceof DeployRequest r) {
+            return "deploy requested: " + r.service() + " " + r.version() + " on "
+                    + (r.hosts().isEmpty() ? "every host running it" : String.join(", ", r.hosts()))
+                    + " in batches of " + r.batchSize() + by(r.requestedBy());
+        } else if (event instanceof DeploymentEvent d) {
+            return deployment(d, plan);
+        } else if (event instanceof HostCommand c) {
+            return hostCommand(c);
+        } else if (event instanceof HostEvent h) {
+            return hostEvent(h);
+        } else if (event instanceof Breach b) {
+            return breach(b);
+        } else if (event instanceof RollbackCommand r) {
+            return "rollback requested by " + (r.operator() != null ? r.operator() : "breach-detector") + ": "
+                    + r.reason();
+        } else if (event instanceof ProbeResult p) {
+            return "probe of " + p.hostId() + " " + p.version() + ": " + (p.statusCode() == 0
+                    ? "no answer in " + p.latencyMs() + " ms (" + p.error() + ")"
+                    : "HTTP " + p.statusCode() + " in " + p.latencyMs() + " ms");
+        }
+        return event.typeName();
+    }
+
+    private static String deployment(DeploymentEvent d, DeploymentEvent.Started plan) {
+        int batches = plan == null ? 0 : plan.batches().size();
+        if (d instanceof DeploymentEvent.Started s) {
+            return "deployment started: " + s.version() + (s.baselineVersion() == null ? " (first version)"
+                    : " replacing " + s.baselineVersion()) + " in " + s.batches().size() + " batch"
+                    + (s.batches().size() == 1 ? "" : "es") + ": " + s.batches().stream()
+                    .map(b -> "[" + String.join(", ", b) + "]").collect(Collectors.joining(" "));
+        } else if (d instanceof DeploymentEvent.BatchStarted b) {
+            return "batch " + ordinal(b.batch(), batches) + " started: " + String.join(", ", b.hosts());
+        } else if (d instanceof DeploymentEvent.BatchCompleted b) {
+            return "batch " + ordinal(b.batch(), batches) + " completed: " + String.join(", ", b.hosts()) + " healthy";
+        } else if (d instanceof DeploymentEvent.Paused p) {
+            return "paused" + by(p.by());
+        } else if (d instanceof DeploymentEvent.Resumed r) {
+            return "resumed" + by(r.by());
+        } else if (d instanceof DeploymentEvent.Succeeded s) {
+            return "succeeded: " + s.version() + " runs on every target host";
+        } else if (d instanceof DeploymentEvent.RollingBack r) {
+            return "rolling back " + String.join(", ", r.hosts()) + " (asked by " + r.by() + "): " + r.reason();
+        } else if (d instanceof DeploymentEvent.RolledBack r) {
+            return "rolled back: " + r.hosts().stream()
+                    .map(h -> h + " → " + previousVersion(plan, h)).collect(Collectors.joining(", "));
+        } else if (d instanceof DeploymentEvent.Failed f) {
+            return "FAILED: " + f.reason();
+        } else if (d instanceof DeploymentEvent.Aborted a) {
+            return "aborted" + by(a.by()) + (a.reason() == null ? "" : ": " + a.reason());
+        }
+        return d.typeName();
+    }
+
+    private static String hostCommand(HostCommand c) {
+        if (c instanceof HostCommand.Deploy d) {
+            return d.hostId() + " told to deploy " + d.version();
+        } else if (c instanceof HostCommand.Rollback r) {
+            return r.hostId() + " told to roll back " + r.fromVersion() + " → "
+                    + (r.toVersion() == null ? "nothing" : r.toVersion());
+        }
+        return c.hostId() + " told to stop " + c.service();
+    }
+
+    private static String hostEvent(HostEvent h) {
+        if (h instanceof HostEvent.Announced a) {
+            return a.hostId() + " announced (driver " + a.driver() + ")";
+        } else if (h instanceof HostEvent.Starting s) {
+            return s.hostId() + " starting " + s.version();
+        } else if (h instanceof HostEvent.Started s) {
+            return s.hostId() + " started " + s.version()
+                    + (s.instance() == null ? "" : " at " + s.instance().address());
+        } else if (h instanceof HostEvent.Stopped s) {
+            return s.hostId() + " stopped " + s.version() + " (instance " + s.instanceId() + ")";
+        } else if (h instanceof HostEvent.CommandFailed f) {
+            return f.hostId() + " could not carry out its command: " + f.reason();
+        } else if (h instanceof HostEvent.RolledBack r) {
+            return r.instance() == null ? r.hostId() + " rolled back: nothing runs now"
+                    : r.hostId() + " rolled back to " + r.version() + " at " + r.instance().address();
+        }
+        return h.typeName();
+    }
+
+    /** E.g. {@code BREACH error_rate 31.0% > 10.0% over 10s (62 probes; baseline v1 0.0%)}. */
+    static String breach(Breach b) {
+        String baseline = b.baselineVersion() == null ? "no baseline"
+                : b.baseline() == null ? "baseline " + b.baselineVersion() + " unprobed"
+                : "baseline " + b.baselineVersion() + " " + value(b.metric(), b.baseline());
+        return "BREACH " + b.metric() + " " + value(b.metric(), b.observed()) + " > " + value(b.metric(), b.threshold())
+                + " over " + window(b.windowMs()) + " (" + b.samples() + " probes; " + baseline + ")";
+    }
+
+    private static String value(String metric, double v) {
+        return Breach.ERROR_RATE.equals(metric) ? String.format(Locale.ROOT, "%.1f%%", v * 100)
+                : String.format(Locale.ROOT, "%.0f ms", v);
+    }
+
+    private static String window(long ms) {
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    private static String ordinal(int zeroBased, int total) {
+        return (zeroBased + 1) + (total > 0 ? "/" + total : "");
+    }
+
+    private static String previousVersion(DeploymentEvent.Started plan, String host) {
+        String previous = plan == null ? null : plan.previousVersions().get(host);
+        return previous == null ? "nothing" : previous;
+    }
+
+    private static String by(String who) {
+        return who == null || who.isBlank() ? "" : " by " + who;
+    }
+}

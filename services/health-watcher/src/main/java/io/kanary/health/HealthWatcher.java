@@ -1,0 +1,101 @@
+package io.kanary.health;
+
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health-watcher: learns live instances from host.events, probes each one's health URL at its
+ * deployment's probe interval and streams every outcome to health.probes.
+ */
+public final class HealthWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthWatcher.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final String verticleId;
+    private final ProbeResultPublisher publisher;
+    private final InstanceFeed feed;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private HealthWatcher(Vertx vertx, boolean ownsVertx, String verticleId, ProbeResultPublisher publisher,
+                          InstanceFeed feed) {
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.verticleId = verticleId;
+        this.publisher = publisher;
+        this.feed = feed;
+    }
+
+    /** Starts on a Vert.x instance of its own, closed with the watcher. */
+    public static HealthWatcher start(HealthWatcherConfig config) {
+        Vertx vertx = Vertx.vertx();
+        try {
+            return start(config, vertx, true);
+        } catch (RuntimeException e) {
+            vertx.close();
+            throw e;
+        }
+    }
+
+    /** Starts on {@code vertx}, which the caller keeps and closes. */
+    public static HealthWatcher start(HealthWatcherConfig config, Vertx vertx) {
+        return start(config, vertx, false);
+    }
+
+    /** Returns once the verticle is deployed and the consumer is assigned to both topics. */
+    private static HealthWatcher start(HealthWatcherConfig config, Vertx vertx, boolean ownsVertx) {
+        ProbeResultPublisher publisher = ProbeResultPublisher.create(config.kafka());
+        String verticleId = null;
+        try {
+            ProbeVerticle verticle = new ProbeVerticle(publisher, config.defaultProbeIntervalMs(), config.probeTimeout());
+            verticleId = vertx.deployVerticle(verticle).await(START_TIMEOUT);
+            InstanceFeed feed = InstanceFeed.start(config.kafka(), config.groupId(), verticle, START_TIMEOUT);
+            LOG.info("Health-watcher started (default probe interval {} ms, timeout {} ms)",
+                    config.defaultProbeIntervalMs(), config.probeTimeout().toMillis());
+            return new HealthWatcher(vertx, ownsVertx, verticleId, publisher, feed);
+        } catch (TimeoutException e) {
+            publisher.close(Duration.ZERO);
+            throw new IllegalStateException("The health-watcher's verticle did not deploy within " + START_TIMEOUT, e);
+        } catch (RuntimeException e) {
+            if (verticleId != null) {
+                vertx.undeploy(verticleId);
+            }
+            publisher.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // Stop the feed first, so no event reaches the verticle after it stopped probing.
+        feed.close(CLOSE_TIMEOUT);
+        try {
+            vertx.undeploy(verticleId).await(CLOSE_TIMEOUT);
+        } catch (TimeoutException | RuntimeException e) {
+            LOG.warn("The health-watcher's verticle did not stop cleanly: {}", e.getMessage());
+        }
+        publisher.close(CLOSE_TIMEOUT);
+        if (ownsVertx) {
+            try {
+                vertx.close().await(CLOSE_TIMEOUT);
+            } catch (TimeoutException | RuntimeException e) {
+                LOG.warn("Vert.x did not close within {}: {}", CLOSE_TIMEOUT, e.getMessage());
+            }
+        }
+        LOG.info("Health-watcher stopped");
+    }
+
+    public static void main(String[] args) {
+        HealthWatcher watcher = start(HealthWatcherConfig.fromEnv(System.getenv()));
+        Runtime.getRuntime().addShutdownHook(new Thread(watcher::close, "kanary-health-watcher-shutdown"));
+    }
+}

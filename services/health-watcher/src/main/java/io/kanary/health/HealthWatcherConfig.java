@@ -1,0 +1,62 @@
+package io.kanary.health;
+
+import io.kanary.kafka.KafkaSettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The health-watcher's settings.
+ *
+ * @param kafka                  Kafka client properties (at least {@code bootstrap.servers})
+ * @param defaultProbeIntervalMs how often an instance is probed when no deployment of its service gave a policy
+ * @param probeTimeout           how long a probe waits for an answer before it counts as "no answer"
+ * @param groupId                names the watcher's consumer; offsets are never committed, because a
+ *                               restart must rebuild the set of live instances from offset 0
+ */
+public record HealthWatcherConfig(Map<String, Object> kafka, long defaultProbeIntervalMs, Duration probeTimeout,
+                                  String groupId) {
+    public static final long DEFAULT_PROBE_INTERVAL_MS = 1_000;
+    public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(1);
+    public static final String DEFAULT_GROUP_ID = "kanary-health-watcher";
+
+    public HealthWatcherConfig {
+        kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
+        probeTimeout = probeTimeout == null ? DEFAULT_PROBE_TIMEOUT : probeTimeout;
+        groupId = groupId == null || groupId.isBlank() ? DEFAULT_GROUP_ID : groupId;
+        if (defaultProbeIntervalMs <= 0) {
+            throw new IllegalArgumentException("defaultProbeIntervalMs must be > 0, was " + defaultProbeIntervalMs);
+        }
+        if (probeTimeout.isNegative() || probeTimeout.isZero()) {
+            throw new IllegalArgumentException("probeTimeout must be > 0, was " + probeTimeout);
+        }
+    }
+
+    /** Every default, against the cluster described by {@code kafka}. */
+    public static HealthWatcherConfig defaults(Map<String, Object> kafka) {
+        return new HealthWatcherConfig(kafka, DEFAULT_PROBE_INTERVAL_MS, DEFAULT_PROBE_TIMEOUT, DEFAULT_GROUP_ID);
+    }
+
+    /**
+     * Kafka settings from {@code KAFKA_*}, plus {@code HEALTH_PROBE_INTERVAL_MS},
+     * {@code HEALTH_PROBE_TIMEOUT_MS} and {@code HEALTH_GROUP_ID}.
+     */
+    public static HealthWatcherConfig fromEnv(Map<String, String> env) {
+        return new HealthWatcherConfig(KafkaSettings.fromEnv(env),
+                longOr(env, "HEALTH_PROBE_INTERVAL_MS", DEFAULT_PROBE_INTERVAL_MS),
+                Duration.ofMillis(longOr(env, "HEALTH_PROBE_TIMEOUT_MS", DEFAULT_PROBE_TIMEOUT.toMillis())),
+                env.get("HEALTH_GROUP_ID"));
+    }
+
+    private static long longOr(Map<String, String> env, String name, long fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of milliseconds, was '" + value + "'", e);
+        }
+    }
+}

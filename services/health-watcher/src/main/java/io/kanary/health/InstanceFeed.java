@@ -1,0 +1,237 @@
+package io.kanary.health;
+
+import io.kanary.kafka.CloudEvents;
+import io.kanary.kafka.DeadLetters;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.HostEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads host.events and deploy.events from offset 0 on a thread of its own (a Kafka consumer
+ * blocks; an event loop must not), so a restart rebuilds the set of live instances. Partitions are
+ * assigned by hand and offsets never committed: every watcher reads everything. Records that are
+ * not valid events go to their topic's DLQ with the reason.
+ */
+final class InstanceFeed implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceFeed.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
+
+    /** Where decoded events go; called on the feed's thread. */
+    interface Listener {
+        /** @param causationId the event's ce_id, which probes of its instance name as their cause */
+        void onHostEvent(HostEvent event, String causationId);
+
+        void onDeploymentStarted(DeploymentEvent.Started started);
+    }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> deadLetters;
+    private final Listener listener;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private InstanceFeed(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> deadLetters, Listener listener) {
+        this.consumer = consumer;
+        this.deadLetters = deadLetters;
+        this.listener = listener;
+        this.thread = new Thread(this::run, "kanary-health-watcher-feed");
+    }
+
+    /** Returns once the consumer is assigned and positioned at the start of both topics. */
+    static InstanceFeed start(Map<String, Object> kafka, String groupId, Listener listener, Duration timeout) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(kafka, groupId),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<byte[], byte[]> deadLetters = null;
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            partitions.addAll(partitionsOf(consumer, Topics.HOST_EVENTS.name(), timeout));
+            partitions.addAll(partitionsOf(consumer, Topics.DEPLOY_EVENTS.name(), timeout));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            partitions.forEach(p -> consumer.position(p, timeout));
+            deadLetters = new KafkaProducer<>(dlqProps(kafka), new ByteArraySerializer(), new ByteArraySerializer());
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            if (deadLetters != null) {
+                deadLetters.close(Duration.ZERO);
+            }
+            throw e;
+        }
+        InstanceFeed feed = new InstanceFeed(consumer, deadLetters, listener);
+        feed.thread.start();
+        return feed;
+    }
+
+    private static List<TopicPartition> partitionsOf(Consumer<?, ?> consumer, String topic, Duration timeout) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("Topic " + topic + " does not exist; create kanary's topics first");
+        }
+        return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    }
+
+    private static Map<String, Object> consumerProps(Map<String, Object> kafka, String groupId) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-feed");
+        return props;
+    }
+
+    private static Map<String, Object> dlqProps(Map<String, Object> kafka) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "kanary-health-watcher-dlq");
+        return props;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                try {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                        handle(record);
+                    }
+                } catch (WakeupException e) {
+                    // close() woke us: the loop condition ends it
+                } catch (KafkaException e) {
+                    LOG.warn("Reading host and deployment events failed, retrying in {}: {}", RETRY_AFTER_FAILURE,
+                            e.getMessage());
+                    pause();
+                }
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            if (record.topic().equals(Topics.HOST_EVENTS.name())) {
+                HostEvent event = Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                String problem = problemOf(event);
+                if (problem != null) {
+                    deadLetter(record, problem);
+                    return;
+                }
+                String causationId = CloudEvents.header(record, CloudEvents.ID).orElse(event.eventId());
+                listener.onHostEvent(event, causationId);
+            } else {
+                DeploymentEvent event = Topics.DEPLOY_EVENTS.valueSerde().deserializer().deserialize(record.topic(),
+                        record.value());
+                if (event == null) {
+                    deadLetter(record, "empty value");
+                } else if (event instanceof DeploymentEvent.Started started) {
+                    listener.onDeploymentStarted(started);
+                }
+            }
+        } catch (SerializationException e) {
+            deadLetter(record, e.getMessage());
+        }
+    }
+
+    /** Why a host event cannot be acted on, or null when it can. */
+    private static String problemOf(HostEvent event) {
+        if (event == null) {
+            return "empty value";
+        }
+        if (event instanceof HostEvent.Started started && started.instance() != null) {
+            return instanceProblem(started.typeName(), started.service(), started.version(), started.hostId(),
+                    started.instance().instanceId(), started.instance().healthUrl());
+        }
+        if (event instanceof HostEvent.RolledBack rolledBack) {
+            if (rolledBack.service() == null || rolledBack.hostId() == null) {
+                return rolledBack.typeName() + " without service or hostId";
+            }
+            if (rolledBack.instance() != null) {
+                return instanceProblem(rolledBack.typeName(), rolledBack.service(), rolledBack.version(),
+                        rolledBack.hostId(), rolledBack.instance().instanceId(), rolledBack.instance().healthUrl());
+            }
+        }
+        return null;
+    }
+
+    private static String instanceProblem(String type, String service, String version, String hostId,
+                                          String instanceId, String healthUrl) {
+        List<String> missing = new ArrayList<>();
+        if (service == null) {
+            missing.add("service");
+        }
+        if (version == null) {
+            missing.add("version");
+        }
+        if (hostId == null) {
+            missing.add("hostId");
+        }
+        if (instanceId == null) {
+            missing.add("instance.instanceId");
+        }
+        if (healthUrl == null || healthUrl.isBlank()) {
+            missing.add("instance.healthUrl");
+        }
+        return missing.isEmpty() ? null : type + " without " + String.join(", ", missing);
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+        LOG.warn("{}[{}]@{} sent to the DLQ: {}", record.topic(), record.partition(), record.offset(), reason);
+        deadLetters.send(DeadLetters.of(record, reason), (metadata, error) -> {
+            if (error != null) {
+                LOG.error("{}[{}]@{} could not be written to the DLQ: {}", record.topic(), record.partition(),
+                        record.offset(), error.getMessage());
+            }
+        });
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_AFTER_FAILURE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Stops reading; waits at most {@code timeout} for the thread to end. */
+    void close(Duration timeout) {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("The health-watcher's feed did not stop within {}", timeout);
+        }
+        deadLetters.close(timeout);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+}

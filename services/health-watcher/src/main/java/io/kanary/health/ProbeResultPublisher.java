@@ -1,0 +1,79 @@
+package io.kanary.health;
+
+import io.kanary.health.probe.ProbeOutcome;
+import io.kanary.kafka.CloudEvents;
+import io.kanary.kafka.Ids;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.KanaryEvent;
+import io.kanary.schema.ProbeResult;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Streams probe outcomes to health.probes, keyed by service, each naming the host event behind its instance. */
+final class ProbeResultPublisher implements AutoCloseable {
+    static final String SOURCE = "/kanary/health-watcher";
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeResultPublisher.class);
+    private static final int LINGER_MS = 5;
+
+    private final Producer<String, ProbeResult> producer;
+
+    private ProbeResultPublisher(Producer<String, ProbeResult> producer) {
+        this.producer = producer;
+    }
+
+    /**
+     * A publisher whose first {@code send} will not block: the topic's metadata is fetched here,
+     * off the event loop that later calls {@link #publish}.
+     */
+    static ProbeResultPublisher create(Map<String, Object> kafka) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "kanary-health-watcher-probes");
+        KafkaProducer<String, ProbeResult> producer = new KafkaProducer<>(props,
+                Topics.HEALTH_PROBES.keySerde().serializer(), Topics.HEALTH_PROBES.valueSerde().serializer());
+        try {
+            producer.partitionsFor(Topics.HEALTH_PROBES.name());
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw new IllegalStateException("Cannot reach topic " + Topics.HEALTH_PROBES.name() + " at "
+                    + kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getMessage(), e);
+        }
+        return new ProbeResultPublisher(producer);
+    }
+
+    void publish(LiveInstance instance, ProbeOutcome outcome) {
+        ProbeResult result = new ProbeResult(Ids.newId(), KanaryEvent.SCHEMA_VERSION, instance.service(),
+                instance.version(), instance.hostId(), instance.instanceId(), outcome.ok(), outcome.statusCode(),
+                outcome.latencyMs(), outcome.probedAt(), outcome.error());
+        try {
+            producer.send(CloudEvents.record(Topics.HEALTH_PROBES, instance.service(), result, SOURCE,
+                    instance.causationId()), (metadata, error) -> {
+                if (error != null) {
+                    LOG.warn("Probe result for {} on {} was not written: {}", instance.service(), instance.hostId(),
+                            error.getMessage());
+                }
+            });
+        } catch (KafkaException | IllegalStateException e) {
+            // A probe lost is a sample lost, not a reason to stop probing.
+            LOG.warn("Probe result for {} on {} was not sent: {}", instance.service(), instance.hostId(), e.getMessage());
+        }
+    }
+
+    void close(Duration timeout) {
+        producer.close(timeout);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+}

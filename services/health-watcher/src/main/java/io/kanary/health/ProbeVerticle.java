@@ -1,0 +1,148 @@
+package io.kanary.health;
+
+import io.kanary.health.probe.HealthProbe;
+import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.HostEvent;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the set of live instances and a periodic probe for each. Events arrive from the Kafka
+ * thread through {@link #onHostEvent} and {@link #onDeploymentStarted}, which hop onto this
+ * verticle's event loop: the instance map and the timers are only ever touched there.
+ */
+final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeVerticle.class);
+
+    private final ProbeResultPublisher publisher;
+    private final long defaultIntervalMs;
+    private final Duration probeTimeout;
+    private final Map<LiveInstance.Key, Probing> probing = new HashMap<>();
+    /** The probe interval of each service's latest deployment policy. */
+    private final Map<String, Long> intervals = new HashMap<>();
+    private HealthProbe probe;
+    private boolean stopped;
+
+    ProbeVerticle(ProbeResultPublisher publisher, long defaultIntervalMs, Duration probeTimeout) {
+        this.publisher = publisher;
+        this.defaultIntervalMs = defaultIntervalMs;
+        this.probeTimeout = probeTimeout;
+    }
+
+    /** One instance being probed; its identity tells a late answer whether its instance is still live. */
+    private static final class Probing {
+        final LiveInstance instance;
+        long timerId;
+
+        Probing(LiveInstance instance) {
+            this.instance = instance;
+        }
+    }
+
+    @Override
+    public Future<?> start() {
+        probe = HealthProbe.create(vertx, probeTimeout);
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopped = true;
+        probing.values().forEach(p -> vertx.cancelTimer(p.timerId));
+        probing.clear();
+        probe.close();
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void onHostEvent(HostEvent event, String causationId) {
+        context.runOnContext(v -> apply(event, causationId));
+    }
+
+    @Override
+    public void onDeploymentStarted(DeploymentEvent.Started started) {
+        context.runOnContext(v -> applyInterval(started.service(), started.policy().probeIntervalMs()));
+    }
+
+    private void apply(HostEvent event, String causationId) {
+        if (stopped) {
+            return;
+        }
+        if (event instanceof HostEvent.Started started && started.instance() != null) {
+            watch(new LiveInstance(started.service(), started.version(), started.hostId(),
+                    started.instance().instanceId(), started.instance().healthUrl(), causationId));
+        } else if (event instanceof HostEvent.RolledBack rolledBack) {
+            if (rolledBack.instance() != null) {
+                watch(new LiveInstance(rolledBack.service(), rolledBack.version(), rolledBack.hostId(),
+                        rolledBack.instance().instanceId(), rolledBack.instance().healthUrl(), causationId));
+            } else {
+                // Nothing ran before the rolled-back version: the host no longer runs the service.
+                unwatch(new LiveInstance.Key(rolledBack.hostId(), rolledBack.service()));
+            }
+        } else if (event instanceof HostEvent.Stopped stoppedEvent) {
+            probing.entrySet().stream()
+                    .filter(e -> e.getValue().instance.instanceId().equals(stoppedEvent.instanceId()))
+                    .map(Map.Entry::getKey)
+                    .findFirst()
+                    .ifPresent(this::unwatch);
+        }
+    }
+
+    private void watch(LiveInstance instance) {
+        unwatch(instance.key());
+        Probing p = new Probing(instance);
+        probing.put(instance.key(), p);
+        schedule(p);
+        LOG.info("Probing {} {} on {} at {} every {} ms", instance.service(), instance.version(), instance.hostId(),
+                instance.healthUrl(), intervalOf(instance.service()));
+    }
+
+    private void unwatch(LiveInstance.Key key) {
+        Probing p = probing.remove(key);
+        if (p != null) {
+            vertx.cancelTimer(p.timerId);
+            LOG.info("Stopped probing {} {} on {}", p.instance.service(), p.instance.version(), p.instance.hostId());
+        }
+    }
+
+    private void applyInterval(String service, long intervalMs) {
+        Long previous = intervals.put(service, intervalMs);
+        if (stopped || previous != null && previous == intervalMs) {
+            return;
+        }
+        LOG.info("Probe interval of {} is now {} ms", service, intervalMs);
+        List<Probing> ofService = new ArrayList<>();
+        probing.values().stream().filter(p -> p.instance.service().equals(service)).forEach(ofService::add);
+        for (Probing p : ofService) {
+            vertx.cancelTimer(p.timerId);
+            schedule(p);
+        }
+    }
+
+    private void schedule(Probing p) {
+        long interval = intervalOf(p.instance.service());
+        // A fixed rate, even while earlier probes are unanswered: a hanging instance must still yield samples.
+        p.timerId = vertx.setPeriodic(interval, interval, id -> probeOnce(p));
+    }
+
+    private long intervalOf(String service) {
+        return intervals.getOrDefault(service, defaultIntervalMs);
+    }
+
+    private void probeOnce(Probing p) {
+        probe.probe(p.instance.healthUrl()).onSuccess(outcome -> {
+            // An answer for an instance removed meanwhile is dropped: a stopped instance failing its
+            // probe says nothing about its version.
+            if (!stopped && probing.get(p.instance.key()) == p) {
+                publisher.publish(p.instance, outcome);
+            }
+        });
+    }
+}

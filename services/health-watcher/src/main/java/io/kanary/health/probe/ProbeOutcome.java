@@ -1,0 +1,23 @@
+package io.kanary.health.probe;
+
+import java.time.Instant;
+
+/**
+ * What one probe saw.
+ *
+ * @param ok         the instance answered 2xx
+ * @param statusCode the HTTP status, or 0 when no answer came
+ * @param latencyMs  from sending the request to the answer (or to giving up)
+ * @param probedAt   when the request was sent
+ * @param error      why no answer came, else null
+ */
+public record ProbeOutcome(boolean ok, int statusCode, long latencyMs, Instant probedAt, String error) {
+
+    static ProbeOutcome answered(int statusCode, long latencyMs, Instant probedAt) {
+        return new ProbeOutcome(statusCode >= 200 && statusCode < 300, statusCode, latencyMs, probedAt, null);
+    }
+
+    static ProbeOutcome noAnswer(String error, long latencyMs, Instant probedAt) {
+        return new ProbeOutcome(false, 0, latencyMs, probedAt, error);
+    }
+}
