@@ -1,0 +1,120 @@
+package io.kanary.executor;
+
+import io.kanary.kafka.Topics;
+import io.kanary.schema.HostCommand;
+import io.kanary.schema.HostEvent;
+import io.kanary.schema.HostEvent.CommandFailed;
+import io.kanary.schema.HostEvent.InstanceEvent;
+import io.kanary.schema.HostEvent.RolledBack;
+import io.kanary.schema.HostEvent.Started;
+import io.kanary.schema.HostEvent.Starting;
+import io.kanary.schema.HostEvent.Stopped;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executor's idempotency record: for every command id, the last event it caused on host.events.
+ * Rebuilt from host.events at start, so a command delivered again after a restart is reported
+ * and not acted on twice.
+ */
+final class CommandOutcomes {
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Logger LOG = LoggerFactory.getLogger(CommandOutcomes.class);
+
+    private final Map<String, InstanceEvent> lastEventByCommand = new ConcurrentHashMap<>();
+
+    /** Reads host.events from offset 0 to its end and keeps the events of {@code hostIds}. */
+    static CommandOutcomes rebuild(Map<String, Object> kafka, Set<String> hostIds, Duration wait) {
+        CommandOutcomes outcomes = new CommandOutcomes();
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        long deadline = System.nanoTime() + wait.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.HOST_EVENTS.name(), wait).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, wait);
+            while (partitions.stream().anyMatch(p -> consumer.position(p, wait) < end.get(p))) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new IllegalStateException("cannot read " + Topics.HOST_EVENTS.name() + " to its end within "
+                            + wait.toSeconds() + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    outcomes.replay(record, hostIds);
+                }
+            }
+        }
+        LOG.info("Rebuilt the outcomes of {} commands from {}", outcomes.lastEventByCommand.size(),
+                Topics.HOST_EVENTS.name());
+        return outcomes;
+    }
+
+    private void replay(ConsumerRecord<byte[], byte[]> record, Set<String> hostIds) {
+        try {
+            HostEvent event = Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            if (event instanceof InstanceEvent instanceEvent && hostIds.contains(event.hostId())
+                    && instanceEvent.commandId() != null) {
+                record(instanceEvent);
+            }
+        } catch (SerializationException e) {
+            // Not ours to dead-letter: host.events' readers do that. It cannot be one of our outcomes.
+            LOG.debug("Skipping unreadable {} record at offset {}: {}", record.topic(), record.offset(), e.getMessage());
+        }
+    }
+
+    void record(InstanceEvent event) {
+        lastEventByCommand.put(event.commandId(), event);
+    }
+
+    /**
+     * The event that concluded {@code command}, if it was carried out to the end. A command whose
+     * last event is not its conclusion (the executor stopped half-way) is to be carried out again.
+     */
+    Optional<InstanceEvent> outcomeOf(HostCommand command) {
+        InstanceEvent last = lastEventByCommand.get(command.eventId());
+        boolean concluded = last instanceof CommandFailed
+                || (command instanceof HostCommand.Deploy && last instanceof Started)
+                || (command instanceof HostCommand.Rollback && last instanceof RolledBack)
+                || (command instanceof HostCommand.Stop && last instanceof Stopped);
+        return concluded ? Optional.of(last) : Optional.empty();
+    }
+
+    /** The same event under a new event id, for reporting a recorded outcome again. */
+    static InstanceEvent withEventId(InstanceEvent e, String eventId) {
+        if (e instanceof Starting s) {
+            return new Starting(eventId, s.schemaVersion(), s.hostId(), s.commandId(), s.deploymentId(), s.service(),
+                    s.version(), s.at());
+        } else if (e instanceof Started s) {
+            return new Started(eventId, s.schemaVersion(), s.hostId(), s.commandId(), s.deploymentId(), s.service(),
+                    s.version(), s.instance(), s.at());
+        } else if (e instanceof Stopped s) {
+            return new Stopped(eventId, s.schemaVersion(), s.hostId(), s.commandId(), s.deploymentId(), s.service(),
+                    s.version(), s.instanceId(), s.at());
+        } else if (e instanceof CommandFailed f) {
+            return new CommandFailed(eventId, f.schemaVersion(), f.hostId(), f.commandId(), f.deploymentId(),
+                    f.service(), f.version(), f.reason(), f.at());
+        } else if (e instanceof RolledBack r) {
+            return new RolledBack(eventId, r.schemaVersion(), r.hostId(), r.commandId(), r.deploymentId(),
+                    r.service(), r.version(), r.instance(), r.at());
+        }
+        throw new IllegalArgumentException("unknown instance event " + e.getClass().getName());
+    }
+}

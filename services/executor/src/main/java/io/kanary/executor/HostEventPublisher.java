@@ -1,0 +1,54 @@
+package io.kanary.executor;
+
+import io.kanary.kafka.CloudEvents;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.HostEvent;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Publishes host events and waits for each to be written, so offsets are committed only after. */
+final class HostEventPublisher implements AutoCloseable {
+    static final String SOURCE = "/kanary/executor";
+
+    private final Producer<String, HostEvent> producer;
+
+    HostEventPublisher(Map<String, Object> kafka, String executorId) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "kanary-executor-" + executorId + "-events");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(),
+                Topics.HOST_EVENTS.valueSerde().serializer());
+    }
+
+    /**
+     * Sends {@code event} keyed by its host and waits for the broker's acknowledgement (bounded by
+     * the producer's {@code delivery.timeout.ms}).
+     *
+     * @throws IllegalStateException when it cannot be written
+     */
+    void publish(HostEvent event, String causationId) throws InterruptedException {
+        try {
+            producer.send(CloudEvents.<HostEvent>record(Topics.HOST_EVENTS, event.hostId(), event,
+                    SOURCE, causationId)).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish " + event.typeName() + " for " + event.hostId() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    void close(Duration wait) {
+        producer.close(wait);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,259 @@
+package io.kanary.executor;
+
+import io.kanary.executor.driver.HostDriver;
+import io.kanary.executor.driver.ProcessDriver;
+import io.kanary.kafka.DeadLetters;
+import io.kanary.kafka.Ids;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.HostCommand;
+import io.kanary.schema.HostEvent;
+import io.kanary.schema.KanaryEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executor service: takes its hosts' commands from host.commands and carries them out
+ * through a {@link HostDriver} per host, reporting every step on host.events.
+ *
+ * <p>Offsets are committed only after a command's outcome is published, and a command id that was
+ * already carried out is answered from the {@link CommandOutcomes} record: at-least-once delivery
+ * with effectively-once action.
+ */
+public final class HostExecutor implements AutoCloseable {
+    static final Duration START_WAIT = Duration.ofSeconds(60);
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration DLQ_WAIT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(HostExecutor.class);
+
+    private final ExecutorConfig config;
+    private final Map<String, HostWorker> workers;
+    private final HostEventPublisher publisher;
+    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final CountDownLatch assigned = new CountDownLatch(1);
+    private final Thread pollThread;
+    private volatile boolean running = true;
+
+    private HostExecutor(ExecutorConfig config, Map<String, HostWorker> workers, HostEventPublisher publisher) {
+        this.config = config;
+        this.workers = workers;
+        this.publisher = publisher;
+        Map<String, Object> producerProps = new HashMap<>(config.kafka());
+        producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-dlq");
+        this.deadLetters = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> consumerProps = new HashMap<>(config.kafka());
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId());
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.pollThread = new Thread(this::consume, "kanary-executor-" + config.executorId() + "-poll");
+    }
+
+    /** Starts with the driver {@code config.driver()} names for each host. */
+    public static HostExecutor start(ExecutorConfig config) {
+        return start(config, hostId -> driverFor(config, hostId));
+    }
+
+    /**
+     * Announces the hosts, rebuilds the idempotency record from host.events and returns once the
+     * consumer of host.commands has its partitions (bounded by {@link #START_WAIT}).
+     */
+    public static HostExecutor start(ExecutorConfig config, Function<String, HostDriver> driverFactory) {
+        HostEventPublisher publisher = new HostEventPublisher(config.kafka(), config.executorId());
+        Map<String, HostDriver> drivers = new LinkedHashMap<>();
+        HostExecutor executor = null;
+        try {
+            for (String hostId : config.hostIds()) {
+                HostDriver driver = driverFactory.apply(hostId);
+                drivers.put(hostId, driver);
+                publisher.publish(new HostEvent.Announced(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId,
+                        driver.kind(), Instant.now()), null);
+            }
+            CommandOutcomes outcomes = CommandOutcomes.rebuild(config.kafka(), drivers.keySet(), START_WAIT);
+            Map<String, HostWorker> workers = new LinkedHashMap<>();
+            drivers.forEach((hostId, driver) -> workers.put(hostId, new HostWorker(driver, publisher, outcomes)));
+            executor = new HostExecutor(config, workers, publisher);
+            executor.pollThread.start();
+            executor.awaitAssignment();
+            LOG.info("Executor {} serves {} with the {} driver", config.executorId(), config.hostIds(), config.driver());
+            return executor;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeAfterFailedStart(executor, drivers, publisher);
+            throw new IllegalStateException("interrupted while starting executor " + config.executorId(), e);
+        } catch (RuntimeException e) {
+            closeAfterFailedStart(executor, drivers, publisher);
+            throw e;
+        }
+    }
+
+    static HostDriver driverFor(ExecutorConfig config, String hostId) {
+        if (ProcessDriver.KIND.equals(config.driver())) {
+            return new ProcessDriver(hostId, config.logDir().resolve(hostId), config.startDeadline());
+        }
+        throw new IllegalArgumentException("unknown driver '" + config.driver() + "'");
+    }
+
+    private void awaitAssignment() throws InterruptedException {
+        if (!assigned.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS) || !running) {
+            throw new IllegalStateException("executor " + config.executorId() + " got no partition of "
+                    + Topics.HOST_COMMANDS.name() + " within " + START_WAIT.toSeconds() + " s; is Kafka reachable at "
+                    + config.kafka().get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + "?");
+        }
+    }
+
+    private void consume() {
+        try {
+            consumer.subscribe(List.of(Topics.HOST_COMMANDS.name()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commitProgress();
+                    offsets.forget(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    assigned.countDown();
+                }
+            });
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    dispatch(record);
+                }
+                commitProgress();
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop.
+        } catch (RuntimeException e) {
+            LOG.error("Executor {} stopped taking commands", config.executorId(), e);
+        } finally {
+            running = false;
+            assigned.countDown();
+            workers.values().forEach(worker -> worker.shutdown(CLOSE_WAIT));
+            try {
+                commitProgress();
+            } catch (WakeupException e) {
+                // close() woke us outside poll(); the wake-up is spent, so the commit can go through.
+                commitProgress();
+            }
+            consumer.close(CloseOptions.timeout(CLOSE_WAIT));
+        }
+    }
+
+    private void dispatch(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        if (key != null && !workers.containsKey(key)) {
+            // Another executor's host.
+            offsets.skip(partition, record.offset());
+            return;
+        }
+        HostCommand command;
+        try {
+            command = Topics.HOST_COMMANDS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            deadLetter(record, e.getMessage());
+            offsets.skip(partition, record.offset());
+            return;
+        }
+        Optional<String> problem = CommandValidator.problem(key, command);
+        if (problem.isPresent()) {
+            deadLetter(record, problem.get());
+            offsets.skip(partition, record.offset());
+            return;
+        }
+        offsets.begin(partition, record.offset());
+        workers.get(key).submit(command, () -> offsets.done(partition, record.offset()));
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+        LOG.warn("Refusing {} record at partition {} offset {}: {}", record.topic(), record.partition(),
+                record.offset(), reason);
+        try {
+            deadLetters.send(DeadLetters.of(record, reason)).get(DLQ_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.error("Cannot write the refused record to {}.dlq; moving on", record.topic(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void commitProgress() {
+        Map<TopicPartition, OffsetAndMetadata> committable = offsets.committable();
+        if (committable.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(committable);
+            offsets.committed(committable);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // The next round retries; uncommitted commands are answered from the outcome record.
+            LOG.warn("Cannot commit {} offsets: {}", Topics.HOST_COMMANDS.name(), e.getMessage());
+        }
+    }
+
+    /** Stops taking commands, abandons queued ones and stops every instance the drivers started. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            pollThread.join(CLOSE_WAIT.multipliedBy(2).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.values().forEach(worker -> worker.driver().close());
+        publisher.close(CLOSE_WAIT);
+        deadLetters.close(CLOSE_WAIT);
+        LOG.info("Executor {} closed", config.executorId());
+    }
+
+    private static void closeAfterFailedStart(HostExecutor executor, Map<String, HostDriver> drivers,
+                                              HostEventPublisher publisher) {
+        if (executor != null) {
+            executor.close();
+        } else {
+            drivers.values().forEach(HostDriver::close);
+            publisher.close(CLOSE_WAIT);
+        }
+    }
+
+    public static void main(String[] args) {
+        HostExecutor executor = start(ExecutorConfig.fromEnv(System.getenv()));
+        Runtime.getRuntime().addShutdownHook(new Thread(executor::close, "kanary-executor-shutdown"));
+    }
+}

@@ -1,0 +1,186 @@
+package io.kanary.executor;
+
+import io.kanary.executor.driver.DriverException;
+import io.kanary.executor.driver.HostDriver;
+import io.kanary.executor.driver.RunningInstance;
+import io.kanary.kafka.Ids;
+import io.kanary.schema.HostCommand;
+import io.kanary.schema.HostEvent.CommandFailed;
+import io.kanary.schema.HostEvent.InstanceEvent;
+import io.kanary.schema.HostEvent.RolledBack;
+import io.kanary.schema.HostEvent.Started;
+import io.kanary.schema.HostEvent.Starting;
+import io.kanary.schema.HostEvent.Stopped;
+import io.kanary.schema.Instance;
+import io.kanary.schema.KanaryEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out one host's commands, one at a time in the order they arrived, on its own thread:
+ * hosts work side by side, a host's commands never overtake each other.
+ */
+final class HostWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(HostWorker.class);
+
+    private final HostDriver driver;
+    private final HostEventPublisher publisher;
+    private final CommandOutcomes outcomes;
+    private final ExecutorService thread;
+    private volatile boolean closing;
+
+    HostWorker(HostDriver driver, HostEventPublisher publisher, CommandOutcomes outcomes) {
+        this.driver = driver;
+        this.publisher = publisher;
+        this.outcomes = outcomes;
+        this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "kanary-executor-" + driver.hostId()));
+    }
+
+    HostDriver driver() {
+        return driver;
+    }
+
+    /** Queues {@code command}; {@code onDone} runs once its outcome is published. */
+    void submit(HostCommand command, Runnable onDone) {
+        thread.execute(() -> {
+            try {
+                handle(command);
+                onDone.run();
+            } catch (CancellationException | InterruptedException e) {
+                // Left uncommitted on purpose: the next start carries it out.
+                LOG.info("Abandoned command {} for {} on shutdown", command.eventId(), command.service());
+            } catch (RuntimeException e) {
+                LOG.error("Command {} for {} on {} was not completed; it will be carried out again after a restart",
+                        command.eventId(), command.service(), driver.hostId(), e);
+            }
+        });
+    }
+
+    private void handle(HostCommand command) throws InterruptedException {
+        Optional<InstanceEvent> recorded = outcomes.outcomeOf(command);
+        if (recorded.isPresent()) {
+            LOG.info("Command {} was already carried out; reporting its outcome again", command.eventId());
+            publisher.publish(CommandOutcomes.withEventId(recorded.get(), Ids.newId()), command.eventId());
+        } else if (command instanceof HostCommand.Deploy deploy) {
+            deploy(deploy);
+        } else if (command instanceof HostCommand.Rollback rollback) {
+            rollback(rollback);
+        } else if (command instanceof HostCommand.Stop stop) {
+            stop(stop);
+        }
+    }
+
+    private void deploy(HostCommand.Deploy c) throws InterruptedException {
+        publish(c, new Starting(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
+                c.service(), c.version(), Instant.now()));
+        Optional<RunningInstance> replaced = driver.current(c.service());
+        Instance started;
+        try {
+            started = driver.deploy(c.service(), c.version(), c.run());
+        } catch (DriverException e) {
+            conclude(c, failed(c, c.version(), e));
+            return;
+        }
+        if (replaced.isPresent()) {
+            publish(c, stopped(c, replaced.get()));
+        }
+        conclude(c, new Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
+                c.service(), c.version(), started, Instant.now()));
+    }
+
+    private void rollback(HostCommand.Rollback c) throws InterruptedException {
+        Optional<RunningInstance> current = driver.current(c.service());
+        String running = current.map(RunningInstance::version).orElse(null);
+        if (c.fromVersion() != null && !c.fromVersion().equals(running)) {
+            // The version to roll back never took over here (its deploy failed or was never sent).
+            if (Objects.equals(running, c.toVersion())) {
+                conclude(c, rolledBack(c, current));
+            } else {
+                conclude(c, new CommandFailed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(),
+                        c.deploymentId(), c.service(), c.toVersion(), c.hostId() + " runs "
+                        + (running == null ? "no version" : running) + " of " + c.service() + ", not "
+                        + c.fromVersion() + " and not " + c.toVersion() + "; nothing to roll back", Instant.now()));
+            }
+            return;
+        }
+        Optional<RunningInstance> back;
+        try {
+            back = driver.rollback(c.service());
+        } catch (DriverException e) {
+            if (current.isPresent() && driver.current(c.service()).isEmpty()) {
+                publish(c, stopped(c, current.get()));
+            }
+            conclude(c, failed(c, c.toVersion(), e));
+            return;
+        }
+        if (current.isPresent()) {
+            publish(c, stopped(c, current.get()));
+        }
+        conclude(c, rolledBack(c, back));
+    }
+
+    private void stop(HostCommand.Stop c) throws InterruptedException {
+        Optional<RunningInstance> stopped;
+        try {
+            stopped = driver.stop(c.service());
+        } catch (DriverException e) {
+            conclude(c, failed(c, null, e));
+            return;
+        }
+        conclude(c, new Stopped(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
+                c.service(), stopped.map(RunningInstance::version).orElse(null),
+                stopped.map(s -> s.instance().instanceId()).orElse(null), Instant.now()));
+    }
+
+    private void publish(HostCommand cause, InstanceEvent event) throws InterruptedException {
+        publisher.publish(event, cause.eventId());
+    }
+
+    /** Publishes the event that concludes a command and records it as the command's outcome. */
+    private void conclude(HostCommand cause, InstanceEvent outcome) throws InterruptedException {
+        publish(cause, outcome);
+        outcomes.record(outcome);
+    }
+
+    private CommandFailed failed(HostCommand c, String version, DriverException e) {
+        if (closing) {
+            // Failing because we are shutting down says nothing about the command: do not record it.
+            throw new CancellationException(e.getMessage());
+        }
+        LOG.warn("Command {} for {} on {} failed: {}", c.eventId(), c.service(), c.hostId(), e.getMessage());
+        return new CommandFailed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
+                c.service(), version, e.getMessage(), Instant.now());
+    }
+
+    private static Stopped stopped(HostCommand c, RunningInstance was) {
+        return new Stopped(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
+                c.service(), was.version(), was.instance().instanceId(), Instant.now());
+    }
+
+    private static RolledBack rolledBack(HostCommand c, Optional<RunningInstance> now) {
+        return new RolledBack(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
+                c.service(), now.map(RunningInstance::version).orElse(null),
+                now.map(RunningInstance::instance).orElse(null), Instant.now());
+    }
+
+    /** Abandons queued commands and interrupts the one in progress; bounded by {@code wait}. */
+    void shutdown(Duration wait) {
+        closing = true;
+        thread.shutdownNow();
+        try {
+            if (!thread.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("The worker of {} did not stop within {} ms", driver.hostId(), wait.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

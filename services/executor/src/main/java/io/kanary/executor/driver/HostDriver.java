@@ -1,0 +1,43 @@
+package io.kanary.executor.driver;
+
+import io.kanary.schema.Instance;
+import io.kanary.schema.RunSpec;
+import java.util.Optional;
+
+/**
+ * Runs services on one host. A driver runs at most one instance per service and keeps the run
+ * spec of the version it replaced, so that {@link #rollback} can bring that version back.
+ *
+ * <p>Calls for one host come from one thread, in command order; {@link #close} may come from
+ * another thread while a call is in progress.
+ */
+public interface HostDriver extends AutoCloseable {
+
+    String hostId();
+
+    /** The driver's kind as announced on host.events, e.g. {@code process} or {@code docker}. */
+    String kind();
+
+    /**
+     * Starts {@code version}, waits until it is ready, then stops the instance it replaces. On
+     * failure the replaced instance keeps running.
+     */
+    Instance deploy(String service, String version, RunSpec run) throws DriverException;
+
+    /**
+     * Stops the current instance and starts the version it replaced again.
+     *
+     * @return what runs now, or empty when no earlier version was kept
+     */
+    Optional<RunningInstance> rollback(String service) throws DriverException;
+
+    /** @return the instance it stopped, or empty when none was running */
+    Optional<RunningInstance> stop(String service) throws DriverException;
+
+    /** The service's current instance, if one runs. */
+    Optional<RunningInstance> current(String service);
+
+    /** Stops every instance this driver started; bounded by their stop grace periods. */
+    @Override
+    void close();
+}
