@@ -1,0 +1,91 @@
+package io.kanary.detector;
+
+import io.kanary.detector.input.DeadLetter;
+import io.kanary.detector.input.Decode;
+import io.kanary.detector.input.Decoded;
+import io.kanary.detector.input.InputRules;
+import io.kanary.detector.input.Validator;
+import io.kanary.detector.state.DeploymentTracker;
+import io.kanary.detector.state.DetectorStores;
+import io.kanary.detector.verdict.Judgement;
+import io.kanary.detector.verdict.OncePerDeployment;
+import io.kanary.detector.verdict.RollbackOrder;
+import io.kanary.detector.verdict.Verdict;
+import io.kanary.detector.window.ProbeWindows;
+import io.kanary.kafka.Topic;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.Breach;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The breach-detector's topology:
+ * <ol>
+ * <li>deploy.events → each service's active deployment (a state store);</li>
+ * <li>health.probes → per-second buckets per service and version; a probe of a deployment's new
+ *     version looks at the window behind it and is judged against the policy;</li>
+ * <li>the first breach of a deployment → breaches, and its rollback command → rollback.commands.</li>
+ * </ol>
+ * Both inputs are read as bytes: what cannot be read, or is invalid, leaves through the topic's
+ * {@code -dlq} branch to {@code <topic>.dlq}.
+ */
+public final class BreachTopology {
+    private BreachTopology() {
+    }
+
+    public static Topology build(DetectorConfig config) {
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
+        builder.addStateStore(DetectorStores.activeDeployments());
+        builder.addStateStore(DetectorStores.probeBuckets(config));
+        builder.addStateStore(DetectorStores.judgedDeployments());
+
+        events(builder, Topics.DEPLOY_EVENTS, InputRules::deploymentEvent)
+                .process(DeploymentTracker::new, Named.as("track-deployments"), DetectorStores.ACTIVE_DEPLOYMENTS);
+
+        events(builder, Topics.HEALTH_PROBES, InputRules::probe)
+                .process(() -> new ProbeWindows(config), Named.as("window-probes"),
+                        DetectorStores.PROBE_BUCKETS, DetectorStores.ACTIVE_DEPLOYMENTS)
+                .mapValues(Judgement::of, Named.as("judge"))
+                .split(Named.as("verdict-"))
+                .branch((service, verdict) -> verdict.isBreach(), Branched.withConsumer(BreachTopology::breaches, "breach"))
+                .noDefaultBranch();
+
+        return builder.build();
+    }
+
+    /** A breach, once per deployment, to breaches; and the rollback it calls for to rollback.commands. */
+    private static void breaches(KStream<String, Verdict> verdicts) {
+        KStream<String, Breach> breaches = verdicts
+                .process(OncePerDeployment::new, Named.as("once-per-deployment"), DetectorStores.JUDGED_DEPLOYMENTS);
+        breaches.to(Topics.BREACHES.name(), produced(Topics.BREACHES, "to-breaches"));
+        breaches.process(RollbackOrder::new, Named.as("order-rollback"))
+                .to(Topics.ROLLBACK_COMMANDS.name(), produced(Topics.ROLLBACK_COMMANDS, "to-rollback-commands"));
+    }
+
+    /** The topic's events; records that cannot be read or fail {@code validator} go to its DLQ. */
+    private static <T> KStream<byte[], T> events(StreamsBuilder builder, Topic<String, T> topic, Validator<T> validator) {
+        String name = topic.name();
+        return builder.stream(name, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
+                .process(Decode.of(topic, validator), Named.as(name + "-decode"))
+                .split(Named.as(name + "-"))
+                .branch((key, decoded) -> decoded.isRefused(), Branched.withConsumer(refused -> refused
+                        .process(DeadLetter<T>::new, Named.as(name + "-dead-letter"))
+                        .to(topic.dlqName(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                                .withName(name + "-to-dlq")), "dlq"))
+                .defaultBranch(Branched.as("valid"))
+                .get(name + "-valid")
+                .mapValues(Decoded::event, Named.as(name + "-event"));
+    }
+
+    private static <V> Produced<String, V> produced(Topic<String, V> topic, String name) {
+        return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name);
+    }
+}

@@ -1,0 +1,98 @@
+package io.kanary.detector.window;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A {@link Bucket} as bytes, for the window store and its changelog: a format byte, the counts, the
+ * first failure time (-1: none), the latency peaks, then the sketch in DDSketch's own encoding
+ * ({@code encode}/{@code decode}, which carries the index mapping; {@code serialize()} writes the
+ * protobuf form, which {@code decode} cannot read).
+ */
+public final class BucketSerde implements Serde<Bucket>, Serializer<Bucket>, Deserializer<Bucket> {
+    private static final byte FORMAT = 1;
+    private static final long NO_FAILURE = -1;
+
+    @Override
+    public byte[] serialize(String topic, Bucket bucket) {
+        if (bucket == null) {
+            return null;
+        }
+        GrowingByteArrayOutput sketch = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        try {
+            bucket.latencies().encode(sketch, false);
+        } catch (IOException e) {
+            throw new SerializationException("Cannot encode a latency sketch: " + e.getMessage(), e);
+        }
+        List<LatencyPeaks.Peak> peaks = bucket.peaks().peaks();
+        ByteBuffer buffer = ByteBuffer.allocate(1 + 3 * Long.BYTES + Integer.BYTES
+                + peaks.size() * 2 * Long.BYTES + sketch.numWrittenBytes());
+        buffer.put(FORMAT).putLong(bucket.probes()).putLong(bucket.failures())
+                .putLong(bucket.firstFailureAtMs().orElse(NO_FAILURE)).putInt(peaks.size());
+        peaks.forEach(peak -> buffer.putLong(peak.atMs()).putLong(peak.latencyMs()));
+        buffer.put(sketch.backingArray(), 0, sketch.numWrittenBytes());
+        return buffer.array();
+    }
+
+    @Override
+    public Bucket deserialize(String topic, byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            byte format = buffer.get();
+            if (format != FORMAT) {
+                throw new SerializationException("Unknown bucket format " + format);
+            }
+            long probes = buffer.getLong();
+            long failures = buffer.getLong();
+            long firstFailure = buffer.getLong();
+            int peakCount = buffer.getInt();
+            List<LatencyPeaks.Peak> peaks = new ArrayList<>(peakCount);
+            for (int i = 0; i < peakCount; i++) {
+                peaks.add(new LatencyPeaks.Peak(buffer.getLong(), buffer.getLong()));
+            }
+            DDSketch sketch = DDSketch.decode(ByteArrayInput.wrap(bytes, buffer.position(), buffer.remaining()),
+                    UnboundedSizeDenseStore::new);
+            return new Bucket(probes, failures,
+                    firstFailure == NO_FAILURE ? OptionalLong.empty() : OptionalLong.of(firstFailure), sketch,
+                    new LatencyPeaks(peaks));
+        } catch (IOException | BufferUnderflowException | IllegalArgumentException e) {
+            throw new SerializationException("Not a probe bucket: " + e, e);
+        }
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        // Nothing to configure: the format carries the sketch's own settings.
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release.
+    }
+
+    @Override
+    public Serializer<Bucket> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<Bucket> deserializer() {
+        return this;
+    }
+}

@@ -1,0 +1,120 @@
+package io.kanary.detector;
+
+import io.kanary.kafka.CloudEvents;
+import io.kanary.kafka.KafkaSettings;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.Breach;
+import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.KanaryEvent;
+import io.kanary.schema.Policy;
+import io.kanary.schema.ProbeResult;
+import io.kanary.schema.RollbackCommand;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** {@link BreachTopology} under a {@link TopologyTestDriver}, with helpers that speak deployments and probes. */
+final class DetectorDriver implements AutoCloseable {
+    static final String SERVICE = "checkout";
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    /** Breach above 10% errors or a p99 over 500 ms, over 10 s, once 5 probes are in. */
+    static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 5, null, null, null, null);
+    static final boolean OK = true;
+    static final boolean FAILED = false;
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
+
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, DeploymentEvent> deployEvents;
+    final TestInputTopic<String, ProbeResult> probes;
+    final TestInputTopic<String, byte[]> rawProbes;
+    final TestOutputTopic<String, Breach> breaches;
+    final TestOutputTopic<String, RollbackCommand> rollbacks;
+    final TestOutputTopic<String, byte[]> probesDlq;
+    final TestInputTopic<String, byte[]> rawDeployEvents;
+    final TestOutputTopic<String, byte[]> deployEventsDlq;
+    private int probeCount;
+
+    DetectorDriver(Path stateDir) {
+        DetectorConfig config = DetectorConfig.defaults(KafkaSettings.bootstrap("unused:9092")).withStateDir(stateDir);
+        driver = new TopologyTestDriver(BreachTopology.build(config), config.streamsProperties(), T0);
+        deployEvents = driver.createInputTopic(Topics.DEPLOY_EVENTS.name(), Serdes.String().serializer(),
+                Topics.DEPLOY_EVENTS.valueSerde().serializer());
+        probes = driver.createInputTopic(Topics.HEALTH_PROBES.name(), Serdes.String().serializer(),
+                Topics.HEALTH_PROBES.valueSerde().serializer());
+        rawProbes = driver.createInputTopic(Topics.HEALTH_PROBES.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        breaches = driver.createOutputTopic(Topics.BREACHES.name(), Serdes.String().deserializer(),
+                Topics.BREACHES.valueSerde().deserializer());
+        rollbacks = driver.createOutputTopic(Topics.ROLLBACK_COMMANDS.name(), Serdes.String().deserializer(),
+                Topics.ROLLBACK_COMMANDS.valueSerde().deserializer());
+        probesDlq = driver.createOutputTopic(Topics.HEALTH_PROBES.dlqName(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+        rawDeployEvents = driver.createInputTopic(Topics.DEPLOY_EVENTS.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        deployEventsDlq = driver.createOutputTopic(Topics.DEPLOY_EVENTS.dlqName(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+    }
+
+    /** {@code deploymentId} starts rolling {@code version} out over {@code baseline}, under {@link #POLICY}. */
+    void started(String deploymentId, String version, String baseline, Instant at) {
+        deployEvent(new DeploymentEvent.Started("e-" + deploymentId, KanaryEvent.SCHEMA_VERSION, deploymentId,
+                SERVICE, version, baseline, Map.of("host-1", baseline), null, POLICY, List.of(List.of("host-1")),
+                "test", at));
+    }
+
+    void deployEvent(DeploymentEvent event) {
+        deployEvents.pipeInput(new TestRecord<>(event.service(), event,
+                CloudEvents.headers(event, "/test", null), event.at()));
+    }
+
+    /** One probe of {@code version}, piped with its CloudEvents headers at its probe time. */
+    ProbeResult probe(String version, boolean ok, long latencyMs, Instant at) {
+        ProbeResult probe = probeOf(version, ok, latencyMs, at);
+        pipe(probe, CloudEvents.headers(probe, "/test", null));
+        return probe;
+    }
+
+    /** {@code n} probes of {@code version}, one every {@link #PROBE_INTERVAL} from {@code from}. */
+    List<ProbeResult> probes(int n, String version, boolean ok, long latencyMs, Instant from) {
+        List<ProbeResult> piped = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            piped.add(probe(version, ok, latencyMs, from.plus(PROBE_INTERVAL.multipliedBy(i))));
+        }
+        return piped;
+    }
+
+    ProbeResult probeOf(String version, boolean ok, long latencyMs, Instant at) {
+        probeCount++;
+        return new ProbeResult("probe-" + probeCount, KanaryEvent.SCHEMA_VERSION, SERVICE, version, "host-1",
+                "i-" + version, ok, ok ? 200 : 503, latencyMs, at, null);
+    }
+
+    void pipe(ProbeResult probe, Headers headers) {
+        probes.pipeInput(new TestRecord<>(SERVICE, probe, headers, probe.probedAt()));
+    }
+
+    void pipeRaw(String value, Instant at) {
+        rawProbes.pipeInput(new TestRecord<>(SERVICE, value.getBytes(StandardCharsets.UTF_8),
+                new RecordHeaders(), at));
+    }
+
+    List<String> rolledBackDeployments() {
+        return rollbacks.readValuesToList().stream().map(RollbackCommand::deploymentId).toList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
