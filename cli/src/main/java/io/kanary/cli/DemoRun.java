@@ -1,0 +1,56 @@
+package io.kanary.cli;
+
+import io.kanary.audit.AuditFilter;
+import io.kanary.audit.AuditReplay;
+import io.kanary.audit.AuditReport;
+import io.kanary.audit.DeploymentTimeline;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The demo on a running stack: the live console, the three rollouts, then the figures measured
+ * while it ran and the audit timeline replayed from the topics.
+ */
+record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figures> rollbackFigures, AuditReport audit) {
+    private static final Duration FIGURES_WAIT = Duration.ofSeconds(15);
+
+    static DemoRun run(KanaryStack stack, List<String> hosts, PrintStream out) throws InterruptedException {
+        DemoScenario.Outcome outcome;
+        Optional<RolloutClock.Figures> figures;
+        try (LiveConsole console = new LiveConsole(stack.kafka(), out, true).start()) {
+            PlannerClient planner = new PlannerClient("http://127.0.0.1:" + stack.plannerPort());
+            outcome = new DemoScenario(planner, hosts, out).run();
+            figures = awaitFigures(console.clock(), outcome.deploymentIds().get(1));
+        }
+        AuditReport audit = AuditReplay.replay(stack.kafka(), Duration.ofSeconds(30));
+        out.println();
+        out.println("=== audit: the topics replayed from offset 0");
+        for (String id : outcome.deploymentIds().subList(1, outcome.deploymentIds().size())) {
+            out.println(audit.render(new AuditFilter(DemoScenario.SERVICE, id)));
+        }
+        out.println("=== figures measured in this run");
+        figures.ifPresentOrElse(f -> {
+            out.printf(Locale.ROOT, "first failing probe of v2 -> rollback command readable:   %6.2f s%n", f.badProbeToRollbackCommand().toMillis() / 1000.0);
+            out.printf(Locale.ROOT, "rollback command -> every rolled-back host healthy on v1: %6.2f s  (%d host(s))%n",
+                    f.rollbackCommandToAllHealthy().toMillis() / 1000.0, f.hosts());
+        }, () -> out.println("(v2 was not rolled back by a breach in this run: no rollback figures)"));
+        return new DemoRun(outcome, figures, audit);
+    }
+
+    boolean chainsComplete() {
+        return outcome.deploymentIds().stream().allMatch(id -> audit.deployment(id).map(DeploymentTimeline::chainComplete).orElse(false));
+    }
+
+    private static Optional<RolloutClock.Figures> awaitFigures(RolloutClock clock, String deploymentId) throws InterruptedException {
+        long deadline = System.nanoTime() + FIGURES_WAIT.toNanos();
+        Optional<RolloutClock.Figures> figures = clock.figures(deploymentId);
+        while (figures.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            figures = clock.figures(deploymentId);
+        }
+        return figures;
+    }
+}

@@ -1,0 +1,112 @@
+package io.kanary.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kanary.schema.Policy;
+import io.kanary.schema.RunSpec;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo of {@code kanary up --demo}: a fleet of demo-app v1 on three hosts, then v2 (failing
+ * 30% of its requests) rolled out one host at a time — breached and rolled back by itself — then
+ * v3 (healthy), which succeeds. Everything goes through the planner's public HTTP API, as a user's
+ * requests would.
+ */
+final class DemoScenario {
+    static final String SERVICE = "demo";
+    /** Judged over 10 s once 20 probes are in; 5 probes/s per instance; a host is healthy after 2 s of good probes. */
+    static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 20, 200L, 5, 2_000L, 30_000L);
+    private static final Duration OUTCOME_TIMEOUT = Duration.ofSeconds(90);
+
+    private final PlannerClient planner;
+    private final List<String> hosts;
+    private final PrintStream out;
+
+    DemoScenario(PlannerClient planner, List<String> hosts, PrintStream out) {
+        this.planner = planner;
+        this.hosts = hosts;
+        this.out = out;
+    }
+
+    /** The three rollouts and their final phases. */
+    record Outcome(List<String> deploymentIds, List<String> phases) {
+        boolean asExpected() {
+            return phases.equals(List.of("SUCCEEDED", "ROLLED_BACK", "SUCCEEDED"));
+        }
+    }
+
+    Outcome run() throws InterruptedException {
+        awaitHosts();
+        List<String> ids = List.of("demo-v1", "demo-v2", "demo-v3");
+        List<String> phases = new ArrayList<>();
+        banner("fleet: demo-app v1 on " + String.join(", ", hosts) + " (all at once)");
+        phases.add(rollout(ids.get(0), "v1", 0.0, hosts.size()));
+        banner("rollout: v2, which fails 30% of its requests, one host at a time");
+        phases.add(rollout(ids.get(1), "v2", 0.30, 1));
+        banner("rollout: v3, healthy, one host at a time");
+        phases.add(rollout(ids.get(2), "v3", 0.0, 1));
+        return new Outcome(ids, phases);
+    }
+
+    /** Requests one rollout of demo-app through the planner's API and returns its final phase. */
+    String rollout(String id, String version, double failureRate, int batchSize) throws InterruptedException {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("deploymentId", id);
+        request.put("service", SERVICE);
+        request.put("version", version);
+        request.put("run", demoApp(version, failureRate));
+        request.put("hosts", hosts);
+        request.put("batchSize", batchSize);
+        request.put("policy", POLICY);
+        request.put("requestedBy", "demo");
+        planner.post("v1/deployments", request);
+        return awaitEnd(id).path("phase").asText();
+    }
+
+    /** demo-app as a plain JVM process, started from this JVM's own classpath. */
+    static RunSpec demoApp(String version, double failureRate) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> argv = List.of(java, "-Xmx48m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), "io.kanary.demo.DemoApp");
+        return RunSpec.process(argv, Map.of("DEMO_VERSION", version, "DEMO_FAILURE_RATE", Double.toString(failureRate)));
+    }
+
+    void awaitHosts() throws InterruptedException {
+        long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
+        while (planner.get("v1/hosts").path("hosts").size() < hosts.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the demo hosts never announced themselves");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private JsonNode awaitEnd(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode d = deploymentOrNull(id);
+            if (d != null && List.of("SUCCEEDED", "ROLLED_BACK", "FAILED", "ABORTED").contains(d.path("phase").asText())) {
+                return d;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("deployment " + id + " did not end within " + OUTCOME_TIMEOUT.toSeconds() + " s");
+    }
+
+    private JsonNode deploymentOrNull(String id) {
+        try {
+            return planner.get("v1/deployments/" + id);
+        } catch (UserError notYet) {
+            return null; // the request is still on its way through deploy.requests
+        }
+    }
+
+    private void banner(String text) {
+        out.println();
+        out.println("=== " + text);
+    }
+}

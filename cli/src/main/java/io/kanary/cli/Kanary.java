@@ -1,0 +1,27 @@
+package io.kanary.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The kanary command: one entry for every service and every operator verb. */
+@Command(name = "kanary", mixinStandardHelpOptions = true, version = "kanary 0.1.0",
+        description = {"Roll new versions out a batch at a time; roll them back by themselves within seconds",
+                "when their error rate or latency breaks the deployment's policy. Every step is an event on Kafka."},
+        subcommands = {UpCommand.class, DeployCommand.class, StatusCommand.class, WatchCommand.class,
+                RollbackDeploymentCommand.class, AuditCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Start here:  kanary up --demo     (embedded Kafka, demo fleet, a bad rollout rolled back)",
+                "Then:        kanary up          (stays up; deploy your own service with 'kanary deploy --help')"})
+public final class Kanary {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this; main exits with it). */
+    public static int run(String... args) {
+        return new CommandLine(new Kanary())
+                .setExecutionExceptionHandler(new HumanErrors())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
+    }
+}

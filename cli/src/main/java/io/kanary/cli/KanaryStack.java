@@ -1,0 +1,131 @@
+package io.kanary.cli;
+
+import io.kanary.broker.EmbeddedKafkaBroker;
+import io.kanary.broker.TopicSetup;
+import io.kanary.detector.BreachDetector;
+import io.kanary.detector.DetectorConfig;
+import io.kanary.executor.ExecutorConfig;
+import io.kanary.executor.HostExecutor;
+import io.kanary.executor.driver.ProcessDriver;
+import io.kanary.health.HealthWatcher;
+import io.kanary.health.HealthWatcherConfig;
+import io.kanary.kafka.KafkaSettings;
+import io.kanary.planner.PlannerConfig;
+import io.kanary.planner.PlannerService;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * Everything {@code kanary up} runs, in one process: a broker (embedded unless a cluster is
+ * named), the topics, and the chosen services, each started through its own public {@code start}
+ * as it would be in its own process. Closing stops them in reverse order.
+ */
+final class KanaryStack implements AutoCloseable {
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Map<String, Object> kafka;
+    private PlannerService planner;
+
+    private KanaryStack(Map<String, Object> kafka) {
+        this.kafka = kafka;
+    }
+
+    static KanaryStack start(StackOptions options, PrintStream out) throws Exception {
+        EmbeddedKafkaBroker broker = null;
+        String bootstrap = options.bootstrapServers();
+        if (bootstrap == null) {
+            long began = System.nanoTime();
+            broker = options.dataDir() == null
+                    ? EmbeddedKafkaBroker.start(Files.createTempDirectory("kanary-kafka-"), options.kafkaPort(), true)
+                    : EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), options.kafkaPort(), false);
+            bootstrap = broker.bootstrapServers();
+            out.printf("kafka       embedded KRaft broker on %s (%d ms)%n", bootstrap, (System.nanoTime() - began) / 1_000_000);
+        }
+        Map<String, Object> kafka = KafkaSettings.fromEnv(System.getenv());
+        kafka.put("bootstrap.servers", bootstrap);
+        KanaryStack stack = new KanaryStack(kafka);
+        if (broker != null) {
+            stack.started.push(broker);
+        }
+        try {
+            TopicSetup.createTopics(kafka, 1, (short) 1);
+            stack.startServices(options, out);
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    private void startServices(StackOptions options, PrintStream out) {
+        if (options.services().contains(ServiceName.BREACH_DETECTOR)) {
+            // Streams state belongs to its broker: beside the broker's data, or fresh with a fresh broker.
+            Path stateDir = options.dataDir() == null ? tempDir("kanary-streams-") : options.dataDir().resolve("streams");
+            timed(out, "detector", "Kafka Streams job RUNNING (exactly_once_v2)",
+                    () -> BreachDetector.start(DetectorConfig.defaults(kafka).withStateDir(stateDir)));
+        }
+        if (options.services().contains(ServiceName.HEALTH_WATCHER)) {
+            timed(out, "watcher", "probing instances from host.events",
+                    () -> HealthWatcher.start(new HealthWatcherConfig(kafka, options.probeIntervalMs(),
+                            HealthWatcherConfig.DEFAULT_PROBE_TIMEOUT, HealthWatcherConfig.DEFAULT_GROUP_ID)));
+        }
+        if (options.services().contains(ServiceName.PLANNER)) {
+            planner = timed(out, "planner", "state rebuilt from deploy.events; HTTP API on 127.0.0.1:" + options.httpPort(),
+                    () -> PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(options.httpPort())));
+        }
+        if (options.services().contains(ServiceName.EXECUTOR)) {
+            Path logs = (options.dataDir() == null ? Path.of(System.getProperty("java.io.tmpdir"), "kanary")
+                    : options.dataDir()).resolve("instances");
+            timed(out, "executor", "process driver serving " + String.join(", ", options.hosts()) + " (instance logs in " + logs + ")",
+                    () -> HostExecutor.start(new ExecutorConfig(kafka, ExecutorConfig.DEFAULT_EXECUTOR_ID, options.hosts(),
+                            ProcessDriver.KIND, logs, Duration.ofSeconds(30))));
+        }
+    }
+
+    private <T extends AutoCloseable> T timed(PrintStream out, String name, String what, java.util.function.Supplier<T> start) {
+        long began = System.nanoTime();
+        T service = start.get();
+        started.push(service);
+        out.printf("%-11s %s (%d ms)%n", name, what, (System.nanoTime() - began) / 1_000_000);
+        return service;
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+
+    Map<String, Object> kafka() {
+        return kafka;
+    }
+
+    String bootstrapServers() {
+        return (String) kafka.get("bootstrap.servers");
+    }
+
+    /** The planner's HTTP port; the planner must be one of the started services. */
+    int plannerPort() {
+        if (planner == null) {
+            throw new UserError("the planner is not running in this process (see --services)");
+        }
+        return planner.httpPort();
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                System.err.println("warning: a service did not stop cleanly: " + e.getMessage());
+            }
+        }
+    }
+}

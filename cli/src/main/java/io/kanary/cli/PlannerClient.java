@@ -1,0 +1,61 @@
+package io.kanary.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kanary.kafka.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small client of the planner's HTTP API; problem details become {@link UserError}s with their detail. */
+final class PlannerClient {
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    PlannerClient(String baseUrl) {
+        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    }
+
+    JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    JsonNode post(String path, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body))));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(15)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
+            if (response.statusCode() >= 400) {
+                throw new UserError(problemText(response.statusCode(), body), response.statusCode() == 409 ? 4 : 1);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** "409 Deployment conflict: service web already has ..." plus one line per broken rule. */
+    static String problemText(int status, JsonNode problem) {
+        StringBuilder text = new StringBuilder().append(status).append(' ')
+                .append(problem.path("title").asText("error")).append(": ").append(problem.path("detail").asText(""));
+        for (JsonNode error : problem.path("errors")) {
+            text.append(System.lineSeparator()).append("  - ").append(error.path("field").asText())
+                    .append(": ").append(error.path("rule").asText());
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,37 @@
+package io.kanary.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** kanary rollback: an operator's rollback command. */
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+        description = {"Roll a ROLLING or PAUSED deployment back: every updated host returns to its previous version.",
+                "Publishes a rollback command (rollback.commands) naming you as the operator."})
+final class RollbackDeploymentCommand implements Callable<Integer> {
+    @Mixin
+    PlannerOption planner;
+
+    @Parameters(paramLabel = "DEPLOYMENT", description = "The deployment id.")
+    String deploymentId;
+
+    @Option(names = "--reason", description = "Why, for the audit trail.")
+    String reason;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("operator", System.getProperty("user.name", "operator"));
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        JsonNode answer = planner.client().post("v1/deployments/" + deploymentId + "/rollback", body);
+        System.out.printf("rollback of %s requested (command %s)%n", deploymentId, answer.path("rollbackCommandId").asText());
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+package io.kanary.cli;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** kanary up: the broker, the topics and every service in one process; with --demo, the demo too. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Start kanary in this process: a Kafka broker (embedded, KRaft) unless --bootstrap-server names",
+                "a cluster, the topics, and the services. Without --demo it stays up until Ctrl-C."},
+        footer = {"", "Examples:",
+                "  kanary up --demo                                  the demo: v2 breaches and rolls back, v3 succeeds",
+                "  kanary up                                         stay up; deploy with 'kanary deploy'",
+                "  kanary up --bootstrap-server kafka:9092 --services planner,breach-detector"})
+final class UpCommand implements Callable<Integer> {
+    @Option(names = "--demo", description = "Run the demo: a fleet of demo-app v1, then a failing v2 and a healthy v3.")
+    boolean demo;
+
+    @Option(names = "--bootstrap-server", description = "Use this Kafka cluster instead of the embedded broker.")
+    String bootstrapServer;
+
+    @Option(names = "--kafka-port", defaultValue = "9092",
+            description = "Port of the embedded broker (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int kafkaPort;
+
+    @Option(names = "--data-dir", description = "Keep the embedded broker's data here across runs (default: a temporary directory).")
+    Path dataDir;
+
+    @Option(names = "--services", split = ",", converter = ServiceNameConverter.class,
+            description = "Services to start (default: all): planner, executor, health-watcher, breach-detector.")
+    List<ServiceName> services = List.of(ServiceName.values());
+
+    @Option(names = "--hosts", split = ",", defaultValue = "host-1,host-2,host-3",
+            description = "Hosts the executor serves with the process driver (default: ${DEFAULT-VALUE}).")
+    List<String> hosts;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "The planner's HTTP port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--probe-interval-ms", defaultValue = "200",
+            description = "Probe interval for services whose deployment gave none (default: ${DEFAULT-VALUE}).")
+    long probeIntervalMs;
+
+    @Override
+    public Integer call() throws Exception {
+        long began = System.nanoTime();
+        StackOptions options = new StackOptions(bootstrapServer, kafkaPort, dataDir, EnumSet.copyOf(services), hosts,
+                httpPort, probeIntervalMs);
+        try (KanaryStack stack = KanaryStack.start(options, System.out)) {
+            if (!demo) {
+                System.out.printf("%nkanary is up: planner http://127.0.0.1:%d, Kafka at %s. Ctrl-C to stop.%n",
+                        stack.plannerPort(), stack.bootstrapServers());
+                System.out.println("try: ./kanary deploy --help   ./kanary watch   ./kanary audit --bootstrap-server "
+                        + stack.bootstrapServers());
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                stop.await();
+                return 0;
+            }
+            DemoRun run = DemoRun.run(stack, hosts, System.out);
+            System.out.printf("%ndemo finished in %.1f s: %s%n", (System.nanoTime() - began) / 1e9,
+                    run.outcome().asExpected() ? "v2 rolled back by itself, v3 succeeded" : "UNEXPECTED " + run.outcome().phases());
+            return run.outcome().asExpected() && run.chainsComplete() ? 0 : 1;
+        }
+    }
+
+    static final class ServiceNameConverter implements picocli.CommandLine.ITypeConverter<ServiceName> {
+        @Override
+        public ServiceName convert(String value) {
+            return ServiceName.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+}

@@ -1,0 +1,164 @@
+package io.kanary.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kanary.audit.AuditReplay;
+import io.kanary.audit.AuditReport;
+import io.kanary.audit.DeploymentTimeline;
+import io.kanary.kafka.Json;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.HostEvent;
+import io.kanary.schema.Instance;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole loop on the embedded broker with the process driver: a fleet of demo-app v1, a v2
+ * failing 30% of its requests that the breach-detector catches and the planner rolls back, and a
+ * healthy v3 that succeeds. The steps build on each other, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WalkingPipelineIT {
+    private static final List<String> HOSTS = List.of("host-1", "host-2", "host-3");
+    private static final Duration ROLLOUT = Duration.ofSeconds(120);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final PrintStream OUT = System.out;
+
+    private static KanaryStack stack;
+    private static LiveConsole console;
+    private static DemoScenario demo;
+    private static Instant began;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        began = Instant.now();
+        Path data = Files.createTempDirectory("kanary-e2e-");
+        stack = KanaryStack.start(new StackOptions(null, 0, data, EnumSet.allOf(ServiceName.class), HOSTS, 0, 200), OUT);
+        console = new LiveConsole(stack.kafka(), OUT, true).start();
+        demo = new DemoScenario(new PlannerClient("http://127.0.0.1:" + stack.plannerPort()), HOSTS, OUT);
+        demo.awaitHosts();
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (console != null) {
+            console.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldBringUpTheFleetOnV1() throws Exception {
+        assertEquals("SUCCEEDED", demo.rollout("demo-v1", "v1", 0.0, HOSTS.size()));
+        assertEveryHostAnswers("v1");
+    }
+
+    @Test
+    @Order(2)
+    void shouldRollTheFailingV2BackByItselfAndEveryHostAnswersAsV1() throws Exception {
+        assertEquals("ROLLED_BACK", demo.rollout("demo-v2", "v2", 0.30, 1));
+        assertEveryHostAnswers("v1");
+
+        RolloutClock.Figures figures = await().atMost(Duration.ofSeconds(30))
+                .until(() -> console.clock().figures("demo-v2"), f -> f.isPresent()).orElseThrow();
+        OUT.printf("FIGURE first failing probe of v2 -> rollback command readable: %d ms%n",
+                figures.badProbeToRollbackCommand().toMillis());
+        OUT.printf("FIGURE rollback command -> every rolled-back host healthy on v1: %d ms (%d hosts)%n",
+                figures.rollbackCommandToAllHealthy().toMillis(), figures.hosts());
+    }
+
+    @Test
+    @Order(3)
+    void shouldSucceedWithTheHealthyV3() throws Exception {
+        assertEquals("SUCCEEDED", demo.rollout("demo-v3", "v3", 0.0, 1));
+        assertEveryHostAnswers("v3");
+    }
+
+    @Test
+    @Order(4)
+    void shouldReplayACompleteCausalChainForEveryDeployment() {
+        AuditReport audit = AuditReplay.replay(stack.kafka(), Duration.ofSeconds(30));
+        for (String id : List.of("demo-v1", "demo-v2", "demo-v3")) {
+            DeploymentTimeline timeline = audit.deployment(id).orElseThrow(() -> new AssertionError("no timeline for " + id));
+            assertTrue(timeline.chainComplete(), () -> id + " has broken links: " + timeline.brokenLinks());
+        }
+        DeploymentTimeline v2 = audit.deployment("demo-v2").orElseThrow();
+        Set<String> types = new java.util.HashSet<>(v2.events().stream().map(e -> e.typeName()).toList());
+        assertTrue(types.containsAll(Set.of("deploy.requested", "deployment.started", "breach.detected",
+                "rollback.requested", "deployment.rolling-back", "host.instance.rolled-back", "deployment.rolled-back")), types.toString());
+        OUT.printf("FIGURE whole run (broker start to audit): %d ms%n", Duration.between(began, Instant.now()).toMillis());
+    }
+
+    /** Probes each host's current instance over real HTTP: it must answer 200 with the version. */
+    private static void assertEveryHostAnswers(String version) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, Instance> instances = currentInstances();
+            assertEquals(Set.copyOf(HOSTS), instances.keySet());
+            for (Map.Entry<String, Instance> e : instances.entrySet()) {
+                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(e.getValue().healthUrl()))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, answer.statusCode(), e.getKey());
+                assertEquals(version, Json.mapper().readTree(answer.body()).path("version").asText(), e.getKey());
+            }
+        });
+    }
+
+    /** host → its running instance of the demo service, from host.events replayed. */
+    private static Map<String, Instance> currentInstances() {
+        Map<String, Object> props = new HashMap<>(stack.kafka());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "e2e-" + UUID.randomUUID());
+        Map<String, Instance> instances = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(Topics.HOST_EVENTS.name(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    HostEvent event = Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                    if (event instanceof HostEvent.Started s && DemoScenario.SERVICE.equals(s.service())) {
+                        instances.put(s.hostId(), s.instance());
+                    } else if (event instanceof HostEvent.RolledBack r && DemoScenario.SERVICE.equals(r.service())) {
+                        if (r.instance() == null) {
+                            instances.remove(r.hostId());
+                        } else {
+                            instances.put(r.hostId(), r.instance());
+                        }
+                    }
+                }
+            }
+        }
+        return instances;
+    }
+}
