@@ -50,8 +50,10 @@ final class PlannerClient {
 
     /** "409 Deployment conflict: service web already has ..." plus one line per broken rule. */
     static String problemText(int status, JsonNode problem) {
-        StringBuilder text = new StringBuilder().append(status).append(' ')
-                .append(problem.path("title").asText("error")).append(": ").append(problem.path("detail").asText(""));
+        StringBuilder text = new StringBuilder().append(status).append(' ').append(problem.path("title").asText("error"));
+        if (problem.path("errors").isEmpty()) {
+            return text.append(": ").append(problem.path("detail").asText("")).toString();
+        }
         for (JsonNode error : problem.path("errors")) {
             text.append(System.lineSeparator()).append("  - ").append(error.path("field").asText())
                     .append(": ").append(error.path("rule").asText());

@@ -50,21 +50,27 @@ final class UpCommand implements Callable<Integer> {
         long began = System.nanoTime();
         StackOptions options = new StackOptions(bootstrapServer, kafkaPort, dataDir, EnumSet.copyOf(services), hosts,
                 httpPort, probeIntervalMs);
-        try (KanaryStack stack = KanaryStack.start(options, System.out)) {
-            if (!demo) {
-                System.out.printf("%nkanary is up: planner http://127.0.0.1:%d, Kafka at %s. Ctrl-C to stop.%n",
-                        stack.plannerPort(), stack.bootstrapServers());
-                System.out.println("try: ./kanary deploy --help   ./kanary watch   ./kanary audit --bootstrap-server "
-                        + stack.bootstrapServers());
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                stop.await();
-                return 0;
-            }
+        KanaryStack stack = KanaryStack.start(options, System.out);
+        // On Ctrl-C the JVM runs its shutdown hooks and then halts without waiting for this thread:
+        // the hook itself must stop the services and the instances they started.
+        Thread stopOnSignal = new Thread(stack::close, "kanary-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopOnSignal);
+        if (!demo) {
+            System.out.printf("%nkanary is up: planner http://127.0.0.1:%d, Kafka at %s. Ctrl-C to stop.%n",
+                    stack.plannerPort(), stack.bootstrapServers());
+            System.out.println("try: ./kanary deploy --help   ./kanary watch   ./kanary audit --bootstrap-server "
+                    + stack.bootstrapServers());
+            new CountDownLatch(1).await(); // until a signal: the hook stops everything
+            return 0;
+        }
+        try {
             DemoRun run = DemoRun.run(stack, hosts, System.out);
             System.out.printf("%ndemo finished in %.1f s: %s%n", (System.nanoTime() - began) / 1e9,
                     run.outcome().asExpected() ? "v2 rolled back by itself, v3 succeeded" : "UNEXPECTED " + run.outcome().phases());
             return run.outcome().asExpected() && run.chainsComplete() ? 0 : 1;
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+            stack.close();
         }
     }
 

@@ -31,6 +31,7 @@ public final class Deployment {
     private final List<String> rolledBackHosts = new ArrayList<>();
     private String lastRollbackConfirmationId;
     private Instant rollingBackAt;
+    private String rollingBackEventId;
     private String reason;
     private Instant updatedAt;
 
@@ -56,6 +57,7 @@ public final class Deployment {
             phase = Phase.ROLLING_BACK;
             reason = r.reason();
             rollingBackAt = r.at();
+            rollingBackEventId = r.eventId();
             failures.clear();
             awaitingRollback.addAll(r.hosts());
         } else if (event instanceof DeploymentEvent.RolledBack) {
@@ -161,6 +163,10 @@ public final class Deployment {
 
     public Instant rollingBackAt() {
         return rollingBackAt;
+    }
+
+    public String rollingBackEventId() {
+        return rollingBackEventId;
     }
 
     public String reason() {

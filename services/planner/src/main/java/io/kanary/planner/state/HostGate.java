@@ -76,7 +76,7 @@ public final class HostGate {
         if (!instanceStarted) {
             return hostId + ": never reported the new version started";
         }
-        return String.format("%s: %d of %d good probes, healthy %.1fs of %.1fs", hostId, consecutiveGood,
-                policy.healthyProbes(), healthyFor().toMillis() / 1000.0, policy.minHealthyMs() / 1000.0);
+        return String.format("%s: %d good probe(s) in a row of %d needed, healthy %.1fs of %.1fs", hostId,
+                consecutiveGood, policy.healthyProbes(), healthyFor().toMillis() / 1000.0, policy.minHealthyMs() / 1000.0);
     }
 }

@@ -217,7 +217,7 @@ public final class Planner {
         } else if (now.isAfter(d.rollingBackAt().plusMillis(d.policy().healthDeadlineMs()))) {
             emit(out, new DeploymentEvent.Failed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
                     String.join(", ", d.awaitingRollback()) + " did not confirm the rollback within "
-                            + d.policy().healthDeadlineMs() / 1000.0 + "s", now), null);
+                            + d.policy().healthDeadlineMs() / 1000.0 + "s", now), d.rollingBackEventId());
         }
     }
 

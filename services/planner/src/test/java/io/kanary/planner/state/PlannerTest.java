@@ -117,7 +117,7 @@ class PlannerTest {
         assertEquals(List.of("deployment.rolling-back", "host.command.rollback"), types(out));
         DeploymentEvent.RollingBack rb = (DeploymentEvent.RollingBack) out.get(0).event();
         assertTrue(rb.reason().contains("not healthy within 10.0s"), rb.reason());
-        assertTrue(rb.reason().contains("host-1: 0 of 2 good probes"), rb.reason());
+        assertTrue(rb.reason().contains("host-1: 0 good probe(s) in a row of 2 needed"), rb.reason());
     }
 
     @Test
