@@ -3,7 +3,7 @@ package io.kanary.cli;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
-import io.kanary.schema.EventText;
+import io.kanary.audit.Summaries;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
@@ -46,6 +46,8 @@ final class LiveConsole implements AutoCloseable {
     private volatile boolean running = true;
 
     private final Map<String, DeploymentEvent.Started> active = new TreeMap<>();
+    /** deployment id → its plan, which the summaries use for batch counts and previous versions. */
+    private final Map<String, DeploymentEvent.Started> plans = new HashMap<>();
     private final Map<String, String> hostState = new TreeMap<>();
     private final Map<String, Deque<ProbeResult>> probesByVersion = new HashMap<>();
     private Instant lastStatus = Instant.EPOCH;
@@ -101,10 +103,11 @@ final class LiveConsole implements AutoCloseable {
         if (event instanceof DeploymentEvent d) {
             if (d instanceof DeploymentEvent.Started s) {
                 active.put(s.service(), s);
+                plans.put(s.deploymentId(), s);
             } else if (d.isTerminal()) {
                 active.remove(d.service());
             }
-            line(Instant.ofEpochMilli(record.timestamp()), d.deploymentId(), EventText.describe(event));
+            line(Instant.ofEpochMilli(record.timestamp()), d.deploymentId(), Summaries.of(event, plans.get(d.deploymentId())));
             if (d.isTerminal()) {
                 status();
             }
@@ -112,10 +115,10 @@ final class LiveConsole implements AutoCloseable {
         }
         if (event instanceof HostEvent h) {
             trackHost(h);
-            line(Instant.ofEpochMilli(record.timestamp()), h.hostId(), EventText.describe(event));
+            line(Instant.ofEpochMilli(record.timestamp()), h.hostId(), Summaries.of(event, null));
             return;
         }
-        line(Instant.ofEpochMilli(record.timestamp()), event.subject(), EventText.describe(event));
+        line(Instant.ofEpochMilli(record.timestamp()), event.subject(), Summaries.of(event, plans.get(event.subject())));
     }
 
     /** What this console measured of the rollbacks it saw. */

@@ -11,13 +11,16 @@ import io.kanary.schema.RollbackCommand;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** One line of plain words per event, as a person reading the timeline would say it. */
-final class Summaries {
+/**
+ * One line of plain words per event, as a person reading the timeline would say it. The audit
+ * and the live console both speak through it, so every view says the same thing of an event.
+ */
+public final class Summaries {
     private Summaries() {
     }
 
     /** @param plan the deployment's started event, for batch counts and previous versions; may be null */
-    static String of(KanaryEvent event, DeploymentEvent.Started plan) {
+    public static String of(KanaryEvent event, DeploymentEvent.Started plan) {
         if (event instanceof DeployRequest r) {
             return "deploy requested: " + r.service() + " " + r.version() + " on "
                     + (r.hosts().isEmpty() ? "every host running it" : String.join(", ", r.hosts()))
