@@ -1,5 +1,7 @@
 package io.kanary.executor;
 
+import io.kanary.executor.driver.DockerDriver;
+import io.kanary.executor.driver.DockerSettings;
 import io.kanary.executor.driver.ProcessDriver;
 import io.kanary.kafka.KafkaSettings;
 import java.nio.file.Path;
@@ -16,12 +18,15 @@ import java.util.Map;
  * @param executorId    names the consumer group {@code kanary-executor-<executorId>}: give every
  *                      executor its own, so each sees every command and keeps its hosts' ones
  * @param hostIds       the hosts this executor serves, e.g. {@code host-1}
- * @param driver        how hosts run instances; only {@code process} for now
+ * @param driver        how hosts run instances: {@code process} (local OS processes) or {@code docker}
+ *                      (containers on Docker engines)
  * @param logDir        where the process driver writes each instance's output (one folder per host)
  * @param startDeadline how long a new instance may take to accept connections
+ * @param docker        the docker driver's endpoints (host id → endpoint) and settings; every host
+ *                      needs an endpoint when the driver is {@code docker}
  */
 public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
-                             Path logDir, Duration startDeadline) {
+                             Path logDir, Duration startDeadline, DockerSettings docker) {
     public static final String DEFAULT_EXECUTOR_ID = "executor-1";
     public static final String DEFAULT_HOSTS = "host-1";
 
@@ -37,9 +42,18 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
         if (new HashSet<>(hostIds).size() != hostIds.size()) {
             throw new IllegalArgumentException("KANARY_EXECUTOR_HOSTS lists a host twice: " + hostIds);
         }
-        if (!ProcessDriver.KIND.equals(driver)) {
+        if (!ProcessDriver.KIND.equals(driver) && !DockerDriver.KIND.equals(driver)) {
             throw new IllegalArgumentException("KANARY_EXECUTOR_DRIVER '" + driver + "' is not supported; use '"
-                    + ProcessDriver.KIND + "'");
+                    + ProcessDriver.KIND + "' or '" + DockerDriver.KIND + "'");
+        }
+        docker = docker == null ? DockerSettings.of(Map.of()) : docker;
+        if (DockerDriver.KIND.equals(driver)) {
+            Map<String, String> endpoints = docker.endpoints();
+            List<String> missing = hostIds.stream().filter(host -> !endpoints.containsKey(host)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("KANARY_DOCKER_HOSTS has no endpoint for " + missing
+                        + "; give one per host, e.g. host-1=unix:///var/run/docker.sock");
+            }
         }
         if (logDir == null) {
             throw new IllegalArgumentException("KANARY_EXECUTOR_LOG_DIR must be set");
@@ -49,10 +63,30 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
         }
     }
 
+    /** The process driver's configuration (no Docker settings). */
+    public ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
+                          Path logDir, Duration startDeadline) {
+        this(kafka, executorId, hostIds, driver, logDir, startDeadline, null);
+    }
+
+    /**
+     * The docker driver's configuration: one host per entry of {@code endpoints} (host id →
+     * {@code unix://} or {@code tcp://} endpoint), every other Docker setting at its default.
+     */
+    public static ExecutorConfig docker(Map<String, Object> kafka, String executorId, Map<String, String> endpoints,
+                                        Duration startDeadline) {
+        return new ExecutorConfig(kafka, executorId, List.copyOf(endpoints.keySet()), DockerDriver.KIND,
+                Path.of(System.getProperty("java.io.tmpdir"), "kanary", "instances"), startDeadline,
+                DockerSettings.of(endpoints));
+    }
+
     /**
      * Reads {@code KAFKA_*} (see {@link KafkaSettings}), {@code KANARY_EXECUTOR_ID},
      * {@code KANARY_EXECUTOR_HOSTS} (comma-separated), {@code KANARY_EXECUTOR_DRIVER},
-     * {@code KANARY_EXECUTOR_LOG_DIR} and {@code KANARY_EXECUTOR_START_DEADLINE_SECONDS}.
+     * {@code KANARY_EXECUTOR_LOG_DIR}, {@code KANARY_EXECUTOR_START_DEADLINE_SECONDS} and, for the
+     * docker driver, the {@code KANARY_DOCKER_*} settings of {@link DockerSettings#fromEnv}. With
+     * {@code KANARY_EXECUTOR_DRIVER=docker} and no {@code KANARY_EXECUTOR_HOSTS}, the hosts are
+     * those of {@code KANARY_DOCKER_HOSTS}.
      */
     public static ExecutorConfig fromEnv(Map<String, String> env) {
         String deadline = env.get("KANARY_EXECUTOR_START_DEADLINE_SECONDS");
@@ -66,18 +100,27 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
                     "KANARY_EXECUTOR_START_DEADLINE_SECONDS must be a whole number, was '" + deadline + "'");
         }
         String logDir = env.get("KANARY_EXECUTOR_LOG_DIR");
+        String driver = env.getOrDefault("KANARY_EXECUTOR_DRIVER", ProcessDriver.KIND).trim();
+        DockerSettings docker = DockerDriver.KIND.equals(driver) ? DockerSettings.fromEnv(env) : null;
+        String hosts = env.get("KANARY_EXECUTOR_HOSTS");
+        if (hosts == null || hosts.isBlank()) {
+            hosts = docker != null && !docker.endpoints().isEmpty()
+                    ? String.join(",", DockerSettings.parseHosts(env.get("KANARY_DOCKER_HOSTS")).keySet())
+                    : DEFAULT_HOSTS;
+        }
         return new ExecutorConfig(
                 KafkaSettings.fromEnv(env),
                 env.getOrDefault("KANARY_EXECUTOR_ID", DEFAULT_EXECUTOR_ID),
-                Arrays.stream(env.getOrDefault("KANARY_EXECUTOR_HOSTS", DEFAULT_HOSTS).split(","))
+                Arrays.stream(hosts.split(","))
                         .map(String::trim)
                         .filter(host -> !host.isEmpty())
                         .toList(),
-                env.getOrDefault("KANARY_EXECUTOR_DRIVER", ProcessDriver.KIND),
+                driver,
                 logDir == null || logDir.isBlank()
                         ? Path.of(System.getProperty("java.io.tmpdir"), "kanary", "instances")
                         : Path.of(logDir),
-                startDeadline);
+                startDeadline,
+                docker);
     }
 
     /** Its own group, so that several executors each read every command. */

@@ -1,5 +1,6 @@
 package io.kanary.executor;
 
+import io.kanary.executor.driver.DockerDriver;
 import io.kanary.executor.driver.HostDriver;
 import io.kanary.executor.driver.ProcessDriver;
 import io.kanary.kafka.DeadLetters;
@@ -123,6 +124,9 @@ public final class HostExecutor implements AutoCloseable {
         if (ProcessDriver.KIND.equals(config.driver())) {
             return new ProcessDriver(hostId, config.logDir().resolve(hostId), config.startDeadline());
         }
+        if (DockerDriver.KIND.equals(config.driver())) {
+            return DockerDriver.connect(hostId, config.docker(), config.startDeadline());
+        }
         throw new IllegalArgumentException("unknown driver '" + config.driver() + "'");
     }
 
@@ -226,7 +230,10 @@ public final class HostExecutor implements AutoCloseable {
         }
     }
 
-    /** Stops taking commands, abandons queued ones and stops every instance the drivers started. */
+    /**
+     * Stops taking commands, abandons queued ones and closes the drivers: the process driver stops
+     * its instances, the docker driver leaves its containers running for the next executor.
+     */
     @Override
     public void close() {
         running = false;

@@ -1,5 +1,6 @@
 package io.kanary.executor;
 
+import io.kanary.executor.driver.DeployContext;
 import io.kanary.executor.driver.DriverException;
 import io.kanary.executor.driver.HostDriver;
 import io.kanary.executor.driver.RunningInstance;
@@ -84,7 +85,7 @@ final class HostWorker {
         Optional<RunningInstance> replaced = driver.current(c.service());
         Instance started;
         try {
-            started = driver.deploy(c.service(), c.version(), c.run());
+            started = driver.deploy(c.service(), c.version(), c.run(), new DeployContext(c.deploymentId(), c.eventId()));
         } catch (DriverException e) {
             conclude(c, failed(c, c.version(), e));
             return;

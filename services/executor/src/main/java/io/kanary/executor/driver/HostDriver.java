@@ -21,8 +21,15 @@ public interface HostDriver extends AutoCloseable {
     /**
      * Starts {@code version}, waits until it is ready, then stops the instance it replaces. On
      * failure the replaced instance keeps running.
+     *
+     * @param context the deployment and command this deploy belongs to (drivers may record them)
      */
-    Instance deploy(String service, String version, RunSpec run) throws DriverException;
+    Instance deploy(String service, String version, RunSpec run, DeployContext context) throws DriverException;
+
+    /** {@link #deploy(String, String, RunSpec, DeployContext)} outside any deployment or command. */
+    default Instance deploy(String service, String version, RunSpec run) throws DriverException {
+        return deploy(service, version, run, DeployContext.NONE);
+    }
 
     /**
      * Stops the current instance and starts the version it replaced again.
@@ -37,7 +44,10 @@ public interface HostDriver extends AutoCloseable {
     /** The service's current instance, if one runs. */
     Optional<RunningInstance> current(String service);
 
-    /** Stops every instance this driver started; bounded by their stop grace periods. */
+    /**
+     * Stops taking calls; bounded. The process driver stops every instance it started (they cannot
+     * outlive it); the docker driver leaves its containers to the engine unless told otherwise.
+     */
     @Override
     void close();
 }

@@ -85,7 +85,8 @@ public final class ProcessDriver implements HostDriver {
     }
 
     @Override
-    public synchronized Instance deploy(String service, String version, RunSpec run) throws DriverException {
+    public synchronized Instance deploy(String service, String version, RunSpec run, DeployContext context)
+            throws DriverException {
         checkOpen();
         Slot slot = slots.computeIfAbsent(service, s -> new Slot());
         Launched started = launch(service, new Release(version, run));

@@ -1,0 +1,224 @@
+package io.kanary.executor;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import io.kanary.broker.EmbeddedKafkaBroker;
+import io.kanary.broker.TopicSetup;
+import io.kanary.executor.HostExecutorIntegrationTest.TopicTail;
+import io.kanary.executor.driver.DemoImages;
+import io.kanary.executor.driver.DockerDriver;
+import io.kanary.executor.driver.DockerEngines;
+import io.kanary.kafka.CloudEvents;
+import io.kanary.kafka.Ids;
+import io.kanary.kafka.Json;
+import io.kanary.kafka.KafkaSettings;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.HostCommand;
+import io.kanary.schema.HostEvent;
+import io.kanary.schema.HostEvent.Announced;
+import io.kanary.schema.HostEvent.InstanceEvent;
+import io.kanary.schema.HostEvent.RolledBack;
+import io.kanary.schema.HostEvent.Started;
+import io.kanary.schema.Instance;
+import io.kanary.schema.KanaryEvent;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * One executor with the docker driver serving two real Docker engines as two hosts, against a
+ * real broker: deploys, a restart that reconciles from the containers' labels, a warm rollback.
+ */
+@TestMethodOrder(OrderAnnotation.class)
+class DockerHostExecutorIntegrationTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String SERVICE = "shop-" + Ids.newId().substring(0, 8);
+    private static final String REPOSITORY = "kanary-it-" + Ids.newId().substring(0, 8);
+
+    private static final Map<String, String> endpoints = new LinkedHashMap<>();
+    private static final Map<String, DockerClient> engines = new LinkedHashMap<>();
+    private static List<String> images;
+    private static EmbeddedKafkaBroker broker;
+    private static Map<String, Object> kafka;
+    private static HostExecutor executor;
+    private static KafkaProducer<String, HostCommand> commands;
+    private static TopicTail hostEvents;
+
+    private static final Map<String, String> deployV2 = new HashMap<>();
+    private static final Map<String, String> v1Containers = new HashMap<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        DockerEngines.require(2).entrySet().stream().limit(2).forEach(e -> endpoints.put(e.getKey(), e.getValue()));
+        for (Map.Entry<String, String> entry : endpoints.entrySet()) {
+            DockerClient docker = DockerEngines.client(entry.getValue());
+            engines.put(entry.getKey(), docker);
+            images = DemoImages.build(docker, DockerEngines.BUSYBOX, REPOSITORY);
+        }
+        broker = EmbeddedKafkaBroker.start();
+        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
+        TopicSetup.createTopics(kafka, 1, (short) 1);
+        commands = new KafkaProducer<>(kafka, new StringSerializer(), Topics.HOST_COMMANDS.valueSerde().serializer());
+        hostEvents = new TopicTail(kafka, Topics.HOST_EVENTS.name());
+        executor = HostExecutor.start(ExecutorConfig.docker(kafka, "docker-it", endpoints, WAIT));
+    }
+
+    @AfterAll
+    static void stopAndClean() throws Exception {
+        for (AutoCloseable closeable : new AutoCloseable[] {executor, commands, hostEvents, broker}) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+        for (DockerClient docker : engines.values()) {
+            DockerEngines.removeContainers(docker, DockerDriver.LABEL_SERVICE, SERVICE);
+            DemoImages.remove(docker, REPOSITORY);
+            docker.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldAnnounceBothHostsWithTheDockerDriver() {
+        List<Announced> announced = await().atMost(WAIT).until(() -> hostEvents.values(Announced.class),
+                list -> list.size() >= 2);
+        assertEquals(List.copyOf(endpoints.keySet()), announced.stream().map(Announced::hostId).toList());
+        assertTrue(announced.stream().allMatch(a -> "docker".equals(a.driver())), announced.toString());
+    }
+
+    @Test
+    @Order(2)
+    void shouldStartTheDeployedVersionOnBothEngines() throws Exception {
+        Map<String, String> deployV1 = new HashMap<>();
+        endpoints.keySet().forEach(host -> deployV1.put(host, send(deploy(host, "dep-1", "v1", images.get(0)))));
+        for (String host : endpoints.keySet()) {
+            Started started = awaitOutcome(deployV1.get(host), Started.class, 1);
+            assertEquals(host, started.hostId());
+            assertEquals("v1", started.version());
+            assertEquals("v1", healthVersion(started.instance()));
+            List<Container> running = running(host);
+            assertEquals(1, running.size());
+            assertEquals(deployV1.get(host), running.get(0).getLabels().get(DockerDriver.LABEL_COMMAND));
+            assertEquals("dep-1", running.get(0).getLabels().get(DockerDriver.LABEL_DEPLOYMENT));
+            v1Containers.put(host, running.get(0).getId());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void shouldReconcileAfterARestartAndNotActOnARepeatedCommand() throws Exception {
+        endpoints.keySet().forEach(host -> deployV2.put(host, send(deploy(host, "dep-2", "v2", images.get(1)))));
+        Map<String, List<String>> before = new HashMap<>();
+        for (String host : endpoints.keySet()) {
+            Started started = awaitOutcome(deployV2.get(host), Started.class, 1);
+            assertEquals("v2", started.version());
+            await().atMost(WAIT).ignoreExceptions().until(() -> "v2".equals(healthVersion(started.instance())));
+            before.put(host, containerIds(host));
+        }
+
+        executor.close();
+        // A new group id reads every command again, as after a restart that lost its offsets.
+        executor = HostExecutor.start(ExecutorConfig.docker(kafka, "docker-it-restarted", endpoints, WAIT));
+
+        for (String host : endpoints.keySet()) {
+            // Answered again from the record, not carried out again.
+            awaitOutcome(deployV2.get(host), Started.class, 2);
+            assertEquals(before.get(host), containerIds(host), "a repeated command created a container on " + host);
+            List<Container> running = running(host);
+            assertEquals(1, running.size(), "one copy runs on " + host);
+            assertEquals("v2", running.get(0).getLabels().get(DockerDriver.LABEL_VERSION));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void shouldRollBackWarmOnBothEnginesAfterTheRestart() throws Exception {
+        Map<String, String> rollback = new HashMap<>();
+        for (String host : endpoints.keySet()) {
+            List<String> before = containerIds(host);
+            rollback.put(host, send(new HostCommand.Rollback(Ids.newId(), KanaryEvent.SCHEMA_VERSION, host, "dep-2",
+                    SERVICE, "v2", "v1", Instant.now())));
+            RolledBack rolledBack = awaitOutcome(rollback.get(host), RolledBack.class, 1);
+            assertEquals("v1", rolledBack.version());
+            assertEquals("v1", healthVersion(rolledBack.instance()));
+            List<Container> running = running(host);
+            assertEquals(1, running.size());
+            assertEquals(v1Containers.get(host), running.get(0).getId(), "the kept v1 container runs again on " + host);
+            assertEquals(before, containerIds(host), "a warm rollback creates no container");
+        }
+    }
+
+    private static HostCommand.Deploy deploy(String host, String deploymentId, String version, String image) {
+        return new HostCommand.Deploy(Ids.newId(), KanaryEvent.SCHEMA_VERSION, host, deploymentId, SERVICE, version,
+                DemoImages.runSpec(image), Instant.now());
+    }
+
+    private static String send(HostCommand command) {
+        commands.send(CloudEvents.record(Topics.HOST_COMMANDS, command.hostId(), command, "/kanary/test", null));
+        commands.flush();
+        return command.eventId();
+    }
+
+    private static <T extends InstanceEvent> T awaitOutcome(String commandId, Class<T> type, int count) {
+        List<InstanceEvent> caused = await().atMost(WAIT).until(() -> causedBy(commandId),
+                list -> list.stream().filter(type::isInstance).count() >= count);
+        return caused.stream().filter(type::isInstance).map(type::cast).reduce((first, second) -> second).orElseThrow();
+    }
+
+    private static List<InstanceEvent> causedBy(String commandId) {
+        List<InstanceEvent> caused = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : hostEvents.poll()) {
+            HostEvent event = Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            if (event instanceof InstanceEvent instanceEvent && commandId.equals(instanceEvent.commandId())) {
+                caused.add(instanceEvent);
+            }
+        }
+        return caused;
+    }
+
+    private static List<Container> containers(String host) {
+        return engines.get(host).listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(DockerDriver.LABEL_HOST, host, DockerDriver.LABEL_SERVICE, SERVICE)).exec();
+    }
+
+    private static List<String> containerIds(String host) {
+        return containers(host).stream().map(Container::getId).sorted().toList();
+    }
+
+    private static List<Container> running(String host) {
+        return containers(host).stream().filter(c -> "running".equals(c.getState())).toList();
+    }
+
+    private static String healthVersion(Instance instance) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(instance.healthUrl())).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(instance.healthUrl() + " answered " + response.statusCode());
+        }
+        return Json.mapper().readTree(response.body()).path("version").asText();
+    }
+}
