@@ -17,12 +17,12 @@ import java.util.Optional;
 record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figures> rollbackFigures, AuditReport audit) {
     private static final Duration FIGURES_WAIT = Duration.ofSeconds(15);
 
-    static DemoRun run(KanaryStack stack, List<String> hosts, PrintStream out) throws InterruptedException {
+    static DemoRun run(KanaryStack stack, List<String> hosts, Driver driver, PrintStream out) throws InterruptedException {
         DemoScenario.Outcome outcome;
         Optional<RolloutClock.Figures> figures;
         try (LiveConsole console = new LiveConsole(stack.kafka(), out, true).start()) {
             PlannerClient planner = new PlannerClient("http://127.0.0.1:" + stack.plannerPort());
-            outcome = new DemoScenario(planner, hosts, out).run();
+            outcome = new DemoScenario(planner, hosts, driver, out).run();
             figures = awaitFigures(console.clock(), outcome.deploymentIds().get(1));
         }
         AuditReport audit = AuditReplay.replay(stack.kafka(), Duration.ofSeconds(30));

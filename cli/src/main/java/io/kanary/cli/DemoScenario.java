@@ -1,6 +1,7 @@
 package io.kanary.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kanary.executor.driver.DemoImages;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
 import java.io.PrintStream;
@@ -24,21 +25,28 @@ final class DemoScenario {
 
     private final PlannerClient planner;
     private final List<String> hosts;
+    private final Driver driver;
     private final PrintStream out;
 
-    DemoScenario(PlannerClient planner, List<String> hosts, PrintStream out) {
+    DemoScenario(PlannerClient planner, List<String> hosts, Driver driver, PrintStream out) {
         this.planner = planner;
         this.hosts = hosts;
+        this.driver = driver;
         this.out = out;
     }
 
-    /** The three rollouts and their final phases. */
-    record Outcome(List<String> deploymentIds, List<String> phases) {
+    /** The three rollouts, their final phases and the phases the demo means to show. */
+    record Outcome(List<String> deploymentIds, List<String> phases, List<String> expected) {
         boolean asExpected() {
-            return phases.equals(List.of("SUCCEEDED", "ROLLED_BACK", "SUCCEEDED"));
+            return phases.equals(expected);
         }
     }
 
+    /**
+     * v1 on every host, then v2 (fails 30% of its requests) one host at a time, then v3: with the
+     * process driver a healthy v3 that succeeds; with the docker driver the demo image v3, which never
+     * becomes healthy and is rolled back too.
+     */
     Outcome run() throws InterruptedException {
         awaitHosts();
         List<String> ids = List.of("demo-v1", "demo-v2", "demo-v3");
@@ -47,21 +55,27 @@ final class DemoScenario {
         phases.add(rollout(ids.get(0), "v1", 0.0, hosts.size()));
         banner("rollout: v2, which fails 30% of its requests, one host at a time");
         phases.add(rollout(ids.get(1), "v2", 0.30, 1));
-        banner("rollout: v3, healthy, one host at a time");
+        boolean healthyV3 = driver == Driver.PROCESS;
+        banner("rollout: v3, " + (healthyV3 ? "healthy" : "which never becomes healthy") + ", one host at a time");
         phases.add(rollout(ids.get(2), "v3", 0.0, 1));
-        return new Outcome(ids, phases);
+        return new Outcome(ids, phases, List.of("SUCCEEDED", "ROLLED_BACK", healthyV3 ? "SUCCEEDED" : "ROLLED_BACK"));
     }
 
     /** Requests one rollout of demo-app through the planner's API and returns its final phase. */
     String rollout(String id, String version, double failureRate, int batchSize) throws InterruptedException {
+        return rollout(id, version, failureRate, batchSize, POLICY);
+    }
+
+    String rollout(String id, String version, double failureRate, int batchSize, Policy policy) throws InterruptedException {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("deploymentId", id);
         request.put("service", SERVICE);
         request.put("version", version);
-        request.put("run", demoApp(version, failureRate));
+        request.put("run", driver == Driver.DOCKER
+                ? DemoImages.runSpec(DemoImages.image(DemoImages.REPOSITORY, version)) : demoApp(version, failureRate));
         request.put("hosts", hosts);
         request.put("batchSize", batchSize);
-        request.put("policy", POLICY);
+        request.put("policy", policy);
         request.put("requestedBy", "demo");
         planner.post("v1/deployments", request);
         return awaitEnd(id).path("phase").asText();

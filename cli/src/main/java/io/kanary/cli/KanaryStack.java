@@ -6,6 +6,8 @@ import io.kanary.detector.BreachDetector;
 import io.kanary.detector.DetectorConfig;
 import io.kanary.executor.ExecutorConfig;
 import io.kanary.executor.HostExecutor;
+import io.kanary.executor.driver.DockerDriver;
+import io.kanary.executor.driver.DockerSettings;
 import io.kanary.executor.driver.ProcessDriver;
 import io.kanary.health.HealthWatcher;
 import io.kanary.health.HealthWatcherConfig;
@@ -26,6 +28,8 @@ import java.util.Map;
  * as it would be in its own process. Closing stops them in reverse order.
  */
 final class KanaryStack implements AutoCloseable {
+    private static final Duration EXECUTOR_START_DEADLINE = Duration.ofSeconds(30);
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Map<String, Object> kafka;
     private PlannerService planner;
@@ -78,12 +82,23 @@ final class KanaryStack implements AutoCloseable {
                     () -> PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(options.httpPort())));
         }
         if (options.services().contains(ServiceName.EXECUTOR)) {
-            Path logs = (options.dataDir() == null ? Path.of(System.getProperty("java.io.tmpdir"), "kanary")
-                    : options.dataDir()).resolve("instances");
-            timed(out, "executor", "process driver serving " + String.join(", ", options.hosts()) + " (instance logs in " + logs + ")",
-                    () -> HostExecutor.start(new ExecutorConfig(kafka, ExecutorConfig.DEFAULT_EXECUTOR_ID, options.hosts(),
-                            ProcessDriver.KIND, logs, Duration.ofSeconds(30))));
+            timed(out, "executor", options.driver().name().toLowerCase(java.util.Locale.ROOT) + " driver serving "
+                    + String.join(", ", options.executorHosts()), () -> HostExecutor.start(executorConfig(options)));
         }
+    }
+
+    private ExecutorConfig executorConfig(StackOptions options) {
+        Path logs = (options.dataDir() == null ? Path.of(System.getProperty("java.io.tmpdir"), "kanary")
+                : options.dataDir()).resolve("instances");
+        if (options.driver() == Driver.DOCKER) {
+            DockerSettings d = DockerSettings.of(options.dockerHosts());
+            DockerSettings settings = new DockerSettings(d.endpoints(), d.tlsCertPath(), d.tlsVerify(), d.pullPolicy(),
+                    d.keepRevisions(), d.callTimeout(), options.stopOnClose());
+            return new ExecutorConfig(kafka, ExecutorConfig.DEFAULT_EXECUTOR_ID, options.executorHosts(), DockerDriver.KIND,
+                    logs, EXECUTOR_START_DEADLINE, settings);
+        }
+        return new ExecutorConfig(kafka, ExecutorConfig.DEFAULT_EXECUTOR_ID, options.hosts(), ProcessDriver.KIND, logs,
+                EXECUTOR_START_DEADLINE);
     }
 
     private <T extends AutoCloseable> T timed(PrintStream out, String name, String what, java.util.function.Supplier<T> start) {

@@ -3,6 +3,8 @@ package io.kanary.cli;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import io.kanary.executor.driver.DockerSettings;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -38,6 +40,19 @@ final class UpCommand implements Callable<Integer> {
             description = "Hosts the executor serves with the process driver (default: ${DEFAULT-VALUE}).")
     List<String> hosts;
 
+    @Option(names = "--driver", defaultValue = "process",
+            description = "How the executor runs instances: process (local processes) or docker (default: ${DEFAULT-VALUE}).")
+    Driver driver;
+
+    @Option(names = "--docker-hosts", defaultValue = "${KANARY_DOCKER_HOSTS:-host-1=unix:///var/run/docker.sock}",
+            description = "With --driver docker: host=endpoint pairs, e.g. host-1=unix:///var/run/docker.sock,host-2=tcp://10.0.0.2:2376 "
+                    + "(env KANARY_DOCKER_HOSTS; default: ${DEFAULT-VALUE}).")
+    String dockerHosts;
+
+    @Option(names = "--busybox", defaultValue = "/usr/bin/busybox",
+            description = "With --demo --driver docker: the static busybox the demo images are built from (default: ${DEFAULT-VALUE}).")
+    Path busybox;
+
     @Option(names = "--http-port", defaultValue = "8080", description = "The planner's HTTP port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
@@ -48,8 +63,13 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long began = System.nanoTime();
+        Map<String, String> endpoints = driver == Driver.DOCKER ? DockerSettings.parseHosts(dockerHosts) : Map.of();
+        // The demo cleans up after itself; a kanary that stays up leaves its containers to the next executor.
         StackOptions options = new StackOptions(bootstrapServer, kafkaPort, dataDir, EnumSet.copyOf(services), hosts,
-                httpPort, probeIntervalMs);
+                httpPort, probeIntervalMs, driver, endpoints, demo);
+        if (demo && driver == Driver.DOCKER) {
+            DockerDemo.buildImages(endpoints, busybox, System.out);
+        }
         KanaryStack stack = KanaryStack.start(options, System.out);
         // On Ctrl-C the JVM runs its shutdown hooks and then halts without waiting for this thread:
         // the hook itself must stop the services and the instances they started.
@@ -64,9 +84,10 @@ final class UpCommand implements Callable<Integer> {
             return 0;
         }
         try {
-            DemoRun run = DemoRun.run(stack, hosts, System.out);
-            System.out.printf("%ndemo finished in %.1f s: %s%n", (System.nanoTime() - began) / 1e9,
-                    run.outcome().asExpected() ? "v2 rolled back by itself, v3 succeeded" : "UNEXPECTED " + run.outcome().phases());
+            DemoRun run = DemoRun.run(stack, options.executorHosts(), driver, System.out);
+            System.out.printf("%ndemo finished in %.1f s: %s%n", (System.nanoTime() - began) / 1e9, run.outcome().asExpected()
+                    ? "v2 rolled back by itself, v3 " + (driver == Driver.PROCESS ? "succeeded" : "rolled back")
+                    : "UNEXPECTED " + run.outcome().phases() + ", expected " + run.outcome().expected());
             return run.outcome().asExpected() && run.chainsComplete() ? 0 : 1;
         } finally {
             Runtime.getRuntime().removeShutdownHook(stopOnSignal);

@@ -60,9 +60,9 @@ class WalkingPipelineIT {
     static void startEverything() throws Exception {
         began = Instant.now();
         Path data = Files.createTempDirectory("kanary-e2e-");
-        stack = KanaryStack.start(new StackOptions(null, 0, data, EnumSet.allOf(ServiceName.class), HOSTS, 0, 200), OUT);
+        stack = KanaryStack.start(StackOptions.processes(null, 0, data, EnumSet.allOf(ServiceName.class), HOSTS, 0, 200), OUT);
         console = new LiveConsole(stack.kafka(), OUT, true).start();
-        demo = new DemoScenario(new PlannerClient("http://127.0.0.1:" + stack.plannerPort()), HOSTS, OUT);
+        demo = new DemoScenario(new PlannerClient("http://127.0.0.1:" + stack.plannerPort()), HOSTS, Driver.PROCESS, OUT);
         demo.awaitHosts();
     }
 

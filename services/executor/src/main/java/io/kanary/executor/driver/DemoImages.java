@@ -49,10 +49,11 @@ public final class DemoImages {
             ENTRYPOINT ["/bin/busybox", "sh", "-c", "trap 'exit 0' TERM INT; /bin/busybox httpd -f -p \\"${PORT:-8080}\\" -h /www & wait"]
             """;
 
+    // CGI headers end in CRLF: strict HTTP clients (Vert.x, the health-watcher's) refuse bare LF.
     private static final String HEALTHY = """
             #!/bin/busybox sh
-            echo "Content-Type: application/json"
-            echo ""
+            printf 'Content-Type: application/json\\r\\n'
+            printf '\\r\\n'
             echo "{\\"status\\":\\"ok\\",\\"version\\":\\"$APP_VERSION\\"}"
             """;
 
@@ -61,9 +62,9 @@ public final class DemoImages {
             #!/bin/busybox sh
             n=$(/bin/busybox od -An -N2 -tu2 /dev/urandom)
             if [ $((n %% 10)) -lt 3 ]; then
-              echo "Status: 500 Internal Server Error"
-              echo "Content-Type: application/json"
-              echo ""
+              printf 'Status: 500 Internal Server Error\\r\\n'
+              printf 'Content-Type: application/json\\r\\n'
+              printf '\\r\\n'
               echo "{\\"status\\":\\"failing\\",\\"version\\":\\"$APP_VERSION\\"}"
             else
             %s
@@ -72,9 +73,9 @@ public final class DemoImages {
 
     private static final String BROKEN = """
             #!/bin/busybox sh
-            echo "Status: 500 Internal Server Error"
-            echo "Content-Type: application/json"
-            echo ""
+            printf 'Status: 500 Internal Server Error\\r\\n'
+            printf 'Content-Type: application/json\\r\\n'
+            printf '\\r\\n'
             echo "{\\"status\\":\\"broken\\",\\"version\\":\\"$APP_VERSION\\"}"
             """;
 
