@@ -67,12 +67,18 @@ final class DemoScenario {
     }
 
     String rollout(String id, String version, double failureRate, int batchSize, Policy policy) throws InterruptedException {
+        RunSpec run = driver == Driver.DOCKER
+                ? DemoImages.runSpec(DemoImages.image(DemoImages.REPOSITORY, version)) : demoApp(version, failureRate);
+        return rollout(id, version, run, batchSize, policy);
+    }
+
+    /** Requests one rollout of {@code run} through the planner's API and returns its final phase. */
+    String rollout(String id, String version, RunSpec run, int batchSize, Policy policy) throws InterruptedException {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("deploymentId", id);
         request.put("service", SERVICE);
         request.put("version", version);
-        request.put("run", driver == Driver.DOCKER
-                ? DemoImages.runSpec(DemoImages.image(DemoImages.REPOSITORY, version)) : demoApp(version, failureRate));
+        request.put("run", run);
         request.put("hosts", hosts);
         request.put("batchSize", batchSize);
         request.put("policy", policy);
@@ -99,7 +105,7 @@ final class DemoScenario {
         }
     }
 
-    private JsonNode awaitEnd(String id) throws InterruptedException {
+    JsonNode awaitEnd(String id) throws InterruptedException {
         long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode d = deploymentOrNull(id);

@@ -80,14 +80,14 @@ class WalkingPipelineIT {
     @Order(1)
     void shouldBringUpTheFleetOnV1() throws Exception {
         assertEquals("SUCCEEDED", demo.rollout("demo-v1", "v1", 0.0, HOSTS.size()));
-        assertEveryHostAnswers("v1");
+        Fleet.assertEveryHostAnswers(stack.kafka(), HOSTS, "v1");
     }
 
     @Test
     @Order(2)
     void shouldRollTheFailingV2BackByItselfAndEveryHostAnswersAsV1() throws Exception {
         assertEquals("ROLLED_BACK", demo.rollout("demo-v2", "v2", 0.30, 1));
-        assertEveryHostAnswers("v1");
+        Fleet.assertEveryHostAnswers(stack.kafka(), HOSTS, "v1");
 
         RolloutClock.Figures figures = await().atMost(Duration.ofSeconds(30))
                 .until(() -> console.clock().figures("demo-v2"), f -> f.isPresent()).orElseThrow();
@@ -101,7 +101,7 @@ class WalkingPipelineIT {
     @Order(3)
     void shouldSucceedWithTheHealthyV3() throws Exception {
         assertEquals("SUCCEEDED", demo.rollout("demo-v3", "v3", 0.0, 1));
-        assertEveryHostAnswers("v3");
+        Fleet.assertEveryHostAnswers(stack.kafka(), HOSTS, "v3");
     }
 
     @Test
@@ -117,48 +117,5 @@ class WalkingPipelineIT {
         assertTrue(types.containsAll(Set.of("deploy.requested", "deployment.started", "breach.detected",
                 "rollback.requested", "deployment.rolling-back", "host.instance.rolled-back", "deployment.rolled-back")), types.toString());
         OUT.printf("FIGURE whole run (broker start to audit): %d ms%n", Duration.between(began, Instant.now()).toMillis());
-    }
-
-    /** Probes each host's current instance over real HTTP: it must answer 200 with the version. */
-    private static void assertEveryHostAnswers(String version) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Map<String, Instance> instances = currentInstances();
-            assertEquals(Set.copyOf(HOSTS), instances.keySet());
-            for (Map.Entry<String, Instance> e : instances.entrySet()) {
-                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(e.getValue().healthUrl()))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, answer.statusCode(), e.getKey());
-                assertEquals(version, Json.mapper().readTree(answer.body()).path("version").asText(), e.getKey());
-            }
-        });
-    }
-
-    /** host → its running instance of the demo service, from host.events replayed. */
-    private static Map<String, Instance> currentInstances() {
-        Map<String, Object> props = new HashMap<>(stack.kafka());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "e2e-" + UUID.randomUUID());
-        Map<String, Instance> instances = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(Topics.HOST_EVENTS.name(), 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    HostEvent event = Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
-                    if (event instanceof HostEvent.Started s && DemoScenario.SERVICE.equals(s.service())) {
-                        instances.put(s.hostId(), s.instance());
-                    } else if (event instanceof HostEvent.RolledBack r && DemoScenario.SERVICE.equals(r.service())) {
-                        if (r.instance() == null) {
-                            instances.remove(r.hostId());
-                        } else {
-                            instances.put(r.hostId(), r.instance());
-                        }
-                    }
-                }
-            }
-        }
-        return instances;
     }
 }

@@ -76,8 +76,9 @@ public final class DockerDriver implements HostDriver {
     public static final String LABEL_PREVIOUS = "kanary.previous";
     static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
 
-    private static final Duration READY_POLL = Duration.ofMillis(100);
-    private static final int STATE_CHECK_EVERY = 5;
+    // A loopback connect costs microseconds: poll often, since every poll interval is added to a rollback.
+    private static final Duration READY_POLL = Duration.ofMillis(10);
+    private static final int STATE_CHECK_EVERY = 20;
     private static final int CONNECT_TIMEOUT_MS = 250;
     private static final int LOG_TAIL_LINES = 15;
     private static final Duration LOG_WAIT = Duration.ofSeconds(5);
