@@ -18,7 +18,8 @@ final class Samples {
     static final Instant T0 = Instant.parse("2025-03-14T09:26:53.589793238Z");
     static final RunSpec RUN = new RunSpec(null, List.of("java", "-jar", "checkout-v2.jar", "--port={port}"),
             Map.of("JAVA_OPTS", "-Xmx256m"), "/health", 5_000L);
-    static final RunSpec DOCKER_RUN = new RunSpec("registry.local/checkout:v2", List.of(), Map.of(), "/ready", 10_000L);
+    static final RunSpec DOCKER_RUN = new RunSpec("registry.local/checkout:v2", List.of(), Map.of(), "/ready", 10_000L,
+            "on-failure", 256L, 0.5);
     static final Policy POLICY = new Policy(0.05, 800L, 10_000L, 20, 500L, 3, 5_000L, 60_000L);
     static final Instance INSTANCE = new Instance("checkout-v2-7b1e", "http://127.0.0.1:41234",
             "http://127.0.0.1:41234/health");

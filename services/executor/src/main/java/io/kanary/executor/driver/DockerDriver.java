@@ -450,9 +450,7 @@ public final class DockerDriver implements HostDriver {
                     .withName(name)
                     .withLabels(labels)
                     .withEnv(env)
-                    .withHostConfig(HostConfig.newHostConfig()
-                            .withNetworkMode("host")
-                            .withRestartPolicy(RestartPolicy.unlessStoppedRestart()));
+                    .withHostConfig(hostConfig(spec.run()));
             if (!spec.run().command().isEmpty()) {
                 cmd.withCmd(spec.run().command().stream()
                         .map(arg -> arg.replace(ProcessDriver.PORT_PLACEHOLDER, Integer.toString(port)))
@@ -463,6 +461,20 @@ public final class DockerDriver implements HostDriver {
         Revision created = spec.withContainer(containerId, port, revision);
         LOG.info("Created {} ({}) on port {}", instanceId(created), name, port);
         return created;
+    }
+
+    /** Host network (each instance has its own port), the spec's restart policy and resource limits. */
+    static HostConfig hostConfig(RunSpec run) {
+        HostConfig config = HostConfig.newHostConfig()
+                .withNetworkMode("host")
+                .withRestartPolicy(RestartPolicy.parse(run.restartPolicy()));
+        if (run.memoryMb() != null) {
+            config.withMemory(run.memoryMb() * 1024 * 1024);
+        }
+        if (run.cpus() != null) {
+            config.withNanoCPUs(Math.round(run.cpus() * 1e9));
+        }
+        return config;
     }
 
     private void start(Revision revision) throws DriverException {

@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.Container;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Json;
 import io.kanary.schema.Instance;
+import io.kanary.schema.RunSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -84,6 +85,22 @@ class DockerDriverTest {
             assertEquals("dep-2", labels.get(DockerDriver.LABEL_DEPLOYMENT));
             assertEquals("cmd-2", labels.get(DockerDriver.LABEL_COMMAND));
             assertEquals(URI.create(v2.address()).getPort(), Integer.parseInt(labels.get(DockerDriver.LABEL_PORT)));
+        }
+    }
+
+    @Test
+    void shouldApplyTheSpecsRestartPolicyAndResourceLimits() throws Exception {
+        String service = service();
+        RunSpec limited = new RunSpec(images.get(0), List.of(), Map.of(), DemoImages.HEALTH_PATH, 2_000L, "on-failure", 64L, 0.5);
+        try (DockerDriver driver = driver(PullPolicy.IF_NOT_PRESENT)) {
+            Instance v1 = driver.deploy(service, "v1", limited, new DeployContext("dep-1", "cmd-1"));
+            assertEquals("v1", healthVersion(v1));
+
+            com.github.dockerjava.api.model.HostConfig host = docker.inspectContainerCmd(
+                    driver.currentContainerId(service).orElseThrow()).exec().getHostConfig();
+            assertEquals("on-failure", host.getRestartPolicy().getName());
+            assertEquals(64L * 1024 * 1024, host.getMemory());
+            assertEquals(500_000_000L, host.getNanoCPUs());
         }
     }
 

@@ -61,6 +61,15 @@ public final class RequestValidator {
         if (run.stopGraceMs() < 0) {
             out.add(new Violation("run.stopGraceMs", "must be >= 0"));
         }
+        if (!RunSpec.RESTART_POLICIES.contains(run.restartPolicy())) {
+            out.add(new Violation("run.restartPolicy", "one of " + RunSpec.RESTART_POLICIES + ", was \"" + run.restartPolicy() + "\""));
+        }
+        if (run.memoryMb() != null && run.memoryMb() < 4) {
+            out.add(new Violation("run.memoryMb", "must be at least 4 (MiB), was " + run.memoryMb()));
+        }
+        if (run.cpus() != null && !(run.cpus() > 0)) {
+            out.add(new Violation("run.cpus", "must be greater than 0, was " + run.cpus()));
+        }
     }
 
     private static void validatePolicy(Policy p, List<Violation> out) {
