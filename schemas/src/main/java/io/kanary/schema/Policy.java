@@ -12,9 +12,13 @@ package io.kanary.schema;
  * @param healthyProbes     consecutive good probes an updated instance needs to pass its health gate
  * @param minHealthyMs      how long an updated instance must stay healthy before its batch may advance
  * @param healthDeadlineMs  how long a batch may take to become healthy before the deployment rolls back
+ * @param alpha             the false-rollback probability the sequential tests allow per deployment (0..0.5)
+ * @param maxP99Ratio       largest tolerated ratio of the new version's p99 latency to the baseline's (≥ 1)
+ * @param errorRateMargin   how much higher than the baseline's error rate the new version's may be (absolute, 0..1)
  */
 public record Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, Integer minSamples,
-                     Long probeIntervalMs, Integer healthyProbes, Long minHealthyMs, Long healthDeadlineMs) {
+                     Long probeIntervalMs, Integer healthyProbes, Long minHealthyMs, Long healthDeadlineMs,
+                     Double alpha, Double maxP99Ratio, Double errorRateMargin) {
 
     public static final double DEFAULT_MAX_ERROR_RATE = 0.05;
     public static final long DEFAULT_MAX_P99_LATENCY_MS = 1_000;
@@ -24,6 +28,16 @@ public record Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, I
     public static final int DEFAULT_HEALTHY_PROBES = 3;
     public static final long DEFAULT_MIN_HEALTHY_MS = 5_000;
     public static final long DEFAULT_HEALTH_DEADLINE_MS = 60_000;
+    public static final double DEFAULT_ALPHA = 0.001;
+    public static final double DEFAULT_MAX_P99_RATIO = 2.0;
+    public static final double DEFAULT_ERROR_RATE_MARGIN = 0.01;
+
+    /** A policy with the statistical settings at their defaults. */
+    public Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, Integer minSamples, Long probeIntervalMs,
+                  Integer healthyProbes, Long minHealthyMs, Long healthDeadlineMs) {
+        this(maxErrorRate, maxP99LatencyMs, windowMs, minSamples, probeIntervalMs, healthyProbes, minHealthyMs,
+                healthDeadlineMs, null, null, null);
+    }
 
     public Policy {
         maxErrorRate = maxErrorRate == null ? DEFAULT_MAX_ERROR_RATE : maxErrorRate;
@@ -34,9 +48,12 @@ public record Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, I
         healthyProbes = healthyProbes == null ? DEFAULT_HEALTHY_PROBES : healthyProbes;
         minHealthyMs = minHealthyMs == null ? DEFAULT_MIN_HEALTHY_MS : minHealthyMs;
         healthDeadlineMs = healthDeadlineMs == null ? DEFAULT_HEALTH_DEADLINE_MS : healthDeadlineMs;
+        alpha = alpha == null ? DEFAULT_ALPHA : alpha;
+        maxP99Ratio = maxP99Ratio == null ? DEFAULT_MAX_P99_RATIO : maxP99Ratio;
+        errorRateMargin = errorRateMargin == null ? DEFAULT_ERROR_RATE_MARGIN : errorRateMargin;
     }
 
     public static Policy defaults() {
-        return new Policy(null, null, null, null, null, null, null, null);
+        return new Policy(null, null, null, null, null, null, null, null, null, null, null);
     }
 }

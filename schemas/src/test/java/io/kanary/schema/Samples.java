@@ -72,7 +72,7 @@ final class Samples {
                 new ProbeResult("e-probe-1", 1, SERVICE, NEW, "host-1", "checkout-v2-7b1e", false, 0, 2_000, at(25_000),
                         "connection refused"),
                 new Breach("e-breach-1", 1, DEPLOYMENT, SERVICE, NEW, OLD, Breach.ERROR_RATE, 0.4, 0.05, 0.0,
-                        10_000, 25, 40, at(22_000), at(30_990)),
+                        10_000, 25, 40, at(22_000), at(30_990), "mSPRT error rate > limit", 7.2, 6.91),
                 new RollbackCommand("e-rb-1", 1, DEPLOYMENT, SERVICE, "error_rate 0.4 > 0.05 over 10s", "e-breach-1",
                         "alice", at(31_000)));
     }

@@ -94,6 +94,15 @@ public final class RequestValidator {
         if (p.minHealthyMs() < 0) {
             out.add(new Violation("policy.minHealthyMs", "must be >= 0"));
         }
+        if (!(p.alpha() > 0 && p.alpha() <= 0.5)) {
+            out.add(new Violation("policy.alpha", "must be in (0, 0.5], e.g. 0.001 for one false rollback in 1000; was " + p.alpha()));
+        }
+        if (!(p.maxP99Ratio() >= 1)) {
+            out.add(new Violation("policy.maxP99Ratio", "must be at least 1, e.g. 2 for twice the baseline's p99; was " + p.maxP99Ratio()));
+        }
+        if (!(p.errorRateMargin() >= 0 && p.errorRateMargin() <= 1)) {
+            out.add(new Violation("policy.errorRateMargin", "must be in [0, 1], e.g. 0.01; was " + p.errorRateMargin()));
+        }
         if (p.healthDeadlineMs() <= p.minHealthyMs()) {
             out.add(new Violation("policy.healthDeadlineMs", "must be greater than policy.minHealthyMs ("
                     + p.minHealthyMs() + "), was " + p.healthDeadlineMs()));
