@@ -22,7 +22,7 @@ record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figures> roll
         Optional<RolloutClock.Figures> figures;
         try (LiveConsole console = new LiveConsole(stack.kafka(), out, true).start()) {
             PlannerClient planner = new PlannerClient("http://127.0.0.1:" + stack.plannerPort());
-            outcome = new DemoScenario(planner, hosts, driver, out).run();
+            outcome = new DemoScenario(planner, hosts, driver, out).run(console.clock());
             figures = awaitFigures(console.clock(), outcome.deploymentIds().get(1));
         }
         AuditReport audit = AuditReplay.replay(stack.kafka(), Duration.ofSeconds(30));

@@ -47,7 +47,7 @@ final class DemoScenario {
      * process driver a healthy v3 that succeeds; with the docker driver the demo image v3, which never
      * becomes healthy and is rolled back too.
      */
-    Outcome run() throws InterruptedException {
+    Outcome run(RolloutClock clock) throws InterruptedException {
         awaitHosts();
         List<String> ids = List.of("demo-v1", "demo-v2", "demo-v3");
         List<String> phases = new ArrayList<>();
@@ -55,6 +55,7 @@ final class DemoScenario {
         phases.add(rollout(ids.get(0), "v1", 0.0, hosts.size()));
         banner("rollout: v2, which fails 30% of its requests, one host at a time");
         phases.add(rollout(ids.get(1), "v2", 0.30, 1));
+        awaitBackOnOldVersion(clock, ids.get(1));
         boolean healthyV3 = driver == Driver.PROCESS;
         banner("rollout: v3, " + (healthyV3 ? "healthy" : "which never becomes healthy") + ", one host at a time");
         phases.add(rollout(ids.get(2), "v3", 0.0, 1));
@@ -93,6 +94,14 @@ final class DemoScenario {
         List<String> argv = List.of(java, "-Xmx48m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "io.kanary.demo.DemoApp");
         return RunSpec.process(argv, Map.of("DEMO_VERSION", version, "DEMO_FAILURE_RATE", Double.toString(failureRate)));
+    }
+
+    /** Until every rolled-back host answered a probe on its old version again (bounded): the demo shows it serving. */
+    private static void awaitBackOnOldVersion(RolloutClock clock, String deploymentId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (clock.figures(deploymentId).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     void awaitHosts() throws InterruptedException {

@@ -25,6 +25,13 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     private final long defaultIntervalMs;
     private final Duration probeTimeout;
     private final Map<LiveInstance.Key, Probing> probing = new HashMap<>();
+    /**
+     * Instances being replaced: from a host's "starting" event until the new instance has started,
+     * the old one is not probed. The executor stops it during that time, and a probe that meets it
+     * stopping would count as an error of the old (baseline) version that the version never made.
+     * If the replacement fails, the old instance still serves and is probed again.
+     */
+    private final Map<LiveInstance.Key, LiveInstance> beingReplaced = new HashMap<>();
     /** The probe interval of each service's latest deployment policy. */
     private final Map<String, Long> intervals = new HashMap<>();
     private HealthProbe probe;
@@ -75,7 +82,19 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         if (stopped) {
             return;
         }
-        if (event instanceof HostEvent.Started started && started.instance() != null) {
+        if (event instanceof HostEvent.Starting starting) {
+            LiveInstance.Key key = new LiveInstance.Key(starting.hostId(), starting.service());
+            Probing current = probing.get(key);
+            if (current != null) {
+                beingReplaced.put(key, current.instance);
+                unwatch(key);
+            }
+        } else if (event instanceof HostEvent.CommandFailed failed) {
+            LiveInstance old = beingReplaced.remove(new LiveInstance.Key(failed.hostId(), failed.service()));
+            if (old != null && !probing.containsKey(old.key())) {
+                watch(old);
+            }
+        } else if (event instanceof HostEvent.Started started && started.instance() != null) {
             watch(new LiveInstance(started.service(), started.version(), started.hostId(),
                     started.instance().instanceId(), started.instance().healthUrl(), causationId));
         } else if (event instanceof HostEvent.RolledBack rolledBack) {
@@ -85,8 +104,10 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
             } else {
                 // Nothing ran before the rolled-back version: the host no longer runs the service.
                 unwatch(new LiveInstance.Key(rolledBack.hostId(), rolledBack.service()));
+                beingReplaced.remove(new LiveInstance.Key(rolledBack.hostId(), rolledBack.service()));
             }
         } else if (event instanceof HostEvent.Stopped stoppedEvent) {
+            beingReplaced.values().removeIf(old -> old.instanceId().equals(stoppedEvent.instanceId()));
             probing.entrySet().stream()
                     .filter(e -> e.getValue().instance.instanceId().equals(stoppedEvent.instanceId()))
                     .map(Map.Entry::getKey)
@@ -97,6 +118,7 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
 
     private void watch(LiveInstance instance) {
         unwatch(instance.key());
+        beingReplaced.remove(instance.key());
         Probing p = new Probing(instance);
         probing.put(instance.key(), p);
         schedule(p);

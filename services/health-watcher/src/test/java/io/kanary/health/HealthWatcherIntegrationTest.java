@@ -151,6 +151,22 @@ class HealthWatcherIntegrationTest {
     }
 
     @Test
+    void shouldNotProbeAnInstanceWhileItIsBeingReplacedAndProbeItAgainIfTheReplacementFails() {
+        deploymentStarted("cart");
+        hostStarted("cart", "v1", "host-7", "i-7");
+        await().atMost(WAIT).until(() -> !probesOf("i-7").isEmpty());
+
+        send(Topics.HOST_EVENTS, "host-7", new HostEvent.Starting(Ids.newId(), KanaryEvent.SCHEMA_VERSION, "host-7",
+                "c-2", "d-cart", "cart", "v2", Instant.now()), "c-2");
+        awaitNoNewProbesOf("i-7");
+
+        int before = probesOf("i-7").size();
+        send(Topics.HOST_EVENTS, "host-7", new HostEvent.CommandFailed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, "host-7",
+                "c-2", "d-cart", "cart", "v2", "image not found", Instant.now()), "c-2");
+        await().atMost(WAIT).until(() -> probesOf("i-7").size() >= before + 2);
+    }
+
+    @Test
     void shouldRebuildLiveInstancesFromTheStartAfterARestart() {
         deploymentStarted("search");
         HostEvent.Started started = hostStarted("search", "v7", "host-9", "i-9");

@@ -1,0 +1,34 @@
+package io.kanary.bench.scenario;
+
+import io.kanary.schema.Policy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One situation a canary can be in: a deployment of the new version to one of {@code hosts} hosts
+ * (the baseline keeps the others), both versions probed at {@code probesPerSecond} each, healthy for
+ * {@code warmup}, then from the onset on each version behaves as its {@link Behaviour} says, until
+ * {@code horizon} after the onset.
+ *
+ * @param shouldRollBack whether a good judge rolls this deployment back (the new version is at fault)
+ */
+public record Scenario(String name, String description, boolean shouldRollBack, double probesPerSecond, int hosts,
+                       Duration warmup, Duration horizon, Behaviour candidate, Behaviour baseline, Policy policy) {
+    public Scenario {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(candidate, "candidate");
+        Objects.requireNonNull(baseline, "baseline");
+        policy = policy == null ? Policy.defaults() : policy;
+        if (!(probesPerSecond > 0)) {
+            throw new IllegalArgumentException("probesPerSecond must be positive, was " + probesPerSecond);
+        }
+        if (hosts < 2) {
+            throw new IllegalArgumentException("a canary needs at least 2 hosts, was " + hosts);
+        }
+    }
+
+    /** Healthy scenarios are judged by their false-rollback rate, the others by detection and time to rollback. */
+    public boolean healthy() {
+        return !shouldRollBack;
+    }
+}

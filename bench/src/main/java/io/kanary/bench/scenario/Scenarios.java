@@ -1,0 +1,53 @@
+package io.kanary.bench.scenario;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The scenarios of issue 4, each at the rates it names (1% background errors on both versions). */
+public final class Scenarios {
+    public static final double BACKGROUND = 0.01;
+    /** Five hosts: the new version on one, the baseline on four. */
+    public static final int HOSTS = 5;
+    public static final double TRAFFIC = 10;
+    public static final Duration WARMUP = Duration.ofSeconds(30);
+
+    private Scenarios() {
+    }
+
+    public static List<Scenario> all() {
+        return List.of(
+                breach("sudden-30%", "new version fails 30% from the onset", Behaviour.step(BACKGROUND, 0.30), 5),
+                breach("sudden-10%", "new version fails 10% from the onset", Behaviour.step(BACKGROUND, 0.10), 5),
+                breach("sudden-5%", "new version fails 5% from the onset", Behaviour.step(BACKGROUND, 0.05), 5),
+                breach("p99-x2", "new version's latencies x2 (p99 ~250 -> ~500 ms)", Behaviour.slower(BACKGROUND, 2), 5),
+                breach("p99-x5", "new version's latencies x5 (p99 ~250 -> ~1250 ms)", Behaviour.slower(BACKGROUND, 5), 5),
+                breach("ramp-1-20%-5m", "new version's errors rise linearly 1% -> 20% over 5 min",
+                        Behaviour.ramp(BACKGROUND, 0.20, Duration.ofMinutes(5).toMillis()), 10),
+                breach("flapping-host", "the new version's host is down 3 s of every 6 s",
+                        Behaviour.flapping(BACKGROUND, 3_000, 6_000), 5),
+                healthy("blip-1s", "the new version's host is down for 1 s once", TRAFFIC,
+                        Behaviour.blip(BACKGROUND, 1_000), Behaviour.steady(BACKGROUND), 5),
+                healthy("shared-dependency", "both versions fail 20% from the onset (a shared dependency)", TRAFFIC,
+                        Behaviour.step(BACKGROUND, 0.20), Behaviour.step(BACKGROUND, 0.20), 5),
+                healthy("healthy-1/s", "both versions at 1% errors, 1 probe/s each", 1,
+                        Behaviour.steady(BACKGROUND), Behaviour.steady(BACKGROUND), 10),
+                healthy("healthy-20/s", "both versions at 1% errors, 20 probes/s each", 20,
+                        Behaviour.steady(BACKGROUND), Behaviour.steady(BACKGROUND), 3));
+    }
+
+    public static Scenario named(String name) {
+        return all().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no scenario " + name));
+    }
+
+    private static Scenario breach(String name, String description, Behaviour candidate, int horizonMinutes) {
+        return new Scenario(name, description, true, TRAFFIC, HOSTS, WARMUP, Duration.ofMinutes(horizonMinutes),
+                candidate, Behaviour.steady(BACKGROUND), null);
+    }
+
+    private static Scenario healthy(String name, String description, double rate, Behaviour candidate,
+                                    Behaviour baseline, int horizonMinutes) {
+        return new Scenario(name, description, false, rate, HOSTS, WARMUP, Duration.ofMinutes(horizonMinutes),
+                candidate, baseline, null);
+    }
+}
