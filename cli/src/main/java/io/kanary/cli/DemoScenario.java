@@ -20,7 +20,7 @@ import java.util.Map;
 final class DemoScenario {
     static final String SERVICE = "demo";
     /** Judged over 10 s once 20 probes are in; 5 probes/s per instance; a host is healthy after 2 s of good probes. */
-    static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 20, 200L, 5, 2_000L, 30_000L);
+    static final Policy POLICY = new Policy(0.10, 2_000L, 10_000L, 20, 200L, 5, 2_000L, 30_000L);
     private static final Duration OUTCOME_TIMEOUT = Duration.ofSeconds(90);
 
     private final PlannerClient planner;
