@@ -103,13 +103,27 @@ public final class Summaries {
         return h.typeName();
     }
 
-    /** E.g. {@code BREACH error_rate 31.0% > 10.0% over 10s (62 probes; baseline v1 0.0%)}. */
+    /**
+     * E.g. {@code BREACH v2 error rate 31.0% > limit 10.0% over 3s (mSPRT error rate > limit: log-LR 9.1 ≥ 8.3;
+     * 42 probes; baseline v1 0.8% of 40)}; a breach without a test statistic (from before the sequential
+     * tests) reads {@code BREACH error_rate 31.0% > 10.0% over 10s (62 probes; baseline v1 0.0%)}.
+     */
     static String breach(Breach b) {
         String baseline = b.baselineVersion() == null ? "no baseline"
                 : b.baseline() == null ? "baseline " + b.baselineVersion() + " unprobed"
                 : "baseline " + b.baselineVersion() + " " + value(b.metric(), b.baseline());
-        return "BREACH " + b.metric() + " " + value(b.metric(), b.observed()) + " > " + value(b.metric(), b.threshold())
-                + " over " + window(b.windowMs()) + " (" + b.samples() + " probes; " + baseline + ")";
+        if (b.test() == null || b.statistic() == null || b.statisticThreshold() == null) {
+            return "BREACH " + b.metric() + " " + value(b.metric(), b.observed()) + " > " + value(b.metric(), b.threshold())
+                    + " over " + window(b.windowMs()) + " (" + b.samples() + " probes; " + baseline + ")";
+        }
+        String label = Breach.ERROR_RATE.equals(b.metric()) ? "error rate"
+                : Breach.P99_LATENCY_MS.equals(b.metric()) ? "p99 latency" : b.metric();
+        boolean againstBaseline = b.test().contains("baseline") && b.baseline() != null;
+        String limit = againstBaseline ? "the baseline's limit " + value(b.metric(), b.threshold())
+                : "limit " + value(b.metric(), b.threshold());
+        return String.format(Locale.ROOT, "BREACH %s %s %s > %s over %s (%s: log-LR %.1f ≥ %.1f; %d probes; %s of %d)",
+                b.version(), label, value(b.metric(), b.observed()), limit, window(b.windowMs()), b.test(),
+                b.statistic(), b.statisticThreshold(), b.samples(), baseline, b.baselineSamples());
     }
 
     private static String value(String metric, double v) {

@@ -69,11 +69,13 @@ class BreachDetectorIntegrationTest {
              KafkaProducer<String, ProbeResult> probes = producer(Topics.HEALTH_PROBES);
              KafkaConsumer<String, RollbackCommand> rollbacks = committedReader(Topics.ROLLBACK_COMMANDS);
              Admin admin = Admin.create(kafka)) {
-            Instant now = Instant.now();
+            // Whole seconds, so that the probes below fall into known 1 s buckets.
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             DeploymentEvent.Started started = new DeploymentEvent.Started("e-started", KanaryEvent.SCHEMA_VERSION,
                     "d-it", SERVICE, "v2", "v1", Map.of("host-1", "v1"), null, POLICY, List.of(List.of("host-1")),
                     "test", now);
             deployEvents.send(CloudEvents.record(Topics.DEPLOY_EVENTS, SERVICE, started, "/test", null)).get();
+            // Failures in 3 distinct seconds are the least evidence: these four fill two.
             for (int i = 1; i <= 4; i++) {
                 probes.send(CloudEvents.record(Topics.HEALTH_PROBES, SERVICE, failedProbe(i, now), "/test", null)).get();
             }
@@ -97,13 +99,14 @@ class BreachDetectorIntegrationTest {
             assertEquals(List.of(SERVICE, "d-it", EventIds.breach("d-it"), EventIds.breach("d-it")),
                     List.of(read.get(0).key(), command.deploymentId(), command.breachId(),
                             CloudEvents.header(read.get(0), CloudEvents.CAUSATION_ID).orElseThrow()));
-            assertTrue(command.reason().startsWith("error rate 100.0% > 10.0% over 10s (5 probes;"), command.reason());
+            assertTrue(command.reason().startsWith("v2 error rate 100.0% > limit 10.0% over 3s (mSPRT error rate > limit: "),
+                    command.reason());
         }
     }
 
     private static ProbeResult failedProbe(int n, Instant start) {
         return new ProbeResult("it-probe-" + n, KanaryEvent.SCHEMA_VERSION, SERVICE, "v2", "host-1", "i-1", false,
-                503, 40, start.plusMillis(100L * n), null);
+                503, 40, start.plusMillis(600L * (n - 1)), null);
     }
 
     private static long committedProbes(Admin admin) throws Exception {

@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kanary.detector.DetectorDriver.ProbeShape;
 import io.kanary.detector.verdict.EventIds;
+import io.kanary.detector.verdict.Judgement;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
 import io.kanary.schema.Breach;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.KanaryEvent;
+import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
 import java.nio.charset.StandardCharsets;
@@ -48,35 +51,38 @@ class BreachTopologyTest {
     @Test
     void shouldRollBackWhenErrorRateExceedsPolicy() {
         detector.started("d-1", "v2", "v1", T0);
-        detector.probes(6, "v1", OK, 40, T0);
-        detector.probes(3, "v2", OK, 40, at(1_000));
-        detector.probes(2, "v2", FAILED, 40, at(1_300));
+        detector.probes(30, "v1", OK, 40, at(1_000));
+        detector.probes(30, "v2", FAILED, 40, at(1_000));
 
-        Breach breach = new Breach(EventIds.breach("d-1"), KanaryEvent.SCHEMA_VERSION, "d-1", SERVICE, "v2", "v1",
-                Breach.ERROR_RATE, 0.4, 0.1, 0.0, 10_000, 5, 6, at(1_300), at(1_400));
-        assertEquals(List.of(KeyValue.pair(SERVICE, breach)), detector.breaches.readKeyValuesToList());
+        // Failures in 3 distinct seconds are the least evidence: the 21st failure, at 3.0 s, decides.
+        Breach breach = detector.breaches.readValue();
+        assertEquals(new Breach(EventIds.breach("d-1"), KanaryEvent.SCHEMA_VERSION, "d-1", SERVICE, "v2", "v1",
+                Breach.ERROR_RATE, 1.0, 0.1, 0.0, 3_000, 21, 30, at(1_000), at(3_000), Judgement.TEST_ERROR_RATE_LIMIT,
+                breach.statistic(), Math.log(4 / 0.001)), breach);
+        assertTrue(breach.statistic() >= breach.statisticThreshold());
         assertEquals(List.of(KeyValue.pair(SERVICE, new RollbackCommand(EventIds.rollback("d-1"),
-                        KanaryEvent.SCHEMA_VERSION, "d-1", SERVICE,
-                        "error rate 40.0% > 10.0% over 10s (5 probes; baseline v1 0.0% over 6)", breach.eventId(),
-                        null, at(1_400)))),
+                        KanaryEvent.SCHEMA_VERSION, "d-1", SERVICE, String.format(java.util.Locale.ROOT,
+                        "v2 error rate 100.0%% > limit 10.0%% over 3s (mSPRT error rate > limit: log-LR %.1f ≥ 8.3; "
+                                + "21 probes; baseline v1 0.0%% over 30)", breach.statistic()), breach.eventId(),
+                        null, at(3_000)))),
                 detector.rollbacks.readKeyValuesToList());
+        assertTrue(detector.breaches.isEmpty(), "one breach per deployment");
     }
 
     @Test
     void shouldRollBackWhenP99LatencyExceedsPolicy() {
         detector.started("d-1", "v2", "v1", T0);
-        detector.probe("v2", OK, 100, at(1_000));
-        detector.probe("v2", OK, 900, at(1_100));
-        detector.probes(2, "v2", OK, 100, at(1_200));
-        detector.probe("v2", OK, 950, at(1_400));
+        // One probe in five takes 900 ms: 20% over the 500 ms limit, where a p99 allows 1%. The 6th slow one decides.
+        detector.traffic(5, 10, at(1_000), "v2", slowOneIn(5, 900), null, null);
 
         Breach breach = detector.breaches.readValue();
-        assertEquals(List.of(Breach.P99_LATENCY_MS, 5L, at(1_100), at(1_400)),
-                List.of(breach.metric(), breach.samples(), breach.firstBadProbeAt(), breach.detectedAt()));
-        assertEquals(900, breach.observed(), 900 * 0.01, "p99 of 5 is the 4th lowest, within the sketch's 1% accuracy");
+        assertEquals(List.of(Breach.P99_LATENCY_MS, Judgement.TEST_P99_LIMIT, 500.0, at(1_400), at(3_900)),
+                List.of(breach.metric(), breach.test(), breach.threshold(), breach.firstBadProbeAt(), breach.detectedAt()));
+        assertEquals(900, breach.observed(), 900 * 0.01, "p99 within the sketch's 1% accuracy");
         assertNull(breach.baseline(), "no probes of the baseline version");
         assertTrue(detector.rollbacks.readValue().reason()
-                .matches("p99 latency 9\\d\\d ms > 500 ms over 10s \\(5 probes; no probes of baseline v1\\)"));
+                .matches("v2 p99 latency 9\\d\\d ms > limit 500 ms over 3s \\(p99 vs limit: log-LR \\d+\\.\\d ≥ 8\\.3; "
+                        + "30 probes; no probes of baseline v1\\)"), "reason");
     }
 
     @Test
@@ -91,11 +97,13 @@ class BreachTopologyTest {
 
     @Test
     void shouldNotJudgeBeforeMinSamples() {
-        detector.started("d-1", "v2", "v1", T0);
-        detector.probes(4, "v2", FAILED, 40, at(1_000));
-        assertTrue(detector.rollbacks.isEmpty(), "4 probes are fewer than the policy's 5");
+        detector.started("d-1", "v2", "v1", T0, new Policy(0.10, 500L, 30_000L, 8, null, null, null, null));
+        for (int second = 1; second <= 7; second++) {
+            detector.probe("v2", FAILED, 40, at(second * 1_000L));
+        }
+        assertTrue(detector.rollbacks.isEmpty(), "7 probes are fewer than the policy's 8, however conclusive");
 
-        detector.probe("v2", FAILED, 40, at(1_400));
+        detector.probe("v2", FAILED, 40, at(8_000));
         assertEquals(List.of("d-1"), detector.rolledBackDeployments());
     }
 
@@ -121,7 +129,7 @@ class BreachTopologyTest {
     void shouldSendUnreadableProbeToDeadLetterTopicAndCarryOn() {
         detector.started("d-1", "v2", "v1", T0);
         detector.pipeRaw("not json {", at(1_000));
-        detector.probes(5, "v2", FAILED, 40, at(1_100));
+        detector.probes(30, "v2", FAILED, 40, at(1_100));
 
         TestRecord<String, byte[]> dead = detector.probesDlq.readRecord();
         assertEquals(List.of(SERVICE, "not json {", "health.probes", "0", "0"), List.of(dead.key(),
@@ -139,7 +147,7 @@ class BreachTopologyTest {
                 + "\"statusCode\":503,\"latencyMs\":40,\"probedAt\":\"2026-01-01T00:00:01.400Z\"}";
         detector.pipeRaw(noService, at(1_400));
         assertTrue(detector.rollbacks.isEmpty(), "the invalid probe is not counted");
-        detector.probe("v2", FAILED, 40, at(1_500));
+        detector.probes(20, "v2", FAILED, 40, at(1_500));
 
         TestRecord<String, byte[]> dead = detector.probesDlq.readRecord();
         assertEquals(List.of(noService, "4", "Not a valid ProbeResult: service is required"),
@@ -151,7 +159,7 @@ class BreachTopologyTest {
     void shouldSendUnknownDeploymentEventToDeadLetterTopicAndCarryOn() {
         detector.rawDeployEvents.pipeInput(SERVICE, "{\"type\":\"deployment.exploded\"}".getBytes(StandardCharsets.UTF_8), T0);
         detector.started("d-1", "v2", "v1", T0);
-        detector.probes(5, "v2", FAILED, 40, at(1_000));
+        detector.probes(30, "v2", FAILED, 40, at(1_000));
 
         assertTrue(header(detector.deployEventsDlq.readRecord(), DeadLetters.REASON).startsWith("Not a valid DeploymentEvent"));
         assertEquals(List.of("d-1"), detector.rolledBackDeployments());
@@ -180,22 +188,22 @@ class BreachTopologyTest {
     @Test
     void shouldJudgeNewDeploymentOfSameServiceAfresh() {
         detector.started("d-1", "v2", "v1", T0);
-        detector.probes(5, "v2", FAILED, 40, at(1_000));
+        detector.probes(30, "v2", FAILED, 40, at(1_000));
         detector.deployEvent(new DeploymentEvent.RolledBack("e-rb", KanaryEvent.SCHEMA_VERSION, "d-1", SERVICE,
-                List.of("host-1"), at(3_000)));
-        detector.started("d-2", "v2", "v1", at(5_000));
-        detector.probes(4, "v2", FAILED, 40, at(5_000));
+                List.of("host-1"), at(5_000)));
+        detector.started("d-2", "v2", "v1", at(6_000));
+        detector.probes(19, "v2", FAILED, 40, at(6_000));
         assertEquals(List.of("d-1"), detector.rolledBackDeployments(), "d-1's probes do not count for d-2");
 
-        detector.probe("v2", FAILED, 40, at(5_400));
+        detector.probe("v2", FAILED, 40, at(8_000));
         assertEquals(List.of("d-2"), detector.rolledBackDeployments());
     }
 
     @Test
     void shouldChainBreachToDecisiveProbeAndRollbackToBreach() {
         detector.started("d-1", "v2", "v1", T0);
-        detector.probes(4, "v2", FAILED, 40, at(1_000));
-        ProbeResult decisive = detector.probeOf("v2", FAILED, 40, at(1_400));
+        detector.probes(20, "v2", FAILED, 40, at(1_000));
+        ProbeResult decisive = detector.probeOf("v2", FAILED, 40, at(3_000));
         Headers headers = CloudEvents.headers(decisive, "/kanary/health-watcher", "host-started-1");
         detector.pipe(decisive, headers);
 
@@ -211,8 +219,8 @@ class BreachTopologyTest {
     @Test
     void shouldFallBackToProbeEventIdWhenItHasNoCloudEventsHeaders() {
         detector.started("d-1", "v2", "v1", T0);
-        detector.probes(4, "v2", FAILED, 40, at(1_000));
-        ProbeResult decisive = detector.probeOf("v2", FAILED, 40, at(1_400));
+        detector.probes(20, "v2", FAILED, 40, at(1_000));
+        ProbeResult decisive = detector.probeOf("v2", FAILED, 40, at(3_000));
         detector.pipe(decisive, new RecordHeaders());
 
         assertEquals(decisive.eventId(),
@@ -230,7 +238,22 @@ class BreachTopologyTest {
         assertTrue(detector.probesDlq.isEmpty());
     }
 
-    private static Instant at(long millisAfterT0) {
+    /** Every {@code every}-th probe (the 5th, 10th, ...) takes {@code slowMs}; the others 100 ms; none fails. */
+    static ProbeShape slowOneIn(int every, long slowMs) {
+        return new ProbeShape() {
+            @Override
+            public boolean fails(int i, Instant at) {
+                return false;
+            }
+
+            @Override
+            public long latencyMs(int i, Instant at) {
+                return i % every == every - 1 ? slowMs : 100;
+            }
+        };
+    }
+
+    static Instant at(long millisAfterT0) {
         return T0.plusMillis(millisAfterT0);
     }
 

@@ -68,9 +68,43 @@ final class DetectorDriver implements AutoCloseable {
 
     /** {@code deploymentId} starts rolling {@code version} out over {@code baseline}, under {@link #POLICY}. */
     void started(String deploymentId, String version, String baseline, Instant at) {
+        started(deploymentId, version, baseline, at, POLICY);
+    }
+
+    void started(String deploymentId, String version, String baseline, Instant at, Policy policy) {
         deployEvent(new DeploymentEvent.Started("e-" + deploymentId, KanaryEvent.SCHEMA_VERSION, deploymentId,
-                SERVICE, version, baseline, Map.of("host-1", baseline), null, POLICY, List.of(List.of("host-1")),
+                SERVICE, version, baseline, Map.of("host-1", baseline), null, policy, List.of(List.of("host-1")),
                 "test", at));
+    }
+
+    /**
+     * Probes of both versions, {@code perSecond} of each per second, from {@code from} for {@code seconds};
+     * the i-th probe of a version (counted from 0) fails when {@code fails} says so and takes the latency it gives.
+     */
+    void traffic(int seconds, int perSecond, Instant from, String version, ProbeShape candidate, String baseline,
+                 ProbeShape base) {
+        long gapMs = 1_000 / perSecond;
+        for (int i = 0; i < seconds * perSecond; i++) {
+            Instant at = from.plusMillis(i * gapMs);
+            if (baseline != null) {
+                probe(baseline, !base.fails(i, at), base.latencyMs(i, at), at);
+            }
+            probe(version, !candidate.fails(i, at), candidate.latencyMs(i, at), at);
+        }
+    }
+
+    /** How the i-th probe of a version at {@code at} turns out. */
+    interface ProbeShape {
+        boolean fails(int i, Instant at);
+
+        default long latencyMs(int i, Instant at) {
+            return 40;
+        }
+
+        /** Every {@code every}-th probe fails (1 in 100 is a 1% error rate), deterministically. */
+        static ProbeShape failingOneIn(int every) {
+            return (i, at) -> i % every == every - 1;
+        }
     }
 
     void deployEvent(DeploymentEvent event) {

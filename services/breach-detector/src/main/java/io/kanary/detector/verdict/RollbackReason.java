@@ -5,17 +5,40 @@ import java.math.BigDecimal;
 import java.util.Locale;
 
 /**
- * A breach as one sentence for people: {@code error rate 31.0% > 10.0% over 10s (62 probes;
- * baseline v1 0.0% over 60)}.
+ * A breach as one sentence for people, from its explanation fields, e.g.
+ * {@code v2 error rate 31.0% > limit 10.0% over 3s (mSPRT error rate > limit: log-LR 9.1 ≥ 8.3;
+ * 42 probes; baseline v1 0.8% of 40)} or {@code v2 error rate 5.3% > baseline v1 1.0% + 1.0% margin
+ * over 10s (mSPRT error rate vs baseline: log-LR 8.6 ≥ 8.3; 400 probes vs 410)}.
  */
 public final class RollbackReason {
     private RollbackReason() {
     }
 
-    public static String of(Breach breach) {
-        return String.format(Locale.ROOT, "%s %s > %s over %s (%d probes; %s)", label(breach.metric()),
-                value(breach.metric(), breach.observed()), value(breach.metric(), breach.threshold()),
-                duration(breach.windowMs()), breach.samples(), baseline(breach));
+    public static String of(Breach b) {
+        if (b.test() == null) { // a breach judged by a plain threshold, from before the sequential tests
+            return String.format(Locale.ROOT, "%s %s > %s over %s (%d probes; %s)", label(b.metric()),
+                    value(b.metric(), b.observed()), value(b.metric(), b.threshold()), duration(b.windowMs()),
+                    b.samples(), baseline(b));
+        }
+        String evidence = String.format(Locale.ROOT, "%s: log-LR %.1f ≥ %.1f", b.test(), b.statistic(),
+                b.statisticThreshold());
+        return switch (b.test()) {
+            case Judgement.TEST_ERROR_RATE_BASELINE -> String.format(Locale.ROOT,
+                    "%s %s %s > baseline %s %s + %s margin over %s (%s; %d probes vs %d)", b.version(),
+                    label(b.metric()), value(b.metric(), b.observed()), b.baselineVersion(),
+                    value(b.metric(), b.baseline()), value(b.metric(), b.threshold() - b.baseline()),
+                    duration(b.windowMs()), evidence, b.samples(), b.baselineSamples());
+            case Judgement.TEST_P99_BASELINE -> String.format(Locale.ROOT,
+                    "%s %s %s > %s × baseline %s %s = %s over %s (%s; %d probes vs %d)", b.version(),
+                    label(b.metric()), value(b.metric(), b.observed()),
+                    BigDecimal.valueOf(b.threshold() / b.baseline()).setScale(1, java.math.RoundingMode.HALF_UP)
+                            .stripTrailingZeros().toPlainString(),
+                    b.baselineVersion(), value(b.metric(), b.baseline()), value(b.metric(), b.threshold()),
+                    duration(b.windowMs()), evidence, b.samples(), b.baselineSamples());
+            default -> String.format(Locale.ROOT, "%s %s %s > limit %s over %s (%s; %d probes; %s)", b.version(),
+                    label(b.metric()), value(b.metric(), b.observed()), value(b.metric(), b.threshold()),
+                    duration(b.windowMs()), evidence, b.samples(), baseline(b));
+        };
     }
 
     private static String baseline(Breach breach) {

@@ -53,6 +53,21 @@ public final class Bucket {
         return firstFailureAtMs;
     }
 
+    /**
+     * Probes certainly slower than {@code thresholdMs}: those in sketch bins wholly above it. A probe
+     * within the sketch's relative accuracy of the threshold is not counted, so the count errs low.
+     */
+    public long countAbove(double thresholdMs) {
+        var mapping = latencies.getIndexMapping();
+        long[] above = {0};
+        latencies.getPositiveValueStore().forEach((index, count) -> {
+            if (mapping.lowerBound(index) > thresholdMs) {
+                above[0] += Math.round(count);
+            }
+        });
+        return above[0];
+    }
+
     /** The sketch itself, not a copy: merge it into another, do not change it. */
     DDSketch latencies() {
         return latencies;

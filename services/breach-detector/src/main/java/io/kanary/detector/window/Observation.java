@@ -11,7 +11,17 @@ import io.kanary.schema.ProbeResult;
  * @param causationId the probe's CloudEvents id, for the breach it may cause
  * @param candidate   the new version's probes in the window
  * @param baseline    the baseline version's probes in the same window (empty without a baseline)
+ * @param fromMs      when the window's first bucket starts
+ * @param bucketMs    the length of a bucket
+ * @param firstBucketMs when the deployment's first bucket starts: the sequential tests count
+ *                    possible starts of the evidence from it
  */
 public record Observation(ActiveDeployment deployment, ProbeResult probe, String causationId, WindowStats candidate,
-                          WindowStats baseline) {
+                          WindowStats baseline, long fromMs, long bucketMs, long firstBucketMs) {
+
+    /** How many buckets the window spans, up to and including the probe's. */
+    public int slots() {
+        long probeBucket = probe.probedAt().toEpochMilli() - Math.floorMod(probe.probedAt().toEpochMilli(), bucketMs);
+        return (int) ((probeBucket - fromMs) / bucketMs) + 1;
+    }
 }

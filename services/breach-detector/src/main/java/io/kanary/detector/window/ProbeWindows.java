@@ -52,15 +52,16 @@ public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult,
         // The window ends with the probe's bucket and reaches back the policy's length, but never to
         // before the deployment began: an earlier rollout of the same version must not count against it.
         long windowMs = Math.min(deployment.policy().windowMs(), retentionMs);
-        long from = Math.max(bucketStart - (Math.max(1, windowMs / bucketMs) - 1) * bucketMs,
-                bucketStart(deployment.startedAt().toEpochMilli()));
+        long firstBucket = bucketStart(deployment.startedAt().toEpochMilli());
+        long from = Math.max(bucketStart - (Math.max(1, windowMs / bucketMs) - 1) * bucketMs, firstBucket);
         WindowStats candidate = window(key(probe.service(), probe.version()), from, bucketStart);
         WindowStats baseline = deployment.baselineVersion() == null
                 ? WindowStats.empty()
                 : window(key(probe.service(), deployment.baselineVersion()), from, bucketStart);
         String causationId = CloudEvents.header(record.headers(), CloudEvents.ID).orElse(probe.eventId());
         context().forward(record.withKey(probe.service())
-                .withValue(new Observation(deployment, probe, causationId, candidate, baseline)));
+                .withValue(new Observation(deployment, probe, causationId, candidate, baseline, from,
+                        bucketMs, firstBucket)));
     }
 
     private void count(ProbeResult probe, long bucketStart) {
@@ -74,13 +75,17 @@ public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult,
     }
 
     private WindowStats window(String key, long from, long to) {
+        List<Long> starts = new ArrayList<>();
         List<Bucket> found = new ArrayList<>();
         if (from <= to) {
             try (WindowStoreIterator<Bucket> iterator = buckets.fetch(key, from, to)) {
-                iterator.forEachRemaining(entry -> found.add(entry.value));
+                iterator.forEachRemaining(entry -> {
+                    starts.add(entry.key);
+                    found.add(entry.value);
+                });
             }
         }
-        return WindowStats.of(found);
+        return WindowStats.of(starts, found);
     }
 
     private long bucketStart(long atMs) {

@@ -6,26 +6,61 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** The probes of one service version over a window: its buckets, oldest first, read as one. */
+/**
+ * The probes of one service version over a window: its buckets, oldest first, read as one, and
+ * bucket by bucket (the sequential tests look at every possible start of the evidence).
+ */
 public final class WindowStats {
     private final List<Bucket> buckets;
+    private final List<Long> startsMs;
     private final long samples;
     private final long failures;
     private DDSketch merged; // built on first use: most windows are judged on their error rate alone
 
-    private WindowStats(List<Bucket> buckets) {
+    private WindowStats(List<Long> startsMs, List<Bucket> buckets) {
+        if (startsMs.size() != buckets.size()) {
+            throw new IllegalArgumentException(startsMs.size() + " starts for " + buckets.size() + " buckets");
+        }
         this.buckets = List.copyOf(buckets);
+        this.startsMs = List.copyOf(startsMs);
         this.samples = buckets.stream().mapToLong(Bucket::probes).sum();
         this.failures = buckets.stream().mapToLong(Bucket::failures).sum();
     }
 
-    /** @param oldestFirst the window's buckets in time order */
+    /**
+     * @param startsMs    when each bucket starts, ascending
+     * @param oldestFirst the window's buckets in time order
+     */
+    public static WindowStats of(List<Long> startsMs, List<Bucket> oldestFirst) {
+        return new WindowStats(startsMs, oldestFirst);
+    }
+
+    /** Buckets whose start times do not matter (numbered 0, 1, ...). */
     public static WindowStats of(List<Bucket> oldestFirst) {
-        return new WindowStats(oldestFirst);
+        return new WindowStats(java.util.stream.LongStream.range(0, oldestFirst.size()).boxed().toList(), oldestFirst);
     }
 
     public static WindowStats empty() {
-        return new WindowStats(List.of());
+        return new WindowStats(List.of(), List.of());
+    }
+
+    /** The buckets, oldest first. */
+    public List<Bucket> buckets() {
+        return buckets;
+    }
+
+    /** When each of {@link #buckets()} starts, in ms. */
+    public List<Long> startsMs() {
+        return startsMs;
+    }
+
+    /** The probes of the buckets starting at or after {@code fromMs}. */
+    public WindowStats since(long fromMs) {
+        int first = 0;
+        while (first < startsMs.size() && startsMs.get(first) < fromMs) {
+            first++;
+        }
+        return new WindowStats(startsMs.subList(first, startsMs.size()), buckets.subList(first, buckets.size()));
     }
 
     public long samples() {
@@ -44,6 +79,14 @@ public final class WindowStats {
     /** The 99th percentile probe latency in ms (within the sketch's relative accuracy); NaN for an empty window. */
     public double p99() {
         return quantile(0.99);
+    }
+
+    public double p50() {
+        return quantile(0.50);
+    }
+
+    public double p95() {
+        return quantile(0.95);
     }
 
     public double quantile(double q) {

@@ -1,0 +1,104 @@
+package io.kanary.detector.stats;
+
+/**
+ * Makes a sequential test responsive to a change that begins after the deployment did, without
+ * giving up its anytime guarantee: the statistic is a weighted sum, over every possible start of
+ * the evidence (each bucket since the deployment began), of the test's likelihood ratio computed
+ * on the probes from that start on:
+ * <pre>  M_t = Σ_j w_j Λ_{j:t},   w_j = 1/((j+1)(j+2)),  Σ_j w_j = 1</pre>
+ * where j counts buckets from the deployment's first. This is a mixture over the change point,
+ * the idea of the Shiryaev–Roberts procedure with a prior on the change time (Shiryaev 1963;
+ * Roberts 1966) and of the "e-detectors" of Shin, Ramdas &amp; Rinaldo (2024, "E-detectors: a
+ * nonparametric framework for sequential change detection", NEJSDS), with summable weights so
+ * that it controls the probability of any false alarm rather than its average run length.
+ *
+ * <p><b>The sequence tested, and why the window keeps it valid.</b> The sequence is the new
+ * version's probes since the deployment began, in arrival order. Each Λ_{j:t} is a nonnegative
+ * supermartingale under the null with value 1 before its start (see {@link BernoulliMsprt}), so
+ * M_t, a convex combination of them, is one too, with M_0 = 1; Ville's inequality gives
+ * P(sup_t M_t ≥ 1/α) ≤ α over the whole deployment, however long it lasts and however often it
+ * is looked at. The detector sums only the starts inside the sliding window (older starts would
+ * need buckets no longer read) and skips starts whose evidence is too thin (see
+ * {@code minEvidenceSlots}, {@code minProbes}); dropping nonnegative terms only lowers the statistic below M_t, so
+ * the bound still holds. Per look the cost is O(buckets in the window × alternatives).
+ *
+ * <p>The price of not knowing the start is log(1/w_j) nats: about 1.8 for the deployment's
+ * second bucket, 4.9 for its tenth, 8.2 a minute in (with 1 s buckets).
+ */
+public final class ChangePointMixture {
+    private ChangePointMixture() {
+    }
+
+    /** The test applied to the probes from one start on: its log likelihood ratio, -∞ to skip the start. */
+    @FunctionalInterface
+    public interface Term {
+        double logLikelihoodRatio(long bad, long probes, long baseBad, long baseProbes);
+    }
+
+    /**
+     * What the scan found.
+     *
+     * @param logStatistic log M_t, -∞ when no start qualified
+     * @param fromSlot     the start whose term weighs most (the evidence the verdict rests on), or -1
+     * @param bad          bad outcomes of the new version from that start on
+     * @param probes       probes of the new version from that start on
+     * @param baseBad      bad outcomes of the baseline from that start on
+     * @param baseProbes   probes of the baseline from that start on
+     */
+    public record Evidence(double logStatistic, int fromSlot, long bad, long probes, long baseBad, long baseProbes) {
+        public static final Evidence NONE = new Evidence(Double.NEGATIVE_INFINITY, -1, 0, 0, 0, 0);
+
+        public boolean concludes(double logThreshold) {
+            return logStatistic >= logThreshold;
+        }
+    }
+
+    /** log w_j for the start j buckets after the deployment's first. */
+    public static double logWeight(long j) {
+        return -(Math.log(j + 1.0) + Math.log(j + 2.0));
+    }
+
+    /**
+     * Scans every start slot of a window, newest first, accumulating the counts from each start to
+     * the window's end.
+     *
+     * @param bad              per slot (oldest first), bad outcomes of the new version
+     * @param probes           per slot, probes of the new version
+     * @param baseBad          per slot, bad outcomes of the baseline (zeros without one)
+     * @param baseProbes       per slot, probes of the baseline
+     * @param firstChangePoint j of the window's first slot (its bucket's index since the deployment began)
+     * @param minEvidenceSlots how many distinct slots from the start on must hold a bad outcome of
+     *                         the new version: a burst within fewer slots decides nothing
+     * @param minProbes        how many probes of the new version the evidence needs from the start on
+     */
+    public static Evidence scan(long[] bad, long[] probes, long[] baseBad, long[] baseProbes, long firstChangePoint,
+                                int minEvidenceSlots, long minProbes, Term term) {
+        double log = Double.NEGATIVE_INFINITY;
+        double best = Double.NEGATIVE_INFINITY;
+        Evidence evidence = Evidence.NONE;
+        long s = 0;
+        long n = 0;
+        long bs = 0;
+        long bn = 0;
+        int badSlots = 0;
+        for (int i = bad.length - 1; i >= 0; i--) {
+            s += bad[i];
+            n += probes[i];
+            bs += baseBad[i];
+            bn += baseProbes[i];
+            badSlots += bad[i] > 0 ? 1 : 0;
+            if (badSlots < minEvidenceSlots || n < minProbes || probes[i] == 0) {
+                continue; // a start without a probe repeats the next start's evidence
+            }
+            double weighted = logWeight(firstChangePoint + i) + term.logLikelihoodRatio(s, n, bs, bn);
+            log = LogSpace.add(log, weighted);
+            if (weighted > best) {
+                best = weighted;
+                evidence = new Evidence(0, i, s, n, bs, bn);
+            }
+        }
+        return evidence.fromSlot() < 0 ? Evidence.NONE
+                : new Evidence(log, evidence.fromSlot(), evidence.bad(), evidence.probes(), evidence.baseBad(),
+                        evidence.baseProbes());
+    }
+}
