@@ -27,6 +27,12 @@ public record Scenario(String name, String description, boolean shouldRollBack, 
         }
     }
 
+    /** The same scenario, run for {@code horizon} after its onset. */
+    public Scenario withHorizon(Duration horizon) {
+        return new Scenario(name, description, shouldRollBack, probesPerSecond, hosts, warmup, horizon, candidate,
+                baseline, policy);
+    }
+
     /** Healthy scenarios are judged by their false-rollback rate, the others by detection and time to rollback. */
     public boolean healthy() {
         return !shouldRollBack;

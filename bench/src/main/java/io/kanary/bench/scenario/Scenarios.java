@@ -30,9 +30,9 @@ public final class Scenarios {
                 healthy("shared-dependency", "both versions fail 20% from the onset (a shared dependency)", TRAFFIC,
                         Behaviour.step(BACKGROUND, 0.20), Behaviour.step(BACKGROUND, 0.20), 5),
                 healthy("healthy-1/s", "both versions at 1% errors, 1 probe/s each", 1,
-                        Behaviour.steady(BACKGROUND), Behaviour.steady(BACKGROUND), 10),
+                        Behaviour.steady(BACKGROUND), Behaviour.steady(BACKGROUND), 5),
                 healthy("healthy-20/s", "both versions at 1% errors, 20 probes/s each", 20,
-                        Behaviour.steady(BACKGROUND), Behaviour.steady(BACKGROUND), 3));
+                        Behaviour.steady(BACKGROUND), Behaviour.steady(BACKGROUND), Duration.ofSeconds(90)));
     }
 
     public static Scenario named(String name) {
@@ -47,7 +47,12 @@ public final class Scenarios {
 
     private static Scenario healthy(String name, String description, double rate, Behaviour candidate,
                                     Behaviour baseline, int horizonMinutes) {
-        return new Scenario(name, description, false, rate, HOSTS, WARMUP, Duration.ofMinutes(horizonMinutes),
+        return healthy(name, description, rate, candidate, baseline, Duration.ofMinutes(horizonMinutes));
+    }
+
+    private static Scenario healthy(String name, String description, double rate, Behaviour candidate,
+                                    Behaviour baseline, Duration horizon) {
+        return new Scenario(name, description, false, rate, HOSTS, WARMUP, horizon,
                 candidate, baseline, null);
     }
 }

@@ -1,0 +1,58 @@
+package io.kanary.bench.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kanary.schema.ProbeResult;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProbeStreamGeneratorTest {
+
+    @Test
+    void shouldGenerateTheSameStreamForTheSameSeed() {
+        Scenario scenario = Scenarios.named("sudden-30%");
+
+        assertEquals(ProbeStreamGenerator.generate(scenario, 7).probes(), ProbeStreamGenerator.generate(scenario, 7).probes());
+        assertNotEquals(ProbeStreamGenerator.generate(scenario, 7).probes(), ProbeStreamGenerator.generate(scenario, 8).probes());
+    }
+
+    @Test
+    void shouldFailTheNewVersionAtTheScenariosRateAfterTheOnsetOnly() {
+        ProbeStream stream = ProbeStreamGenerator.generate(Scenarios.named("sudden-30%"), 1);
+        List<ProbeResult> candidate = stream.of(ProbeStreamGenerator.CANDIDATE);
+
+        // 5 min at 10 probes/s: 3,000 probes, so the observed rate is within ~3 standard errors (0.025) of 30%.
+        assertEquals(0.30, errorRate(candidate.stream().filter(p -> !p.probedAt().isBefore(stream.onset())).toList()), 0.03);
+        assertEquals(0.01, errorRate(stream.of(ProbeStreamGenerator.BASELINE)), 0.005);
+        assertTrue(errorRate(candidate.stream().filter(p -> p.probedAt().isBefore(stream.onset())).toList()) < 0.05);
+    }
+
+    @Test
+    void shouldProbeEachVersionAtTheScenariosRateInProbeTimeOrder() {
+        Scenario scenario = Scenarios.named("healthy-20/s").withHorizon(Duration.ofSeconds(60));
+        ProbeStream stream = ProbeStreamGenerator.generate(scenario, 3);
+        double seconds = Duration.between(stream.started().at(), stream.end()).toMillis() / 1000.0;
+
+        assertEquals(20 * seconds, stream.of(ProbeStreamGenerator.CANDIDATE).size(), 2);
+        assertEquals(20 * seconds, stream.of(ProbeStreamGenerator.BASELINE).size(), 5);
+        assertEquals(stream.probes().stream().sorted(Comparator.comparing(ProbeResult::probedAt)).toList(), stream.probes());
+    }
+
+    @Test
+    void shouldTakeTheFlappingHostDownForHalfOfEveryPeriod() {
+        ProbeStream stream = ProbeStreamGenerator.generate(Scenarios.named("flapping-host"), 2);
+        List<ProbeResult> afterOnset = stream.of(ProbeStreamGenerator.CANDIDATE).stream()
+                .filter(p -> !p.probedAt().isBefore(stream.onset())).toList();
+
+        long refused = afterOnset.stream().filter(p -> p.statusCode() == 0).count();
+        assertEquals(0.5, (double) refused / afterOnset.size(), 0.02);
+    }
+
+    private static double errorRate(List<ProbeResult> probes) {
+        return (double) probes.stream().filter(p -> !p.ok()).count() / probes.size();
+    }
+}
