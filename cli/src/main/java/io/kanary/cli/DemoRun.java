@@ -15,15 +15,14 @@ import java.util.Optional;
  * while it ran and the audit timeline replayed from the topics.
  */
 record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figures> rollbackFigures, AuditReport audit) {
-    private static final Duration FIGURES_WAIT = Duration.ofSeconds(15);
-
     static DemoRun run(KanaryStack stack, List<String> hosts, Driver driver, PrintStream out) throws InterruptedException {
         DemoScenario.Outcome outcome;
         Optional<RolloutClock.Figures> figures;
         try (LiveConsole console = new LiveConsole(stack.kafka(), out, true).start()) {
             PlannerClient planner = new PlannerClient("http://127.0.0.1:" + stack.plannerPort());
             outcome = new DemoScenario(planner, hosts, driver, out).run(console.clock());
-            figures = awaitFigures(console.clock(), outcome.deploymentIds().get(1));
+            // The scenario already waited for the rolled-back hosts to serve again before v3.
+            figures = console.clock().figures(outcome.deploymentIds().get(1));
         }
         AuditReport audit = AuditReplay.replay(stack.kafka(), Duration.ofSeconds(30));
         out.println();
@@ -44,13 +43,4 @@ record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figures> roll
         return outcome.deploymentIds().stream().allMatch(id -> audit.deployment(id).map(DeploymentTimeline::chainComplete).orElse(false));
     }
 
-    private static Optional<RolloutClock.Figures> awaitFigures(RolloutClock clock, String deploymentId) throws InterruptedException {
-        long deadline = System.nanoTime() + FIGURES_WAIT.toNanos();
-        Optional<RolloutClock.Figures> figures = clock.figures(deploymentId);
-        while (figures.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            figures = clock.figures(deploymentId);
-        }
-        return figures;
-    }
 }

@@ -49,6 +49,8 @@ final class LiveConsole implements AutoCloseable {
     /** deployment id → its plan, which the summaries use for batch counts and previous versions. */
     private final Map<String, DeploymentEvent.Started> plans = new HashMap<>();
     private final Map<String, String> hostState = new TreeMap<>();
+    /** host → the version it runs, for the "v1 -> v2" of a host being updated. */
+    private final Map<String, String> hostVersion = new HashMap<>();
     private final Map<String, Deque<ProbeResult>> probesByVersion = new HashMap<>();
     private Instant lastStatus = Instant.EPOCH;
 
@@ -128,11 +130,13 @@ final class LiveConsole implements AutoCloseable {
 
     private void trackHost(HostEvent event) {
         if (event instanceof HostEvent.Starting s) {
-            hostState.put(s.hostId(), s.service() + " " + hostVersion(s.hostId()) + " -> " + s.version());
+            hostState.put(s.hostId(), s.service() + " " + hostVersion.getOrDefault(s.hostId(), "-") + " -> " + s.version());
         } else if (event instanceof HostEvent.Started s) {
+            hostVersion.put(s.hostId(), s.version());
             hostState.put(s.hostId(), s.service() + " " + s.version());
         } else if (event instanceof HostEvent.RolledBack r) {
-            hostState.put(r.hostId(), r.service() + " " + (r.version() == null ? "-" : r.version()) + " (rolled back)");
+            hostVersion.put(r.hostId(), r.version() == null ? "-" : r.version());
+            hostState.put(r.hostId(), r.service() + " " + hostVersion.get(r.hostId()) + " (rolled back)");
         } else if (event instanceof HostEvent.CommandFailed f) {
             hostState.put(f.hostId(), f.service() + " failed");
         } else if (event instanceof HostEvent.Announced a) {
@@ -140,11 +144,6 @@ final class LiveConsole implements AutoCloseable {
         }
     }
 
-    private String hostVersion(String host) {
-        String state = hostState.getOrDefault(host, "");
-        String[] parts = state.split(" ");
-        return parts.length >= 2 ? parts[1] : "-";
-    }
 
     private void maybeStatus(Instant now) {
         if (!active.isEmpty() && Duration.between(lastStatus, now).compareTo(STATUS_EVERY) >= 0) {

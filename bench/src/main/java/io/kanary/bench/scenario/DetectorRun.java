@@ -47,7 +47,7 @@ public final class DetectorRun {
     }
 
     public static Outcome run(ProbeStream stream) {
-        Path stateDir = tempDir();
+        Path stateDir = TempDirs.create("kanary-scenario-bench");
         DetectorConfig config = DetectorConfig.defaults(KafkaSettings.bootstrap("unused:9092"))
                 .withApplicationId("scenario-bench").withStateDir(stateDir);
         try (TopologyTestDriver driver = new TopologyTestDriver(BreachTopology.build(config),
@@ -83,7 +83,7 @@ public final class DetectorRun {
             }
             return new Outcome(false, null, null, null);
         } finally {
-            delete(stateDir);
+            TempDirs.delete(stateDir);
         }
     }
 
@@ -91,19 +91,5 @@ public final class DetectorRun {
         return new Outcome(true, decidedAt, Duration.between(stream.onset(), decidedAt), command);
     }
 
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("kanary-scenario-bench");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static void delete(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not remove the run's state dir " + dir, e);
-        }
-    }
 }

@@ -65,7 +65,7 @@ public final class PromtoolJudge {
 
     /** Per stream, ms from its onset to the rule's alert firing, or null. */
     public List<Long> fireTimes(List<ProbeStream> streams, PromRule rule) {
-        Path dir = tempDir();
+        Path dir = TempDirs.create("kanary-promtool");
         try {
             Files.writeString(dir.resolve("rules.yml"), rulesFile(rule));
             List<String> command = new ArrayList<>(List.of(promtool, "test", "rules"));
@@ -91,7 +91,7 @@ public final class PromtoolJudge {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            delete(dir);
+            TempDirs.delete(dir);
         }
     }
 
@@ -200,19 +200,5 @@ public final class PromtoolJudge {
         }
     }
 
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("kanary-promtool");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static void delete(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
