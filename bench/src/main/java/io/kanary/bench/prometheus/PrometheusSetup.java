@@ -1,0 +1,75 @@
+package io.kanary.bench.prometheus;
+
+import io.kanary.bench.scenario.PromRule;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What one Prometheus server is told: scrape the replay exporter and evaluate one alert rule, both
+ * every {@code interval}. Writes its {@code prometheus.yml} and rules file.
+ *
+ * @param name        how the bench calls it ({@code seeds}, {@code tuned})
+ * @param alert       the alert's name
+ * @param expr        the PromQL expression; it keeps the series' {@code run} label, so each run alerts alone
+ * @param forDuration how long the expression must hold before the alert fires
+ */
+public record PrometheusSetup(String name, Duration interval, String alert, String expr, Duration forDuration) {
+    public static final String ALERT = "CanaryErrorRate";
+    static final String JOB = "kanary-replay";
+    /** Prometheus's own default; a shorter interval needs a timeout no longer than itself. */
+    private static final Duration DEFAULT_SCRAPE_TIMEOUT = Duration.ofSeconds(10);
+
+    public PrometheusSetup {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(expr, "expr");
+        if (interval.toMillis() < 1000 || interval.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("interval must be whole seconds, was " + interval);
+        }
+    }
+
+    /**
+     * The rule a team would write today, as the promtool comparison has it: {@code rate(errors[range])
+     * / rate(probes[range]) > limit}; both counters carry {@code run} and {@code version} (and the
+     * scrape's {@code job} and {@code instance}), so the division pairs each run with itself.
+     */
+    public static PrometheusSetup of(PromRule rule) {
+        return new PrometheusSetup(rule.name(), rule.interval(), ALERT, rule.expr(), rule.forDuration());
+    }
+
+    /** The server's configuration: scrape {@code target} and evaluate {@code rulesFile}, every {@link #interval}. */
+    public String prometheusYml(String target, String rulesFile) {
+        String every = duration(interval);
+        String timeout = duration(interval.compareTo(DEFAULT_SCRAPE_TIMEOUT) < 0 ? interval : DEFAULT_SCRAPE_TIMEOUT);
+        return "global:\n"
+                + "  scrape_interval: " + every + "\n"
+                + "  scrape_timeout: " + timeout + "\n"
+                + "  evaluation_interval: " + every + "\n"
+                + "rule_files:\n"
+                + "  - " + quoted(rulesFile) + "\n"
+                + "scrape_configs:\n"
+                + "  - job_name: " + JOB + "\n"
+                + "    static_configs:\n"
+                + "      - targets: [" + quoted(target) + "]\n";
+    }
+
+    public String rulesYml() {
+        return "groups:\n"
+                + "  - name: canary\n"
+                + "    interval: " + duration(interval) + "\n"
+                + "    rules:\n"
+                + "      - alert: " + alert + "\n"
+                + "        expr: " + quoted(expr) + "\n"
+                + "        for: " + duration(forDuration) + "\n";
+    }
+
+    /** {@code 1m30s}-style, as Prometheus writes durations (whole seconds). */
+    static String duration(Duration d) {
+        long s = d.toSeconds();
+        return s == 0 ? "0s" : (s >= 60 ? (s / 60) + "m" : "") + (s % 60 != 0 ? (s % 60) + "s" : "");
+    }
+
+    /** A YAML single-quoted scalar: PromQL's double quotes pass as they are, a single quote doubles. */
+    private static String quoted(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}
