@@ -19,8 +19,8 @@ import java.util.Map;
  */
 final class DemoScenario {
     static final String SERVICE = "demo";
-    /** Judged over 10 s, at least 20 probes; 10 probes/s per instance; a host is healthy after 5 good probes spanning 2 s. */
-    static final Policy POLICY = new Policy(0.10, 2_000L, 10_000L, 20, 100L, 5, 2_000L, 30_000L);
+    /** Evidence reaching back up to the default 5 min, at least 20 probes; 10 probes/s per instance; a host is healthy after 5 good probes spanning 2 s. */
+    static final Policy POLICY = new Policy(0.10, 2_000L, null, 20, 100L, 5, 2_000L, 30_000L);
     private static final Duration OUTCOME_TIMEOUT = Duration.ofSeconds(90);
 
     private final PlannerClient planner;

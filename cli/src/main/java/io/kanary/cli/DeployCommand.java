@@ -56,7 +56,7 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--max-p99-ms", description = "Largest tolerated p99 latency in ms (default: " + Policy.DEFAULT_MAX_P99_LATENCY_MS + ").")
     Long maxP99Ms;
 
-    @Option(names = "--window-ms", description = "Sliding window the version is judged over (default: " + Policy.DEFAULT_WINDOW_MS + ").")
+    @Option(names = "--window-ms", description = "How far back a verdict's evidence may reach, ms (default: " + Policy.DEFAULT_WINDOW_MS + ").")
     Long windowMs;
 
     @Option(names = "--min-samples", description = "Probes needed before any verdict (default: " + Policy.DEFAULT_MIN_SAMPLES + ").")

@@ -4,10 +4,11 @@ package io.kanary.schema;
  * When a new version is judged bad, and when an updated host counts as healthy.
  * Every field has a default, so a request may give none, some or all of them.
  *
- * @param maxErrorRate      largest tolerated share of failed probes of the new version in the window (0..1)
- * @param maxP99LatencyMs   largest tolerated p99 probe latency of the new version in the window
- * @param windowMs          length of the sliding window the new version is judged over
- * @param minSamples        probes of the new version needed in the window before any verdict
+ * @param maxErrorRate      largest tolerated share of failed probes of the new version (0..1)
+ * @param maxP99LatencyMs   largest tolerated p99 probe latency of the new version
+ * @param windowMs          how far back (probe time) the evidence of a verdict may reach; the baseline's usual
+ *                          behaviour is taken over the same span
+ * @param minSamples        probes of the new version needed before any verdict
  * @param probeIntervalMs   how often the health-watcher probes each instance
  * @param healthyProbes     consecutive good probes an updated instance needs to pass its health gate
  * @param minHealthyMs      how long an updated instance must stay healthy before its batch may advance
@@ -15,14 +16,16 @@ package io.kanary.schema;
  * @param alpha             the false-rollback probability the sequential tests allow per deployment (0..0.5)
  * @param maxP99Ratio       largest tolerated ratio of the new version's p99 latency to the baseline's (≥ 1)
  * @param errorRateMargin   how much higher than the baseline's error rate the new version's may be (absolute, 0..1)
+ * @param outageToleranceMs a run of one host's failed probes spanning less than this is a blip: the longest such
+ *                          run counts as one failure (0: every failure counts)
  */
 public record Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, Integer minSamples,
                      Long probeIntervalMs, Integer healthyProbes, Long minHealthyMs, Long healthDeadlineMs,
-                     Double alpha, Double maxP99Ratio, Double errorRateMargin) {
+                     Double alpha, Double maxP99Ratio, Double errorRateMargin, Long outageToleranceMs) {
 
     public static final double DEFAULT_MAX_ERROR_RATE = 0.05;
     public static final long DEFAULT_MAX_P99_LATENCY_MS = 1_000;
-    public static final long DEFAULT_WINDOW_MS = 10_000;
+    public static final long DEFAULT_WINDOW_MS = 300_000;
     public static final int DEFAULT_MIN_SAMPLES = 20;
     public static final long DEFAULT_PROBE_INTERVAL_MS = 1_000;
     public static final int DEFAULT_HEALTHY_PROBES = 3;
@@ -31,12 +34,21 @@ public record Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, I
     public static final double DEFAULT_ALPHA = 0.001;
     public static final double DEFAULT_MAX_P99_RATIO = 2.0;
     public static final double DEFAULT_ERROR_RATE_MARGIN = 0.01;
+    public static final long DEFAULT_OUTAGE_TOLERANCE_MS = 2_000;
 
     /** A policy with the statistical settings at their defaults. */
     public Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, Integer minSamples, Long probeIntervalMs,
                   Integer healthyProbes, Long minHealthyMs, Long healthDeadlineMs) {
         this(maxErrorRate, maxP99LatencyMs, windowMs, minSamples, probeIntervalMs, healthyProbes, minHealthyMs,
-                healthDeadlineMs, null, null, null);
+                healthDeadlineMs, null, null, null, null);
+    }
+
+    /** A policy with the outage tolerance at its default. */
+    public Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, Integer minSamples, Long probeIntervalMs,
+                  Integer healthyProbes, Long minHealthyMs, Long healthDeadlineMs, Double alpha, Double maxP99Ratio,
+                  Double errorRateMargin) {
+        this(maxErrorRate, maxP99LatencyMs, windowMs, minSamples, probeIntervalMs, healthyProbes, minHealthyMs,
+                healthDeadlineMs, alpha, maxP99Ratio, errorRateMargin, null);
     }
 
     public Policy {
@@ -51,9 +63,10 @@ public record Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, I
         alpha = alpha == null ? DEFAULT_ALPHA : alpha;
         maxP99Ratio = maxP99Ratio == null ? DEFAULT_MAX_P99_RATIO : maxP99Ratio;
         errorRateMargin = errorRateMargin == null ? DEFAULT_ERROR_RATE_MARGIN : errorRateMargin;
+        outageToleranceMs = outageToleranceMs == null ? DEFAULT_OUTAGE_TOLERANCE_MS : outageToleranceMs;
     }
 
     public static Policy defaults() {
-        return new Policy(null, null, null, null, null, null, null, null, null, null, null);
+        return new Policy(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -26,13 +26,15 @@ final class ScenarioTable {
         out.println();
         out.println("Should roll back: time from onset to the rollback command (probe time of the decisive probe "
                 + "minus onset); quantiles over all runs, 'never' = not within the run's horizon");
-        out.printf(Locale.ROOT, "%-16s %5s %15s %6s %9s %9s  %s%n", "scenario", "runs", "rolled back", "early",
-                "median", "p99", "target (p99)");
+        out.printf(Locale.ROOT, "%-16s %5s %15s %6s %9s %9s %11s  %s%n", "scenario", "runs", "rolled back", "early",
+                "median", "p99", "oracle p99", "target (p99)");
         kanary.values().stream().filter(o -> o.scenario().shouldRollBack()).forEach(o ->
-                out.printf(Locale.ROOT, "%-16s %5d %15s %6d %9s %9s  %s%n", o.scenario().name(), o.runs(),
+                out.printf(Locale.ROOT, "%-16s %5d %15s %6d %9s %9s %11s  %s%n", o.scenario().name(), o.runs(),
                         share(o.rollbacks(), o.runs()), o.beforeOnset(), seconds(o.quantile(0.5)),
-                        seconds(o.quantile(0.99)), target(o)));
-        out.println("(early = rolled back during the healthy 30 s warm-up, before the onset: a false rollback)");
+                        seconds(o.quantile(0.99)), oracle(o.scenario()), target(o)));
+        out.println("(early = rolled back during the healthy 30 s warm-up, before the onset: a false rollback;");
+        out.println(" oracle p99 = the bound no judge beats at the policy's alpha: one look, knowing the onset and both "
+                + "error rates, OracleBound)");
         out.println();
         out.println("Should not roll back: false rollbacks, with the one-sided 95% Clopper-Pearson upper bound");
         out.printf(Locale.ROOT, "%-18s %5s %17s %10s  %-10s %s%n", "scenario", "runs", "false rollbacks", "95% upper",
@@ -80,6 +82,11 @@ final class ScenarioTable {
         } catch (Exception e) {
             return "unknown (" + e.getMessage() + ")";
         }
+    }
+
+    private static String oracle(Scenario scenario) {
+        var p99 = OracleBound.p99Millis(scenario, scenario.policy().alpha());
+        return p99.isPresent() ? seconds(p99.getAsLong()) : "-";
     }
 
     private static String target(ScenarioOutcomes o) {

@@ -45,6 +45,7 @@ public final class BreachTopology {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
         builder.addStateStore(DetectorStores.activeDeployments());
         builder.addStateStore(DetectorStores.probeBuckets(config));
+        builder.addStateStore(DetectorStores.failureRuns());
         builder.addStateStore(DetectorStores.judgedDeployments());
 
         events(builder, Topics.DEPLOY_EVENTS, InputRules::deploymentEvent)
@@ -52,7 +53,7 @@ public final class BreachTopology {
 
         events(builder, Topics.HEALTH_PROBES, InputRules::probe)
                 .process(() -> new ProbeWindows(config), Named.as("window-probes"),
-                        DetectorStores.PROBE_BUCKETS, DetectorStores.ACTIVE_DEPLOYMENTS)
+                        DetectorStores.PROBE_BUCKETS, DetectorStores.FAILURE_RUNS, DetectorStores.ACTIVE_DEPLOYMENTS)
                 .mapValues(Judgement::of, Named.as("judge"))
                 .split(Named.as("verdict-"))
                 .branch((service, verdict) -> verdict.isBreach(), Branched.withConsumer(BreachTopology::breaches, "breach"))

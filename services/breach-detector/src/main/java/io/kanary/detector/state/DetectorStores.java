@@ -3,6 +3,7 @@ package io.kanary.detector.state;
 import io.kanary.detector.DetectorConfig;
 import io.kanary.detector.window.Bucket;
 import io.kanary.detector.window.BucketSerde;
+import io.kanary.detector.window.FailureRun;
 import io.kanary.kafka.JsonSerde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -16,6 +17,8 @@ public final class DetectorStores {
     public static final String ACTIVE_DEPLOYMENTS = "active-deployments";
     /** service + version → one {@link Bucket} of probes per bucket of probe time. */
     public static final String PROBE_BUCKETS = "probe-buckets";
+    /** service + version + host → the host's current run of failed probes (absent: its last probe was good). */
+    public static final String FAILURE_RUNS = "failure-runs";
     /** deployment id → the id of the breach it was rolled back for: never judged twice. */
     public static final String JUDGED_DEPLOYMENTS = "judged-deployments";
 
@@ -31,6 +34,11 @@ public final class DetectorStores {
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(PROBE_BUCKETS, config.retention(), config.bucketSize(), false),
                 Serdes.String(), new BucketSerde());
+    }
+
+    public static StoreBuilder<KeyValueStore<String, FailureRun>> failureRuns() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FAILURE_RUNS), Serdes.String(),
+                JsonSerde.of(FailureRun.class));
     }
 
     public static StoreBuilder<KeyValueStore<String, String>> judgedDeployments() {

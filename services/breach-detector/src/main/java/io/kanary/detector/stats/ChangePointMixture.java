@@ -22,6 +22,14 @@ package io.kanary.detector.stats;
  * {@code minEvidenceSlots}, {@code minProbes}); dropping nonnegative terms only lowers the statistic below M_t, so
  * the bound still holds. Per look the cost is O(buckets in the window × alternatives).
  *
+ * <p><b>A blip is one event.</b> A host that is down fails every probe until it is back: a
+ * one-second outage is ten failures at ten probes a second, all of one cause. Before a start's
+ * term is computed, the longest run of consecutive failures of one host in its evidence counts as
+ * a single failed probe (its other failures leave both counts) if it spans less than the
+ * tolerance ({@link Runs}). So one short outage decides nothing; a second one, failures spread
+ * through the evidence, or a run that goes on (a version that fails every probe) still do. Fewer
+ * bad outcomes only lower every term, so this too keeps the bound.
+ *
  * <p>The price of not knowing the start is log(1/w_j) nats: about 1.8 for the deployment's
  * second bucket, 4.9 for its tenth, 8.2 a minute in (with 1 s buckets).
  */
@@ -53,6 +61,18 @@ public final class ChangePointMixture {
         }
     }
 
+    /**
+     * Runs of one host's consecutive failures, per slot: the longest reaching into the slot and how
+     * long it had lasted there. {@link #NONE} when the outcomes tested are not failures.
+     *
+     * @param toleranceMs a run spanning less than this counts as one failure
+     */
+    public record Runs(long[] longest, long[] spanMs, long toleranceMs) {
+        public static Runs none(int slots) {
+            return new Runs(new long[slots], new long[slots], 0);
+        }
+    }
+
     /** log w_j for the start j buckets after the deployment's first. */
     public static double logWeight(long j) {
         return -(Math.log(j + 1.0) + Math.log(j + 2.0));
@@ -66,13 +86,15 @@ public final class ChangePointMixture {
      * @param probes           per slot, probes of the new version
      * @param baseBad          per slot, bad outcomes of the baseline (zeros without one)
      * @param baseProbes       per slot, probes of the baseline
+     * @param runs             the new version's runs of failures: the longest from a start on counts as
+     *                         one bad outcome of that start's evidence, if short enough
      * @param firstChangePoint j of the window's first slot (its bucket's index since the deployment began)
      * @param minEvidenceSlots how many distinct slots from the start on must hold a bad outcome of
      *                         the new version: a burst within fewer slots decides nothing
      * @param minProbes        how many probes of the new version the evidence needs from the start on
      */
-    public static Evidence scan(long[] bad, long[] probes, long[] baseBad, long[] baseProbes, long firstChangePoint,
-                                int minEvidenceSlots, long minProbes, Term term) {
+    public static Evidence scan(long[] bad, long[] probes, long[] baseBad, long[] baseProbes, Runs runs,
+                                long firstChangePoint, int minEvidenceSlots, long minProbes, Term term) {
         double log = Double.NEGATIVE_INFINITY;
         double best = Double.NEGATIVE_INFINITY;
         Evidence evidence = Evidence.NONE;
@@ -81,20 +103,29 @@ public final class ChangePointMixture {
         long bs = 0;
         long bn = 0;
         int badSlots = 0;
+        long longestRun = 0;
+        long longestRunMs = 0;
         for (int i = bad.length - 1; i >= 0; i--) {
             s += bad[i];
             n += probes[i];
             bs += baseBad[i];
             bn += baseProbes[i];
             badSlots += bad[i] > 0 ? 1 : 0;
-            if (badSlots < minEvidenceSlots || n < minProbes || probes[i] == 0) {
+            if (runs.longest()[i] > longestRun) {
+                longestRun = runs.longest()[i];
+                longestRunMs = runs.spanMs()[i];
+            }
+            long oneEvent = longestRunMs < runs.toleranceMs() // the blip's failures but one
+                    ? Math.max(0, Math.min(longestRun, s) - 1) : 0;
+            if (badSlots < minEvidenceSlots || n - oneEvent < minProbes || probes[i] == 0) {
                 continue; // a start without a probe repeats the next start's evidence
             }
-            double weighted = logWeight(firstChangePoint + i) + term.logLikelihoodRatio(s, n, bs, bn);
+            double weighted = logWeight(firstChangePoint + i)
+                    + term.logLikelihoodRatio(s - oneEvent, n - oneEvent, bs, bn);
             log = LogSpace.add(log, weighted);
             if (weighted > best) {
                 best = weighted;
-                evidence = new Evidence(0, i, s, n, bs, bn);
+                evidence = new Evidence(0, i, s - oneEvent, n - oneEvent, bs, bn);
             }
         }
         return evidence.fromSlot() < 0 ? Evidence.NONE

@@ -4,7 +4,6 @@ import io.kanary.detector.state.ActiveDeployment;
 import io.kanary.detector.stats.BernoulliMsprt;
 import io.kanary.detector.stats.ChangePointMixture;
 import io.kanary.detector.stats.ChangePointMixture.Evidence;
-import io.kanary.detector.stats.DifferenceMsprt;
 import io.kanary.detector.window.Bucket;
 import io.kanary.detector.window.Observation;
 import io.kanary.detector.window.WindowStats;
@@ -13,36 +12,56 @@ import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 
 /**
  * The policy applied to an observation: four sequential tests, each of which may conclude at any
  * probe, tried in this order; each rests on at least the policy's {@code minSamples} probes of the new version.
  * <ol>
- * <li><b>mSPRT error rate &gt; limit</b>: {@link BernoulliMsprt} on failed probes, H0: p ≤ maxErrorRate.
- *     Not when the baseline fails as often over the same seconds (a shared dependency, not the new
- *     version's fault): then only the next test may blame the new version.</li>
- * <li><b>mSPRT error rate vs baseline</b>: {@link DifferenceMsprt}, H0: p_new - p_base ≤ errorRateMargin,
- *     with at least minSamples on each side. Catches 5% against a 1% background below a 5% limit.</li>
+ * <li><b>mSPRT error rate &gt; limit</b>: {@link BernoulliMsprt} on failed probes, H0: p ≤ maxErrorRate.</li>
+ * <li><b>mSPRT error rate vs baseline</b>: the same test, H0: p ≤ p_base + errorRateMargin, where
+ *     p_base is the baseline's <em>usual</em> error rate: over the policy's whole window (also from
+ *     before the deployment), counted generously — the upper end of its Wilson interval at
+ *     z = {@value #REFERENCE_Z} — so that a short baseline history is not taken at its word. Held
+ *     against the baseline's long record rather than its probes of the same seconds, a 30% failure
+ *     needs a third of the probes that the 5% limit needs, and 5% against a 1% baseline concludes at all.
+ *     The price: p_base is an estimate, so this test's α is approximate (the margin absorbs the
+ *     estimate's error: a healthy version fails no more than its baseline).</li>
  * <li><b>p99 vs limit</b>: p99 ≤ L means at most 1% of probes are slower than L, so H0: P(latency &gt; L) ≤ 1%,
- *     tested by {@link BernoulliMsprt} on "slower than L" (counted from the sketches). Not when the
- *     baseline's p99 is over L too.</li>
- * <li><b>p99 vs baseline</b>: the same test against L' = maxP99Ratio × the baseline's p99, once both
- *     sides have {@value #MIN_QUANTILE_SAMPLES} probes in the window (fewer, and a p99 is merely the maximum).
- *     L' is a plug-in estimate, so this test's guarantee is approximate.</li>
+ *     tested by {@link BernoulliMsprt} on "slower than L" (counted from the sketches).</li>
+ * <li><b>p99 vs baseline</b>: the same test against L' = maxP99Ratio × the baseline's usual p99, once
+ *     both sides have {@value #MIN_QUANTILE_SAMPLES} probes (fewer, and a p99 is merely the maximum).
+ *     L' too is a plug-in estimate, so this test's guarantee is approximate.</li>
  * </ol>
- * Each test is a {@link ChangePointMixture} over the possible starts of its evidence and concludes
+ * <b>Shared trouble is not the new version's fault.</b> Each test looks at every possible start of
+ * its evidence, and at each the new version may do as badly as the baseline does over the same
+ * seconds (plus the margin, for error rates): the null bound is the larger of the test's own and
+ * the baseline's share of bad outcomes there, shrunk towards its usual share by the weight of
+ * {@value #SHRINK_PROBES} probes so that two unlucky probes are not a trend. A dependency failing
+ * both versions, or a slow network slowing both, then gives no verdict; the new version failing on
+ * its own still does. A larger bound only makes a test harder to conclude; as the bound moves with
+ * the baseline's probes, the guarantee is approximate here too.
+ *
+ * <p>Each test is a {@link ChangePointMixture} over the possible starts of its evidence and concludes
  * at log(4/α): the four share the policy's α (Bonferroni), so a healthy deployment is rolled back
- * with probability at most α however long it runs. No flapping: every test needs its bad outcomes in
- * at least {@value #MIN_EVIDENCE_BUCKETS} distinct buckets, so one slow probe or a one-second
- * outage (which touches at most two 1 s buckets) decides nothing, however many probes it spoils.
+ * with probability at most α however long it runs. No flapping: the longest run of one host's
+ * consecutive failures counts as one failure when it spans less than the policy's
+ * {@code outageToleranceMs}, and every test needs its bad outcomes in at least
+ * {@value #MIN_EVIDENCE_BUCKETS} distinct buckets, so neither one slow probe nor a one-second
+ * outage decides anything, however many probes it spoils.
  */
 public final class Judgement {
     /** Distinct buckets that must hold bad outcomes before any test may conclude. */
     public static final int MIN_EVIDENCE_BUCKETS = 3;
     /** Probes per side before a p99 is compared with the baseline's. */
     public static final int MIN_QUANTILE_SAMPLES = 100;
+    /** How generously the baseline's usual error rate is counted: the Wilson upper bound at this z. */
+    public static final double REFERENCE_Z = 1.0;
+    /** The weight, in probes, of the baseline's usual rate in its rate over the evidence's seconds. */
+    public static final int SHRINK_PROBES = 20;
     /** Share of probes allowed above the p99 limit. */
     static final double P99_TAIL = 0.01;
     static final int TESTS = 4;
@@ -72,72 +91,118 @@ public final class Judgement {
 
     private static Optional<Breach> errorRateVsLimit(Window w, double logThreshold) {
         Policy policy = w.policy();
-        BernoulliMsprt test = new BernoulliMsprt(policy.maxErrorRate());
-        Evidence evidence = w.scan(Bucket::failures, (s, n, bs, bn) -> test.logLikelihoodRatio(s, n - s));
-        if (!evidence.concludes(logThreshold) || sharedFailure(evidence, policy)) {
+        double usual = w.baselineUsualRate(Bucket::failures);
+        ErrorBound bound = (bs, bn) -> Math.max(policy.maxErrorRate(), shrunk(bs, bn, usual) + policy.errorRateMargin());
+        Evidence evidence = w.scan(Bucket::failures, true, w.tests.term(bound));
+        if (!evidence.concludes(logThreshold)) {
             return Optional.empty();
         }
-        WindowStats span = w.candidateSince(evidence);
         return Optional.of(w.breach(evidence, Breach.ERROR_RATE, rate(evidence.bad(), evidence.probes()),
-                policy.maxErrorRate(), baselineRate(evidence), TEST_ERROR_RATE_LIMIT, logThreshold,
-                span.firstFailureAt()));
+                bound.at(evidence.baseBad(), evidence.baseProbes()), baselineRate(evidence), evidence.baseProbes(),
+                TEST_ERROR_RATE_LIMIT,
+                logThreshold, w.candidateSince(evidence).firstFailureAt()));
     }
 
     private static Optional<Breach> errorRateVsBaseline(Window w, double logThreshold) {
         Policy policy = w.policy();
-        int min = policy.minSamples();
-        if (w.observation.baseline().samples() < min) {
+        WindowStats history = w.observation.baselineHistory();
+        if (history.samples() < policy.minSamples()) {
             return Optional.empty();
         }
-        DifferenceMsprt test = new DifferenceMsprt(policy.errorRateMargin());
-        Evidence evidence = w.scan(Bucket::failures, (s, n, bs, bn) -> bn < min
-                ? Double.NEGATIVE_INFINITY : test.logLikelihoodRatio(s, n, bs, bn));
+        double reference = wilsonUpper(history.failures(), history.samples(), REFERENCE_Z);
+        double usual = history.errorRate();
+        ErrorBound baseline = (bs, bn) -> Math.max(reference, shrunk(bs, bn, usual));
+        Evidence evidence = w.scan(Bucket::failures, true,
+                w.tests.term((bs, bn) -> baseline.at(bs, bn) + policy.errorRateMargin()));
         if (!evidence.concludes(logThreshold)) {
             return Optional.empty();
         }
-        double baseline = rate(evidence.baseBad(), evidence.baseProbes());
+        double held = baseline.at(evidence.baseBad(), evidence.baseProbes());
+        // The baseline's side is its history, unless its probes of the same seconds were the worse.
+        long baselineSamples = held > reference ? evidence.baseProbes() : history.samples();
         return Optional.of(w.breach(evidence, Breach.ERROR_RATE, rate(evidence.bad(), evidence.probes()),
-                baseline + policy.errorRateMargin(), baseline, TEST_ERROR_RATE_BASELINE, logThreshold,
+                held + policy.errorRateMargin(), held, baselineSamples, TEST_ERROR_RATE_BASELINE, logThreshold,
                 w.candidateSince(evidence).firstFailureAt()));
     }
 
     private static Optional<Breach> p99VsLimit(Window w, double logThreshold) {
-        Policy policy = w.policy();
-        long limit = policy.maxP99LatencyMs();
-        WindowStats baseline = w.observation.baseline();
-        if (baseline.samples() >= policy.minSamples() && baseline.p99() > limit) {
-            return Optional.empty(); // the baseline is as slow: a shared dependency
-        }
-        return p99Test(w, logThreshold, limit, TEST_P99_LIMIT);
+        return p99Test(w, logThreshold, w.policy().maxP99LatencyMs(), TEST_P99_LIMIT);
     }
 
     private static Optional<Breach> p99VsBaseline(Window w, double logThreshold) {
-        WindowStats baseline = w.observation.baseline();
-        if (baseline.samples() < MIN_QUANTILE_SAMPLES || w.observation.candidate().samples() < MIN_QUANTILE_SAMPLES) {
+        WindowStats history = w.observation.baselineHistory();
+        if (history.samples() < MIN_QUANTILE_SAMPLES || w.observation.candidate().samples() < MIN_QUANTILE_SAMPLES) {
             return Optional.empty();
         }
-        return p99Test(w, logThreshold, w.policy().maxP99Ratio() * baseline.p99(), TEST_P99_BASELINE);
+        return p99Test(w, logThreshold, w.policy().maxP99Ratio() * history.p99(), TEST_P99_BASELINE);
     }
 
+    /** H0: at most 1% of the new version's probes are slower than {@code limitMs} (or the baseline's share, if more). */
     private static Optional<Breach> p99Test(Window w, double logThreshold, double limitMs, String name) {
-        BernoulliMsprt test = new BernoulliMsprt(P99_TAIL);
-        Evidence evidence = w.scan(bucket -> bucket.countAbove(limitMs),
-                (s, n, bs, bn) -> test.logLikelihoodRatio(s, n - s));
+        ToLongFunction<Bucket> slow = bucket -> bucket.countAbove(limitMs);
+        double usual = w.baselineUsualRate(slow);
+        Evidence evidence = w.scan(slow, false, w.tests.term((bs, bn) -> Math.max(P99_TAIL, shrunk(bs, bn, usual))));
         if (!evidence.concludes(logThreshold)) {
             return Optional.empty();
         }
         WindowStats span = w.candidateSince(evidence);
         WindowStats baselineSpan = w.baselineSince(evidence);
-        Double baseline = name.equals(TEST_P99_BASELINE) ? Double.valueOf(w.observation.baseline().p99())
+        Double baseline = name.equals(TEST_P99_BASELINE) ? Double.valueOf(w.observation.baselineHistory().p99())
                 : baselineSpan.samples() == 0 ? null : baselineSpan.p99();
-        return Optional.of(w.breach(evidence, Breach.P99_LATENCY_MS, span.p99(), limitMs, baseline, name,
+        long baselineSamples = name.equals(TEST_P99_BASELINE) ? w.observation.baselineHistory().samples()
+                : evidence.baseProbes();
+        return Optional.of(w.breach(evidence, Breach.P99_LATENCY_MS, span.p99(), limitMs, baseline, baselineSamples, name,
                 logThreshold, span.firstLatencyAbove((long) Math.floor(limitMs))));
     }
 
-    /** The baseline failed over the evidence's seconds as often as the limit forbids: not the new version's doing. */
-    private static boolean sharedFailure(Evidence evidence, Policy policy) {
-        return evidence.baseProbes() >= policy.minSamples()
-                && rate(evidence.baseBad(), evidence.baseProbes()) > policy.maxErrorRate();
+    /**
+     * The largest share of bad outcomes the new version may have at a start of its evidence, given
+     * the baseline's {@code baseBad} of {@code baseProbes} over the same seconds.
+     */
+    @FunctionalInterface
+    private interface ErrorBound {
+        double at(long baseBad, long baseProbes);
+    }
+
+    /**
+     * The {@link BernoulliMsprt}s judgements need, one per null bound, made once for the whole job
+     * (each costs {@value BernoulliMsprt#ALTERNATIVES} logarithms, and a look needs one per start).
+     * Bounds are rounded up to {@value #BOUND_STEPS}ths (a larger bound only weakens a test), so at
+     * most that many are ever made.
+     */
+    private static final class Tests {
+        static final int BOUND_STEPS = 2_000;
+        private static final Map<Long, BernoulliMsprt> BY_BOUND = new ConcurrentHashMap<>();
+
+        ChangePointMixture.Term term(ErrorBound bound) {
+            return (s, n, bs, bn) -> {
+                long step = (long) Math.ceil(bound.at(bs, bn) * BOUND_STEPS);
+                if (step >= BOUND_STEPS) {
+                    return Double.NEGATIVE_INFINITY; // a bound of 100% cannot be exceeded
+                }
+                return BY_BOUND.computeIfAbsent(step, k -> new BernoulliMsprt((double) k / BOUND_STEPS))
+                        .logLikelihoodRatio(s, n - s);
+            };
+        }
+    }
+
+    /**
+     * The upper end of the Wilson score interval for {@code bad} of {@code n} at {@code z}: the rate
+     * is below it with probability about Φ(z); 1 with no probes.
+     */
+    static double wilsonUpper(long bad, long n, double z) {
+        if (n == 0) {
+            return 1;
+        }
+        double p = (double) bad / n;
+        double z2 = z * z;
+        return Math.min(1, (p + z2 / (2 * n) + z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n))) / (1 + z2 / n));
+    }
+
+    /** {@code bad} of {@code n}, shrunk towards {@code usual} by the weight of {@link #SHRINK_PROBES} probes. */
+    static double shrunk(long bad, long n, double usual) {
+        double prior = Double.isNaN(usual) ? 0 : usual;
+        return (bad + SHRINK_PROBES * prior) / (n + SHRINK_PROBES);
     }
 
     private static Double baselineRate(Evidence evidence) {
@@ -156,6 +221,8 @@ public final class Judgement {
         private final long[] probes;
         private final long[] baseFailures;
         private final long[] baseProbes;
+        private final ChangePointMixture.Runs runs;
+        private final Tests tests = new Tests();
 
         Window(Observation observation) {
             this.observation = observation;
@@ -165,17 +232,35 @@ public final class Judgement {
             probes = counts(candidate, Bucket::probes);
             baseFailures = counts(baseline, Bucket::failures);
             baseProbes = counts(baseline, Bucket::probes);
+            runs = new ChangePointMixture.Runs(counts(candidate, Bucket::longestFailureRun),
+                    counts(candidate, Bucket::longestFailureRunMs), policy().outageToleranceMs());
         }
 
         Policy policy() {
             return observation.deployment().policy();
         }
 
-        Evidence scan(ToLongFunction<Bucket> bad, ChangePointMixture.Term term) {
+        /**
+         * The change-point mixture of {@code term} over the window, on the new version's {@code bad}
+         * outcomes and the baseline's alike; {@code failures}: they are failed probes, whose longest
+         * run of one host counts once.
+         */
+        Evidence scan(ToLongFunction<Bucket> bad, boolean failures, ChangePointMixture.Term term) {
             long firstChangePoint = (observation.fromMs() - observation.firstBucketMs()) / observation.bucketMs();
-            return ChangePointMixture.scan(counts(candidate, bad), probes, baseFailures, baseProbes, firstChangePoint,
-                    MIN_EVIDENCE_BUCKETS, policy().minSamples(), term);
+            long[] baseBad = failures ? baseFailures : counts(baseline, bad);
+            return ChangePointMixture.scan(counts(candidate, bad), probes, baseBad, baseProbes,
+                    failures ? runs : ChangePointMixture.Runs.none(probes.length),
+                    firstChangePoint, MIN_EVIDENCE_BUCKETS, policy().minSamples(), term);
         }
+
+        /** The baseline's usual share of {@code bad} outcomes, over its whole history in the window; NaN without one. */
+        double baselineUsualRate(ToLongFunction<Bucket> bad) {
+            WindowStats history = observation.baselineHistory();
+            long count = history.buckets().stream().mapToLong(bad).sum();
+            return rate(count, history.samples());
+        }
+
+    
 
         WindowStats candidateSince(Evidence evidence) {
             return observation.candidate().since(slotStart(evidence.fromSlot()));
@@ -186,7 +271,7 @@ public final class Judgement {
         }
 
         Breach breach(Evidence evidence, String metric, double observed, double threshold, Double baseline,
-                      String test, double logThreshold, Optional<Instant> firstBad) {
+                      long baselineSamples, String test, double logThreshold, Optional<Instant> firstBad) {
             ActiveDeployment deployment = observation.deployment();
             // Detected at the decisive probe's own time, so a replay detects it at the same instant.
             Instant detectedAt = observation.probe().probedAt();
@@ -194,7 +279,7 @@ public final class Judgement {
             return new Breach(EventIds.breach(deployment.deploymentId()), KanaryEvent.SCHEMA_VERSION,
                     deployment.deploymentId(), deployment.service(), deployment.version(),
                     deployment.baselineVersion(), metric, observed, threshold, baseline, spanMs, evidence.probes(),
-                    evidence.baseProbes(),
+                    baselineSamples,
                     // The sketch counts a probe as slow only when certainly over the limit, so the first
                     // such probe may be missed by the peaks; the decisive probe then stands for it.
                     firstBad.filter(at -> !at.isAfter(detectedAt)).orElse(detectedAt), detectedAt, test,

@@ -7,28 +7,45 @@ import java.util.OptionalLong;
 
 /**
  * The probes of one service version in one bucket of probe time: how many, how many failed and
- * when the first did, and their latencies as a mergeable quantile sketch plus the {@link LatencyPeaks}.
+ * when the first did, the longest run of consecutive failures on one host that reached into it, and
+ * their latencies as a mergeable quantile sketch plus the {@link LatencyPeaks}.
  */
 public final class Bucket {
     private long probes;
     private long failures;
     private OptionalLong firstFailureAtMs;
+    private long longestFailureRun;
+    private long longestFailureRunMs;
     private final DDSketch latencies;
     private final LatencyPeaks peaks;
+    // countAbove's last two answers by sketch bin: every probe looks back over minutes of buckets with
+    // the same one or two thresholds, and a past bucket no longer changes.
+    private final int[] memoIndex = {Integer.MIN_VALUE, Integer.MIN_VALUE};
+    private final long[] memoCount = new long[2];
+    private int memoNext;
 
-    Bucket(long probes, long failures, OptionalLong firstFailureAtMs, DDSketch latencies, LatencyPeaks peaks) {
+    Bucket(long probes, long failures, OptionalLong firstFailureAtMs, long longestFailureRun, long longestFailureRunMs,
+           DDSketch latencies, LatencyPeaks peaks) {
         this.probes = probes;
         this.failures = failures;
         this.firstFailureAtMs = firstFailureAtMs;
+        this.longestFailureRun = longestFailureRun;
+        this.longestFailureRunMs = longestFailureRunMs;
         this.latencies = latencies;
         this.peaks = peaks;
     }
 
     public static Bucket empty(double relativeAccuracy) {
-        return new Bucket(0, 0, OptionalLong.empty(), DDSketches.unboundedDense(relativeAccuracy), new LatencyPeaks());
+        return new Bucket(0, 0, OptionalLong.empty(), 0, 0, DDSketches.unboundedDense(relativeAccuracy), new LatencyPeaks());
     }
 
-    public void add(ProbeResult probe) {
+    /**
+     * Counts a probe.
+     *
+     * @param failureRun for a failed probe, its host's run of failures that it extends (or begins);
+     *                   ignored for a good probe
+     */
+    public void add(ProbeResult probe, FailureRun failureRun) {
         long at = probe.probedAt().toEpochMilli();
         probes++;
         if (!probe.ok()) {
@@ -36,9 +53,14 @@ public final class Bucket {
             if (firstFailureAtMs.isEmpty() || at < firstFailureAtMs.getAsLong()) {
                 firstFailureAtMs = OptionalLong.of(at);
             }
+            if (failureRun != null && failureRun.failures() > longestFailureRun) {
+                longestFailureRun = failureRun.failures();
+                longestFailureRunMs = failureRun.spanMs(at);
+            }
         }
         latencies.accept(probe.latencyMs());
         peaks.add(at, probe.latencyMs());
+        memoIndex[0] = memoIndex[1] = Integer.MIN_VALUE;
     }
 
     public long probes() {
@@ -54,17 +76,40 @@ public final class Bucket {
     }
 
     /**
+     * The longest run of consecutive failed probes of one host that had a failure in this bucket, as
+     * long as it was when it last failed here (a run across buckets shows in each, longest in its last).
+     */
+    public long longestFailureRun() {
+        return longestFailureRun;
+    }
+
+    /** How long {@link #longestFailureRun()} had lasted, from its first failure to its last in this bucket. */
+    public long longestFailureRunMs() {
+        return longestFailureRunMs;
+    }
+
+    /**
      * Probes certainly slower than {@code thresholdMs}: those in sketch bins wholly above it. A probe
      * within the sketch's relative accuracy of the threshold is not counted, so the count errs low.
      */
     public long countAbove(double thresholdMs) {
-        var mapping = latencies.getIndexMapping();
+        // A bin lies wholly above the threshold exactly when it comes after the threshold's own bin.
+        int thresholdIndex = thresholdMs < latencies.getIndexMapping().minIndexableValue()
+                ? Integer.MIN_VALUE + 1 : latencies.getIndexMapping().index(thresholdMs);
+        for (int i = 0; i < memoIndex.length; i++) {
+            if (memoIndex[i] == thresholdIndex) {
+                return memoCount[i];
+            }
+        }
         long[] above = {0};
         latencies.getPositiveValueStore().forEach((index, count) -> {
-            if (mapping.lowerBound(index) > thresholdMs) {
+            if (index > thresholdIndex) {
                 above[0] += Math.round(count);
             }
         });
+        memoIndex[memoNext] = thresholdIndex;
+        memoCount[memoNext] = above[0];
+        memoNext = 1 - memoNext;
         return above[0];
     }
 

@@ -18,12 +18,14 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A {@link Bucket} as bytes, for the window store and its changelog: a format byte, the counts, the
- * first failure time (-1: none), the latency peaks, then the sketch in DDSketch's own encoding
+ * first failure time (-1: none), the longest failure run and its span (format 2 on; format 1 reads
+ * as a run of 1 when the bucket had a failure), the latency peaks, then the sketch in DDSketch's own encoding
  * ({@code encode}/{@code decode}, which carries the index mapping; {@code serialize()} writes the
  * protobuf form, which {@code decode} cannot read).
  */
 public final class BucketSerde implements Serde<Bucket>, Serializer<Bucket>, Deserializer<Bucket> {
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_WITHOUT_RUNS = 1;
     private static final long NO_FAILURE = -1;
 
     @Override
@@ -38,10 +40,11 @@ public final class BucketSerde implements Serde<Bucket>, Serializer<Bucket>, Des
             throw new SerializationException("Cannot encode a latency sketch: " + e.getMessage(), e);
         }
         List<LatencyPeaks.Peak> peaks = bucket.peaks().peaks();
-        ByteBuffer buffer = ByteBuffer.allocate(1 + 3 * Long.BYTES + Integer.BYTES
+        ByteBuffer buffer = ByteBuffer.allocate(1 + 5 * Long.BYTES + Integer.BYTES
                 + peaks.size() * 2 * Long.BYTES + sketch.numWrittenBytes());
         buffer.put(FORMAT).putLong(bucket.probes()).putLong(bucket.failures())
-                .putLong(bucket.firstFailureAtMs().orElse(NO_FAILURE)).putInt(peaks.size());
+                .putLong(bucket.firstFailureAtMs().orElse(NO_FAILURE)).putLong(bucket.longestFailureRun()).putLong(bucket.longestFailureRunMs())
+                .putInt(peaks.size());
         peaks.forEach(peak -> buffer.putLong(peak.atMs()).putLong(peak.latencyMs()));
         buffer.put(sketch.backingArray(), 0, sketch.numWrittenBytes());
         return buffer.array();
@@ -55,12 +58,14 @@ public final class BucketSerde implements Serde<Bucket>, Serializer<Bucket>, Des
         try {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             byte format = buffer.get();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_WITHOUT_RUNS) {
                 throw new SerializationException("Unknown bucket format " + format);
             }
             long probes = buffer.getLong();
             long failures = buffer.getLong();
             long firstFailure = buffer.getLong();
+            long longestRun = format == FORMAT ? buffer.getLong() : Math.min(1, failures);
+            long longestRunMs = format == FORMAT ? buffer.getLong() : 0;
             int peakCount = buffer.getInt();
             List<LatencyPeaks.Peak> peaks = new ArrayList<>(peakCount);
             for (int i = 0; i < peakCount; i++) {
@@ -69,7 +74,7 @@ public final class BucketSerde implements Serde<Bucket>, Serializer<Bucket>, Des
             DDSketch sketch = DDSketch.decode(ByteArrayInput.wrap(bytes, buffer.position(), buffer.remaining()),
                     UnboundedSizeDenseStore::new);
             return new Bucket(probes, failures,
-                    firstFailure == NO_FAILURE ? OptionalLong.empty() : OptionalLong.of(firstFailure), sketch,
+                    firstFailure == NO_FAILURE ? OptionalLong.empty() : OptionalLong.of(firstFailure), longestRun, longestRunMs, sketch,
                     new LatencyPeaks(peaks));
         } catch (IOException | BufferUnderflowException | IllegalArgumentException e) {
             throw new SerializationException("Not a probe bucket: " + e, e);

@@ -11,13 +11,15 @@ import io.kanary.schema.ProbeResult;
  * @param causationId the probe's CloudEvents id, for the breach it may cause
  * @param candidate   the new version's probes in the window
  * @param baseline    the baseline version's probes in the same window (empty without a baseline)
+ * @param baselineHistory the baseline version's probes over the policy's whole window, also from before
+ *                    the deployment began: its usual behaviour, the reference the new version is held to
  * @param fromMs      when the window's first bucket starts
  * @param bucketMs    the length of a bucket
  * @param firstBucketMs when the deployment's first bucket starts: the sequential tests count
  *                    possible starts of the evidence from it
  */
 public record Observation(ActiveDeployment deployment, ProbeResult probe, String causationId, WindowStats candidate,
-                          WindowStats baseline, long fromMs, long bucketMs, long firstBucketMs) {
+                          WindowStats baseline, WindowStats baselineHistory, long fromMs, long bucketMs, long firstBucketMs) {
 
     /** How many buckets the window spans, up to and including the probe's. */
     public int slots() {

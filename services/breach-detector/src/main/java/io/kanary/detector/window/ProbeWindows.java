@@ -5,25 +5,24 @@ import io.kanary.detector.state.ActiveDeployment;
 import io.kanary.detector.state.DetectorStores;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.schema.ProbeResult;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Counts every probe into its service version's bucket of probe time (event time is
- * {@link ProbeResult#probedAt()}, not the record's timestamp). A probe of the active deployment's
- * new version also looks back over the policy's window and passes on what it sees, keyed by service.
+ * {@link ProbeResult#probedAt()}, not the record's timestamp), noting runs of consecutive failures
+ * per host. A probe of the active deployment's new version also looks back over the policy's window
+ * and passes on what it sees, keyed by service.
  */
 public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult, String, Observation> {
     private final long bucketMs;
     private final long retentionMs;
     private final double sketchAccuracy;
-    private WindowStore<String, Bucket> buckets;
+    private BucketCache buckets;
+    private KeyValueStore<String, FailureRun> failureRuns;
     private KeyValueStore<String, ActiveDeployment> deployments;
 
     public ProbeWindows(DetectorConfig config) {
@@ -35,7 +34,9 @@ public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult,
     @Override
     public void init(ProcessorContext<String, Observation> context) {
         super.init(context);
-        buckets = context.getStateStore(DetectorStores.PROBE_BUCKETS);
+        WindowStore<String, Bucket> store = context.getStateStore(DetectorStores.PROBE_BUCKETS);
+        buckets = new BucketCache(store, retentionMs);
+        failureRuns = context.getStateStore(DetectorStores.FAILURE_RUNS);
         deployments = context.getStateStore(DetectorStores.ACTIVE_DEPLOYMENTS);
     }
 
@@ -49,43 +50,46 @@ public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult,
         if (deployment == null || !deployment.version().equals(probe.version())) {
             return; // no verdict: nothing is being deployed, or this probe feeds the baseline
         }
-        // The window ends with the probe's bucket and reaches back the policy's length, but never to
-        // before the deployment began: an earlier rollout of the same version must not count against it.
-        long windowMs = Math.min(deployment.policy().windowMs(), retentionMs);
+        // The look-back ends with the probe's bucket and reaches back the policy's window. The new
+        // version's never reaches before the deployment began (an earlier rollout of the same version
+        // must not count against it); the baseline's does: its usual error rate is the reference.
+        long windowBuckets = Math.max(1, Math.min(deployment.policy().windowMs(), retentionMs) / bucketMs);
+        long earliest = bucketStart - (windowBuckets - 1) * bucketMs;
         long firstBucket = bucketStart(deployment.startedAt().toEpochMilli());
-        long from = Math.max(bucketStart - (Math.max(1, windowMs / bucketMs) - 1) * bucketMs, firstBucket);
-        WindowStats candidate = window(key(probe.service(), probe.version()), from, bucketStart);
-        WindowStats baseline = deployment.baselineVersion() == null
+        long from = Math.max(earliest, firstBucket);
+        WindowStats candidate = buckets.range(key(probe.service(), probe.version()), from, bucketStart);
+        WindowStats baselineHistory = deployment.baselineVersion() == null
                 ? WindowStats.empty()
-                : window(key(probe.service(), deployment.baselineVersion()), from, bucketStart);
+                : buckets.range(key(probe.service(), deployment.baselineVersion()), earliest, bucketStart);
         String causationId = CloudEvents.header(record.headers(), CloudEvents.ID).orElse(probe.eventId());
         context().forward(record.withKey(probe.service())
-                .withValue(new Observation(deployment, probe, causationId, candidate, baseline, from,
-                        bucketMs, firstBucket)));
+                .withValue(new Observation(deployment, probe, causationId, candidate, baselineHistory.since(from),
+                        baselineHistory, from, bucketMs, firstBucket)));
     }
 
     private void count(ProbeResult probe, long bucketStart) {
         String key = key(probe.service(), probe.version());
-        Bucket bucket = buckets.fetch(key, bucketStart);
+        Bucket bucket = buckets.get(key, bucketStart);
         if (bucket == null) {
             bucket = Bucket.empty(sketchAccuracy);
         }
-        bucket.add(probe);
-        buckets.put(key, bucket, bucketStart);
+        bucket.add(probe, failureRun(key, probe));
+        buckets.put(key, bucketStart, bucket);
     }
 
-    private WindowStats window(String key, long from, long to) {
-        List<Long> starts = new ArrayList<>();
-        List<Bucket> found = new ArrayList<>();
-        if (from <= to) {
-            try (WindowStoreIterator<Bucket> iterator = buckets.fetch(key, from, to)) {
-                iterator.forEachRemaining(entry -> {
-                    starts.add(entry.key);
-                    found.add(entry.value);
-                });
+    /** The probe's host's run of failures with this probe in it (in arrival order); null after a good probe. */
+    private FailureRun failureRun(String versionKey, ProbeResult probe) {
+        String hostKey = versionKey + '\u0000' + probe.hostId();
+        FailureRun previous = failureRuns.get(hostKey);
+        if (probe.ok()) {
+            if (previous != null) {
+                failureRuns.delete(hostKey);
             }
+            return null;
         }
-        return WindowStats.of(starts, found);
+        FailureRun run = FailureRun.extend(previous, probe.probedAt().toEpochMilli());
+        failureRuns.put(hostKey, run);
+        return run;
     }
 
     private long bucketStart(long atMs) {

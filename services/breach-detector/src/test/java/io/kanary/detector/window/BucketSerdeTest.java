@@ -18,7 +18,7 @@ class BucketSerdeTest {
     void shouldReadBackWhatItWrote() {
         Bucket bucket = Bucket.empty(0.01);
         for (int i = 1; i <= 100; i++) {
-            bucket.add(probe(i, i % 10 != 0, i * 10L));
+            bucket.add(probe(i, i % 10 != 0, i * 10L), i % 10 == 0 ? new FailureRun(i / 10, T0.toEpochMilli()) : null);
         }
 
         WindowStats stats = WindowStats.of(List.of(serde.deserialize("t", serde.serialize("t", bucket)),
@@ -27,6 +27,8 @@ class BucketSerdeTest {
         assertEquals(List.of(100L, 10L, Optional.of(T0.plusMillis(10)), Optional.of(T0.plusMillis(51))),
                 List.of(stats.samples(), stats.failures(), stats.firstFailureAt(), stats.firstLatencyAbove(500)));
         assertEquals(990, stats.p99(), 990 * 0.01);
+        assertEquals(List.of(10L, 100L), List.of(stats.buckets().get(0).longestFailureRun(),
+                stats.buckets().get(0).longestFailureRunMs()));
     }
 
     @Test

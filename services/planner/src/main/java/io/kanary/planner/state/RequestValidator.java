@@ -103,6 +103,10 @@ public final class RequestValidator {
         if (!(p.errorRateMargin() >= 0 && p.errorRateMargin() <= 1)) {
             out.add(new Violation("policy.errorRateMargin", "must be in [0, 1], e.g. 0.01; was " + p.errorRateMargin()));
         }
+        if (p.outageToleranceMs() < 0) {
+            out.add(new Violation("policy.outageToleranceMs", "must be at least 0 (0: every failure counts); was "
+                    + p.outageToleranceMs()));
+        }
         if (p.healthDeadlineMs() <= p.minHealthyMs()) {
             out.add(new Violation("policy.healthDeadlineMs", "must be greater than policy.minHealthyMs ("
                     + p.minHealthyMs() + "), was " + p.healthDeadlineMs()));

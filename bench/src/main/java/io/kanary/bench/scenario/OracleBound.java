@@ -1,0 +1,75 @@
+package io.kanary.bench.scenario;
+
+import java.util.OptionalLong;
+
+/**
+ * What no judge can beat on a sudden error rate: an oracle that knows the onset, the healthy rate
+ * and the failing one, and looks once. After n probes of the new version since the onset it rolls
+ * back when their failures reach c, the least count that n probes at the healthy rate reach with
+ * probability at most α (Neyman–Pearson: for two known rates, counting failures is the most
+ * powerful test). Its p99 time is n/rate for the least n at which that count is reached in 99% of
+ * runs. A sequential detector pays on top for not knowing the onset, nor the rates, and for looking
+ * after every probe; this bound shows how much of a target is left to it.
+ */
+final class OracleBound {
+    private OracleBound() {
+    }
+
+    /**
+     * The oracle's p99 time to roll back, in ms after the onset, for a scenario whose new version
+     * steps from one error rate to a constant higher one at the onset (nothing else changing); empty otherwise.
+     */
+    static OptionalLong p99Millis(Scenario scenario, double alpha) {
+        Behaviour candidate = scenario.candidate();
+        double healthy = candidate.errorRate(-1);
+        double failing = candidate.errorRate(0);
+        boolean step = failing > healthy && candidate.errorRate(600_000) == failing
+                && candidate.latencyFactor(0) == 1 && !candidate.down(0) && !candidate.down(1_000);
+        if (!step) {
+            return OptionalLong.empty();
+        }
+        for (int n = 1; n <= 100_000; n++) {
+            int c = criticalCount(n, healthy, alpha);
+            if (upperTail(n, failing, c) >= 0.99) {
+                return OptionalLong.of(Math.round(1000.0 * n / scenario.probesPerSecond()));
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The least c with P(Bin(n, p) ≥ c) ≤ α. */
+    static int criticalCount(int n, double p, double alpha) {
+        int c = n + 1;
+        double tail = 0; // P(X ≥ c), growing as c falls
+        for (int k = n; k >= 0; k--) {
+            double next = tail + Math.exp(logPmf(n, k, p));
+            if (next > alpha) {
+                return c;
+            }
+            tail = next;
+            c = k;
+        }
+        return c;
+    }
+
+    /** P(Bin(n, p) ≥ c). */
+    static double upperTail(int n, double p, int c) {
+        double tail = 0;
+        for (int k = Math.max(c, 0); k <= n; k++) {
+            tail += Math.exp(logPmf(n, k, p));
+        }
+        return tail;
+    }
+
+    private static double logPmf(int n, int k, double p) {
+        return logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+    }
+
+    private static double logChoose(int n, int k) {
+        double log = 0;
+        for (int i = 1; i <= k; i++) {
+            log += Math.log(n - k + i) - Math.log(i);
+        }
+        return log;
+    }
+}

@@ -1,0 +1,26 @@
+package io.kanary.bench.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class OracleBoundTest {
+    @Test
+    void shouldFindTheLeastCountRareEnoughUnderTheHealthyRate() {
+        // Bin(50, 0.01): P(X >= 4) = 0.0016 > 0.001, P(X >= 5) = 0.00015.
+        assertEquals(5, OracleBound.criticalCount(50, 0.01, 0.001));
+        assertTrue(OracleBound.upperTail(50, 0.01, 5) <= 0.001);
+        assertTrue(OracleBound.upperTail(50, 0.01, 4) > 0.001);
+        assertEquals(1.0, OracleBound.upperTail(10, 0.3, 0), 1e-12);
+    }
+
+    @Test
+    void shouldBoundSuddenScenariosOnlyAndFasterForLargerSteps() {
+        long thirty = OracleBound.p99Millis(Scenarios.named("sudden-30%"), 0.001).orElseThrow();
+        long ten = OracleBound.p99Millis(Scenarios.named("sudden-10%"), 0.001).orElseThrow();
+        assertTrue(thirty < ten, thirty + " ms vs " + ten + " ms");
+        assertTrue(OracleBound.p99Millis(Scenarios.named("p99-x5"), 0.001).isEmpty(), "not an error-rate step");
+        assertTrue(OracleBound.p99Millis(Scenarios.named("flapping-host"), 0.001).isEmpty(), "not a constant rate");
+    }
+}
