@@ -1,5 +1,6 @@
 package io.kanary.bench.broker;
 
+import io.kanary.bench.TempDirs;
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
 import io.kanary.detector.BreachDetector;
@@ -12,21 +13,15 @@ import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -93,7 +88,7 @@ public final class BrokerRig implements AutoCloseable {
             }
             broker.close();
             if (stateDir != null) {
-                deleteRecursively(stateDir);
+                TempDirs.delete(stateDir);
             }
             throw e;
         }
@@ -101,11 +96,7 @@ public final class BrokerRig implements AutoCloseable {
 
     /** A fresh state directory: the detector must not find a previous run's stores. */
     private static Path tempDirectory() {
-        try {
-            return Files.createTempDirectory("kanary-broker-bench");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TempDirs.create("kanary-broker-bench");
     }
 
     /** Like the health-watcher's: acks=all, idempotent; no linger, so each probe leaves at once. */
@@ -227,17 +218,6 @@ public final class BrokerRig implements AutoCloseable {
         admin.close(Duration.ofSeconds(5));
         detector.close();
         broker.close();
-        deleteRecursively(stateDir);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = paths.sorted(Comparator.reverseOrder()).toList();
-            for (Path path : all) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not remove " + dir, e);
-        }
+        TempDirs.delete(stateDir);
     }
 }

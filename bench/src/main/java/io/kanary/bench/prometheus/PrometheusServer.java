@@ -1,5 +1,6 @@
 package io.kanary.bench.prometheus;
 
+import io.kanary.bench.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -48,7 +49,7 @@ public final class PrometheusServer implements AutoCloseable {
      * once {@code /-/ready} says so, within {@code timeout}.
      */
     public static PrometheusServer start(String binary, PrometheusSetup setup, String target, Duration timeout) {
-        Path dir = TempDir.create("kanary-prometheus-" + setup.name());
+        Path dir = TempDirs.create("kanary-prometheus-" + setup.name());
         try {
             Files.writeString(dir.resolve("rules.yml"), setup.rulesYml());
             Files.writeString(dir.resolve("prometheus.yml"), setup.prometheusYml(target, "rules.yml"));
@@ -71,7 +72,7 @@ public final class PrometheusServer implements AutoCloseable {
             }
             return server;
         } catch (IOException e) {
-            TempDir.delete(dir);
+            TempDirs.delete(dir);
             throw new UncheckedIOException("could not start " + binary
                     + " (install Debian's prometheus package, or pass --prometheus PATH)", e);
         }
@@ -201,7 +202,7 @@ public final class PrometheusServer implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        TempDir.delete(dir);
+        TempDirs.delete(dir);
     }
 
     private static int freePort() throws IOException {

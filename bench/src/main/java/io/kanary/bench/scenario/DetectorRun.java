@@ -1,5 +1,6 @@
 package io.kanary.bench.scenario;
 
+import io.kanary.bench.TempDirs;
 import io.kanary.detector.BreachTopology;
 import io.kanary.detector.DetectorConfig;
 import io.kanary.kafka.CloudEvents;
@@ -8,14 +9,9 @@ import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;

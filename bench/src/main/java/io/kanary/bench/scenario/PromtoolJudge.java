@@ -1,5 +1,6 @@
 package io.kanary.bench.scenario;
 
+import io.kanary.bench.TempDirs;
 import io.kanary.schema.ProbeResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -16,7 +16,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Judges the same probe streams with Prometheus's own rule evaluator: {@code promtool test rules}

@@ -33,6 +33,15 @@ public record Scenario(String name, String description, boolean shouldRollBack, 
                 baseline, policy);
     }
 
+    /** The same scenario, judged with the policy's false-rollback probability set to {@code alpha}. */
+    public Scenario withAlpha(double alpha) {
+        Policy p = policy;
+        return new Scenario(name, description, shouldRollBack, probesPerSecond, hosts, warmup, horizon, candidate,
+                baseline, new Policy(p.maxErrorRate(), p.maxP99LatencyMs(), p.windowMs(), p.minSamples(),
+                p.probeIntervalMs(), p.healthyProbes(), p.minHealthyMs(), p.healthDeadlineMs(), alpha, p.maxP99Ratio(),
+                p.errorRateMargin(), p.outageToleranceMs()));
+    }
+
     /** Healthy scenarios are judged by their false-rollback rate, the others by detection and time to rollback. */
     public boolean healthy() {
         return !shouldRollBack;

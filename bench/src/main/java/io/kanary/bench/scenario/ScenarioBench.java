@@ -21,15 +21,16 @@ import java.util.concurrent.ExecutionException;
  *
  * <pre>
  * ScenarioBench [--runs 200] [--healthy-runs 1000] [--prometheus-runs 20] [--threads 1]
- *               [--scenarios sudden-30%,healthy-1/s] [--promtool promtool] [--healthy-seconds S]
+ *               [--scenarios sudden-30%,healthy-1/s] [--promtool promtool] [--healthy-seconds S] [--alpha A]
  * </pre>
  */
 public final class ScenarioBench {
     static final String USAGE = "usage: ScenarioBench [--runs N] [--healthy-runs N] [--prometheus-runs N (0: skip)] "
-            + "[--threads N] [--scenarios a,b] [--promtool PATH] [--healthy-seconds S (healthy runs' length after onset)]";
+            + "[--threads N] [--scenarios a,b] [--promtool PATH] [--healthy-seconds S (healthy runs' length after onset)] "
+            + "[--alpha A (the policy's false-rollback probability instead of its default)]";
 
     record Options(int runs, int healthyRuns, int prometheusRuns, int threads, List<String> scenarios,
-                   String promtool, Duration healthyHorizon) {
+                   String promtool, Duration healthyHorizon, Double alpha) {
         static Options parse(String[] args) {
             int runs = 200;
             int healthyRuns = 1000;
@@ -38,6 +39,7 @@ public final class ScenarioBench {
             List<String> scenarios = List.of();
             String promtool = "promtool";
             Duration healthyHorizon = null;
+            Double alpha = null;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (i + 1 >= args.length) {
@@ -52,19 +54,24 @@ public final class ScenarioBench {
                     case "--scenarios" -> scenarios = Arrays.asList(value.split(","));
                     case "--promtool" -> promtool = value;
                     case "--healthy-seconds" -> healthyHorizon = Duration.ofSeconds(Long.parseLong(value));
+                    case "--alpha" -> alpha = Double.parseDouble(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
                 }
             }
             if (runs < 1 || healthyRuns < 1 || threads < 1 || prometheusRuns < 0) {
                 throw new IllegalArgumentException("runs and threads must be positive\n" + USAGE);
             }
-            return new Options(runs, healthyRuns, prometheusRuns, threads, scenarios, promtool, healthyHorizon);
+            if (alpha != null && !(alpha > 0 && alpha <= 0.5)) {
+                throw new IllegalArgumentException("--alpha must be in (0, 0.5], was " + alpha + "\n" + USAGE);
+            }
+            return new Options(runs, healthyRuns, prometheusRuns, threads, scenarios, promtool, healthyHorizon, alpha);
         }
 
         List<Scenario> selected() {
             List<Scenario> chosen = scenarios.isEmpty() ? Scenarios.all()
                     : scenarios.stream().map(Scenarios::named).toList();
             return chosen.stream().map(s -> healthyHorizon != null && isHealthyTraffic(s) ? s.withHorizon(healthyHorizon) : s)
+                    .map(s -> alpha == null ? s : s.withAlpha(alpha))
                     .toList();
         }
 

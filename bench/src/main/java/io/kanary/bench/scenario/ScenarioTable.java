@@ -19,9 +19,9 @@ final class ScenarioTable {
     void print(Instant started, Duration took, ScenarioBench.Options options, Map<Scenario, ScenarioOutcomes> kanary,
                Map<Scenario, List<PromtoolJudge.Firing>> prometheus) {
         out.printf(Locale.ROOT, "kanary scenario bench, %s, took %ds; breach-detector: BreachTopology.build("
-                + "DetectorConfig.defaults) in TopologyTestDriver; policy: Policy.defaults(); 5 hosts (new version on 1, "
+                + "DetectorConfig.defaults) in TopologyTestDriver; policy: Policy.defaults()%s; 5 hosts (new version on 1, "
                 + "baseline on 4), 10 probes/s per version unless named; onset 30 s after the deployment starts%n",
-                started, took.toSeconds());
+                started, took.toSeconds(), options.alpha() == null ? "" : " with alpha " + options.alpha());
         out.printf(Locale.ROOT, "detector classes from %s%n", detectorSource());
         out.println();
         out.println("Should roll back: time from onset to the rollback command (probe time of the decisive probe "

@@ -93,7 +93,7 @@ public final class Judgement {
         Policy policy = w.policy();
         double usual = w.baselineUsualRate(Bucket::failures);
         ErrorBound bound = (bs, bn) -> Math.max(policy.maxErrorRate(), shrunk(bs, bn, usual) + policy.errorRateMargin());
-        Evidence evidence = w.scan(Bucket::failures, true, w.tests.term(bound));
+        Evidence evidence = w.scan(Bucket::failures, true, Tests.term(bound));
         if (!evidence.concludes(logThreshold)) {
             return Optional.empty();
         }
@@ -113,7 +113,7 @@ public final class Judgement {
         double usual = history.errorRate();
         ErrorBound baseline = (bs, bn) -> Math.max(reference, shrunk(bs, bn, usual));
         Evidence evidence = w.scan(Bucket::failures, true,
-                w.tests.term((bs, bn) -> baseline.at(bs, bn) + policy.errorRateMargin()));
+                Tests.term((bs, bn) -> baseline.at(bs, bn) + policy.errorRateMargin()));
         if (!evidence.concludes(logThreshold)) {
             return Optional.empty();
         }
@@ -141,7 +141,7 @@ public final class Judgement {
     private static Optional<Breach> p99Test(Window w, double logThreshold, double limitMs, String name) {
         ToLongFunction<Bucket> slow = bucket -> bucket.countAbove(limitMs);
         double usual = w.baselineUsualRate(slow);
-        Evidence evidence = w.scan(slow, false, w.tests.term((bs, bn) -> Math.max(P99_TAIL, shrunk(bs, bn, usual))));
+        Evidence evidence = w.scan(slow, false, Tests.term((bs, bn) -> Math.max(P99_TAIL, shrunk(bs, bn, usual))));
         if (!evidence.concludes(logThreshold)) {
             return Optional.empty();
         }
@@ -174,7 +174,10 @@ public final class Judgement {
         static final int BOUND_STEPS = 2_000;
         private static final Map<Long, BernoulliMsprt> BY_BOUND = new ConcurrentHashMap<>();
 
-        ChangePointMixture.Term term(ErrorBound bound) {
+        private Tests() {
+        }
+
+        static ChangePointMixture.Term term(ErrorBound bound) {
             return (s, n, bs, bn) -> {
                 long step = (long) Math.ceil(bound.at(bs, bn) * BOUND_STEPS);
                 if (step >= BOUND_STEPS) {
@@ -222,7 +225,6 @@ public final class Judgement {
         private final long[] baseFailures;
         private final long[] baseProbes;
         private final ChangePointMixture.Runs runs;
-        private final Tests tests = new Tests();
 
         Window(Observation observation) {
             this.observation = observation;

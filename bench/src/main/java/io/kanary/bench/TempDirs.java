@@ -1,4 +1,4 @@
-package io.kanary.bench.prometheus;
+package io.kanary.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** A Prometheus server's scratch directory: made fresh, removed whole (the scenario package keeps its own). */
-final class TempDir {
-    private TempDir() {
+/** Scratch directories of a bench run (detector state, Prometheus data, promtool files): made fresh, removed whole. */
+public final class TempDirs {
+    private TempDirs() {
     }
 
-    static Path create(String prefix) {
+    public static Path create(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -20,8 +20,8 @@ final class TempDir {
         }
     }
 
-    /** Best effort: a file that will not go is left behind rather than failing a shutdown. */
-    static void delete(Path dir) {
+    /** Best effort: a file that will not go is reported and left behind rather than failing a run or a shutdown. */
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
