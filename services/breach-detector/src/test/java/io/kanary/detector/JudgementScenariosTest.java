@@ -113,12 +113,43 @@ class JudgementScenariosTest {
         detector.started("d-1", "v2", "v1", T0, DEFAULTS);
         detector.traffic(5, 10, at(0), "v2", healthy(), "v1", healthy());
         // One host of the new version answers nothing for one second (straddling two buckets), at 20 probes/s.
-        for (int i = 0; i < 20; i++) {
-            detector.probe("v2", FAILED, 2_000, at(5_500 + i * 50L));
-        }
+        hostDown(5_500, 20, false);
         detector.traffic(20, 10, at(6_500), "v2", ProbeShape.failingOneIn(100), "v1", ProbeShape.failingOneIn(100));
 
         assertTrue(detector.breaches.isEmpty());
+    }
+
+    @Test
+    void shouldRollBackWhenTheOutageOutlastsTheTolerance() {
+        detector.started("d-1", "v2", "v1", T0, DEFAULTS);
+        detector.traffic(5, 10, at(0), "v2", healthy(), "v1", healthy());
+        // The new version's host stops answering for good (probes time out after 2 s): past the 2 s
+        // tolerance its run of failures counts in full. Its timeouts are failures, not slow answers.
+        hostDown(5_500, 100, true);
+
+        Breach breach = onlyBreach();
+        long afterOnset = Duration.between(at(5_500), breach.detectedAt()).toMillis();
+        assertTrue(afterOnset >= DEFAULTS.outageToleranceMs() && afterOnset <= DEFAULTS.outageToleranceMs() + 1_000,
+                "detected " + afterOnset + " ms into the outage");
+        assertExplained(breach, DEFAULTS);
+    }
+
+    @Test
+    void shouldRollBackWhenTheHostGoesDownASecondTime() {
+        detector.started("d-1", "v2", "v1", T0, DEFAULTS);
+        detector.traffic(5, 10, at(0), "v2", healthy(), "v1", healthy());
+        for (int outage = 0; outage < 2; outage++) {
+            long downAt = 5_500 + outage * 6_000L;
+            hostDown(downAt, 20, false);
+            detector.traffic(5, 10, at(downAt + 1_000), "v2", healthy(), "v1", healthy());
+            if (outage == 0) {
+                assertTrue(detector.breaches.isEmpty(), "one blip decides nothing");
+            }
+        }
+
+        Breach breach = onlyBreach();
+        assertFalse(breach.detectedAt().isBefore(at(11_500)), "decided by the second outage, at " + breach.detectedAt());
+        assertExplained(breach, DEFAULTS);
     }
 
     @Test
@@ -153,6 +184,19 @@ class JudgementScenariosTest {
         assertExplained(breach, DEFAULTS);
         assertTrue(RollbackReason.of(breach).matches("v2 p99 latency (29|30)\\d ms > 2 × baseline v1 10\\d ms = 20\\d ms .*"),
                 RollbackReason.of(breach));
+    }
+
+    /**
+     * The new version's host times out (2 s) on {@code probes} probes, 20 a second from {@code fromMs}
+     * on; with {@code baseline}, the baseline answers well at the same moments.
+     */
+    private void hostDown(long fromMs, int probes, boolean baseline) {
+        for (int i = 0; i < probes; i++) {
+            if (baseline) {
+                detector.probe("v1", OK, 40, at(fromMs + i * 50L));
+            }
+            detector.probe("v2", FAILED, 2_000, at(fromMs + i * 50L));
+        }
     }
 
     /** Every explanation field present and consistent with the others. */

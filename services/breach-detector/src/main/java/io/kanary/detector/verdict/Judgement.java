@@ -91,7 +91,7 @@ public final class Judgement {
 
     private static Optional<Breach> errorRateVsLimit(Window w, double logThreshold) {
         Policy policy = w.policy();
-        double usual = w.baselineUsualRate(Bucket::failures);
+        double usual = w.baselineUsualRate(Bucket::failures, true);
         ErrorBound bound = (bs, bn) -> Math.max(policy.maxErrorRate(), shrunk(bs, bn, usual) + policy.errorRateMargin());
         Evidence evidence = w.scan(Bucket::failures, true, Tests.term(bound));
         if (!evidence.concludes(logThreshold)) {
@@ -131,7 +131,7 @@ public final class Judgement {
 
     private static Optional<Breach> p99VsBaseline(Window w, double logThreshold) {
         WindowStats history = w.observation.baselineHistory();
-        if (history.samples() < MIN_QUANTILE_SAMPLES || w.observation.candidate().samples() < MIN_QUANTILE_SAMPLES) {
+        if (answered(history) < MIN_QUANTILE_SAMPLES || answered(w.observation.candidate()) < MIN_QUANTILE_SAMPLES) {
             return Optional.empty();
         }
         return p99Test(w, logThreshold, w.policy().maxP99Ratio() * history.p99(), TEST_P99_BASELINE);
@@ -139,8 +139,11 @@ public final class Judgement {
 
     /** H0: at most 1% of the new version's probes are slower than {@code limitMs} (or the baseline's share, if more). */
     private static Optional<Breach> p99Test(Window w, double logThreshold, double limitMs, String name) {
+        if (Double.isNaN(limitMs)) {
+            return Optional.empty(); // no answered probe of the baseline to compare with
+        }
         ToLongFunction<Bucket> slow = bucket -> bucket.countAbove(limitMs);
-        double usual = w.baselineUsualRate(slow);
+        double usual = w.baselineUsualRate(slow, false);
         Evidence evidence = w.scan(slow, false, Tests.term((bs, bn) -> Math.max(P99_TAIL, shrunk(bs, bn, usual))));
         if (!evidence.concludes(logThreshold)) {
             return Optional.empty();
@@ -208,6 +211,10 @@ public final class Judgement {
         return (bad + SHRINK_PROBES * prior) / (n + SHRINK_PROBES);
     }
 
+    private static long answered(WindowStats stats) {
+        return stats.samples() - stats.failures();
+    }
+
     private static Double baselineRate(Evidence evidence) {
         return evidence.baseProbes() == 0 ? null : rate(evidence.baseBad(), evidence.baseProbes());
     }
@@ -222,8 +229,10 @@ public final class Judgement {
         private final Bucket[] candidate;
         private final Bucket[] baseline;
         private final long[] probes;
+        private final long[] answered;
         private final long[] baseFailures;
         private final long[] baseProbes;
+        private final long[] baseAnswered;
         private final ChangePointMixture.Runs runs;
 
         Window(Observation observation) {
@@ -232,8 +241,10 @@ public final class Judgement {
             candidate = lay(observation.candidate(), slots);
             baseline = lay(observation.baseline(), slots);
             probes = counts(candidate, Bucket::probes);
+            answered = counts(candidate, Bucket::answered);
             baseFailures = counts(baseline, Bucket::failures);
             baseProbes = counts(baseline, Bucket::probes);
+            baseAnswered = counts(baseline, Bucket::answered);
             runs = new ChangePointMixture.Runs(counts(candidate, Bucket::longestFailureRun),
                     counts(candidate, Bucket::longestFailureRunMs), policy().outageToleranceMs());
         }
@@ -244,22 +255,23 @@ public final class Judgement {
 
         /**
          * The change-point mixture of {@code term} over the window, on the new version's {@code bad}
-         * outcomes and the baseline's alike; {@code failures}: they are failed probes, whose longest
-         * run of one host counts once.
+         * outcomes and the baseline's alike; {@code failures}: they are failed probes (out of all
+         * probes, the longest run of one host counting once), else slow answers (out of the answers).
          */
         Evidence scan(ToLongFunction<Bucket> bad, boolean failures, ChangePointMixture.Term term) {
             long firstChangePoint = (observation.fromMs() - observation.firstBucketMs()) / observation.bucketMs();
             long[] baseBad = failures ? baseFailures : counts(baseline, bad);
-            return ChangePointMixture.scan(counts(candidate, bad), probes, baseBad, baseProbes,
+            return ChangePointMixture.scan(counts(candidate, bad), failures ? probes : answered, baseBad,
+                    failures ? baseProbes : baseAnswered,
                     failures ? runs : ChangePointMixture.Runs.none(probes.length),
                     firstChangePoint, MIN_EVIDENCE_BUCKETS, policy().minSamples(), term);
         }
 
         /** The baseline's usual share of {@code bad} outcomes, over its whole history in the window; NaN without one. */
-        double baselineUsualRate(ToLongFunction<Bucket> bad) {
+        double baselineUsualRate(ToLongFunction<Bucket> bad, boolean failures) {
             WindowStats history = observation.baselineHistory();
             long count = history.buckets().stream().mapToLong(bad).sum();
-            return rate(count, history.samples());
+            return rate(count, failures ? history.samples() : answered(history));
         }
 
     

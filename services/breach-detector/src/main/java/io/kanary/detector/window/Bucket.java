@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 /**
  * The probes of one service version in one bucket of probe time: how many, how many failed and
  * when the first did, the longest run of consecutive failures on one host that reached into it, and
- * their latencies as a mergeable quantile sketch plus the {@link LatencyPeaks}.
+ * the latencies of the good ones as a mergeable quantile sketch plus the {@link LatencyPeaks}.
  */
 public final class Bucket {
     private long probes;
@@ -58,13 +58,22 @@ public final class Bucket {
                 longestFailureRunMs = failureRun.spanMs(at);
             }
         }
-        latencies.accept(probe.latencyMs());
-        peaks.add(at, probe.latencyMs());
+        if (probe.ok()) {
+            // Latency is that of the answers: a failed probe is judged as a failure, and a hung host's
+            // timeouts must not slip past the outage tolerance as "slow probes".
+            latencies.accept(probe.latencyMs());
+            peaks.add(at, probe.latencyMs());
+        }
         memoIndex[0] = memoIndex[1] = Integer.MIN_VALUE;
     }
 
     public long probes() {
         return probes;
+    }
+
+    /** Probes that were answered well: those whose latencies the sketch holds. */
+    public long answered() {
+        return probes - failures;
     }
 
     public long failures() {

@@ -15,8 +15,12 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * write goes through to it, and only this processor writes it, so what is cached is never stale.
  */
 final class BucketCache {
-    /** Service versions kept in memory; the least recently judged beyond it are read again from the store. */
-    static final int MAX_KEYS = 1_024;
+    /**
+     * Service versions kept in memory (two per deployment being judged: the new version and its
+     * baseline, each up to the retention's 600 one-second buckets of a few KB); the least recently
+     * judged beyond it are read from the store again when next judged.
+     */
+    static final int MAX_KEYS = 256;
 
     private final WindowStore<String, Bucket> store;
     private final long retentionMs;

@@ -76,7 +76,10 @@ public final class WindowStats {
         return samples == 0 ? Double.NaN : (double) failures / samples;
     }
 
-    /** The 99th percentile probe latency in ms (within the sketch's relative accuracy); NaN for an empty window. */
+    /**
+     * The 99th percentile latency of the good probes in ms (within the sketch's relative accuracy);
+     * NaN for a window without one.
+     */
     public double p99() {
         return quantile(0.99);
     }
@@ -97,7 +100,7 @@ public final class WindowStats {
             merged = buckets.get(0).latencies().copy();
             buckets.subList(1, buckets.size()).forEach(bucket -> merged.mergeWith(bucket.latencies()));
         }
-        return merged.getValueAtQuantile(q);
+        return merged.isEmpty() ? Double.NaN : merged.getValueAtQuantile(q); // every probe failed: no latency
     }
 
     public Optional<Instant> firstFailureAt() {
