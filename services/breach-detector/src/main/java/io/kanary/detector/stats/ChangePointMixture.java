@@ -63,7 +63,7 @@ public final class ChangePointMixture {
 
     /**
      * Runs of one host's consecutive failures, per slot: the longest reaching into the slot and how
-     * long it had lasted there. {@link #NONE} when the outcomes tested are not failures.
+     * long it had lasted there; {@link #none(int)} when the outcomes tested are not failures.
      *
      * @param toleranceMs a run spanning less than this counts as one failure
      */
