@@ -33,7 +33,8 @@ public final class ProbeStreamGenerator {
 
     public static ProbeStream generate(Scenario scenario, long seed) {
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ scenario.name().hashCode());
-        Instant onset = T0.plus(scenario.warmup());
+        Instant deployed = T0.plus(scenario.history());
+        Instant onset = deployed.plus(scenario.warmup());
         Instant end = onset.plus(scenario.horizon());
         List<String> hosts = IntStream.rangeClosed(1, scenario.hosts()).mapToObj(i -> "host-" + i).toList();
         String canaryHost = hosts.get(hosts.size() - 1);
@@ -41,9 +42,9 @@ public final class ProbeStreamGenerator {
 
         List<ProbeResult> probes = new ArrayList<>();
         for (String host : baselineHosts) {
-            probeHost(probes, random, scenario, BASELINE, host, scenario.baseline(), baselineHosts.size(), onset, end);
+            probeHost(probes, random, scenario, BASELINE, host, scenario.baseline(), baselineHosts.size(), T0, onset, end);
         }
-        probeHost(probes, random, scenario, CANDIDATE, canaryHost, scenario.candidate(), 1, onset, end);
+        probeHost(probes, random, scenario, CANDIDATE, canaryHost, scenario.candidate(), 1, deployed, onset, end);
         probes.sort(Comparator.comparing(ProbeResult::probedAt).thenComparing(ProbeResult::hostId));
         List<ProbeResult> numbered = new ArrayList<>(probes.size());
         for (int i = 0; i < probes.size(); i++) {
@@ -54,15 +55,16 @@ public final class ProbeStreamGenerator {
         DeploymentEvent.Started started = new DeploymentEvent.Started("deploy-" + scenario.name() + "-" + seed,
                 KanaryEvent.SCHEMA_VERSION, "d-" + scenario.name() + "-" + seed, SERVICE, CANDIDATE, BASELINE,
                 Map.of(canaryHost, BASELINE), null, scenario.policy(), List.of(List.of(canaryHost), baselineHosts),
-                "scenario-bench", T0);
+                "scenario-bench", deployed);
         return new ProbeStream(scenario, seed, started, onset, end, numbered);
     }
 
     private static void probeHost(List<ProbeResult> out, SplittableRandom random, Scenario scenario, String version,
-                                  String host, Behaviour behaviour, int hostsOfVersion, Instant onset, Instant end) {
+                                  String host, Behaviour behaviour, int hostsOfVersion, Instant from, Instant onset,
+                                  Instant end) {
         double intervalMs = 1000.0 * hostsOfVersion / scenario.probesPerSecond();
         double phase = random.nextDouble() * intervalMs;
-        long startMs = T0.toEpochMilli();
+        long startMs = from.toEpochMilli();
         long onsetMs = onset.toEpochMilli();
         long endMs = end.toEpochMilli();
         for (long k = 0; ; k++) {

@@ -20,7 +20,7 @@ final class ScenarioTable {
                Map<Scenario, List<PromtoolJudge.Firing>> prometheus) {
         out.printf(Locale.ROOT, "kanary scenario bench, %s, took %ds; breach-detector: BreachTopology.build("
                 + "DetectorConfig.defaults) in TopologyTestDriver; policy: Policy.defaults()%s; 5 hosts (new version on 1, "
-                + "baseline on 4), 10 probes/s per version unless named; onset 30 s after the deployment starts%n",
+                + "baseline on 4), 10 probes/s per version and onset 30 s after the deployment starts unless named%n",
                 started, took.toSeconds(), options.alpha() == null ? "" : " with alpha " + options.alpha());
         out.printf(Locale.ROOT, "detector classes from %s%n", detectorSource());
         out.println();

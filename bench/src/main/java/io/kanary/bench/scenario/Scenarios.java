@@ -35,14 +35,33 @@ public final class Scenarios {
                         Behaviour.steady(BACKGROUND), Behaviour.steady(BACKGROUND), Duration.ofSeconds(90)));
     }
 
+    /**
+     * The most common regression, not among the defaults: a new version bad from its first probe,
+     * over a baseline probed for 5 minutes before the deployment (as a serving version is). Run them
+     * by name, e.g. {@code --scenarios sudden-30%-from-start,sudden-10%-from-start}.
+     */
+    public static List<Scenario> fromStart() {
+        return List.of(
+                fromStart("sudden-30%-from-start", "new version fails 30% from its first probe; baseline probed 5 min before",
+                        Behaviour.step(BACKGROUND, 0.30)),
+                fromStart("sudden-10%-from-start", "new version fails 10% from its first probe; baseline probed 5 min before",
+                        Behaviour.step(BACKGROUND, 0.10)));
+    }
+
     public static Scenario named(String name) {
-        return all().stream().filter(s -> s.name().equals(name)).findFirst()
+        return java.util.stream.Stream.concat(all().stream(), fromStart().stream())
+                .filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no scenario " + name));
+    }
+
+    private static Scenario fromStart(String name, String description, Behaviour candidate) {
+        return new Scenario(name, description, true, TRAFFIC, HOSTS, Duration.ZERO, Duration.ofMinutes(5), candidate,
+                Behaviour.steady(BACKGROUND), null, Duration.ofMinutes(5));
     }
 
     private static Scenario breach(String name, String description, Behaviour candidate, int horizonMinutes) {
         return new Scenario(name, description, true, TRAFFIC, HOSTS, WARMUP, Duration.ofMinutes(horizonMinutes),
-                candidate, Behaviour.steady(BACKGROUND), null);
+                candidate, Behaviour.steady(BACKGROUND), null, null);
     }
 
     private static Scenario healthy(String name, String description, double rate, Behaviour candidate,
@@ -53,6 +72,6 @@ public final class Scenarios {
     private static Scenario healthy(String name, String description, double rate, Behaviour candidate,
                                     Behaviour baseline, Duration horizon) {
         return new Scenario(name, description, false, rate, HOSTS, WARMUP, horizon,
-                candidate, baseline, null);
+                candidate, baseline, null, null);
     }
 }

@@ -52,6 +52,19 @@ class ProbeStreamGeneratorTest {
         assertEquals(0.5, (double) refused / afterOnset.size(), 0.02);
     }
 
+    @Test
+    void shouldProbeTheBaselineBeforeTheDeploymentAndTheNewVersionFromItsStart() {
+        ProbeStream stream = ProbeStreamGenerator.generate(Scenarios.named("sudden-30%-from-start"), 4);
+        java.time.Instant deployed = ProbeStreamGenerator.T0.plus(Duration.ofMinutes(5));
+
+        assertEquals(deployed, stream.started().at());
+        assertEquals(deployed, stream.onset(), "bad from its first probe");
+        assertTrue(stream.of(ProbeStreamGenerator.CANDIDATE).stream().noneMatch(p -> p.probedAt().isBefore(deployed)));
+        long before = stream.of(ProbeStreamGenerator.BASELINE).stream().filter(p -> p.probedAt().isBefore(deployed)).count();
+        assertEquals(10 * 300, before, 5, "5 min of the baseline at 10 probes/s");
+        assertEquals(0.30, errorRate(stream.of(ProbeStreamGenerator.CANDIDATE)), 0.03);
+    }
+
     private static double errorRate(List<ProbeResult> probes) {
         return (double) probes.stream().filter(p -> !p.ok()).count() / probes.size();
     }
