@@ -26,10 +26,10 @@ final class ScenarioTable {
         out.println();
         out.println("Should roll back: time from onset to the rollback command (probe time of the decisive probe "
                 + "minus onset); quantiles over all runs, 'never' = not within the run's horizon");
-        out.printf(Locale.ROOT, "%-16s %5s %15s %6s %9s %9s %11s  %s%n", "scenario", "runs", "rolled back", "early",
+        out.printf(Locale.ROOT, "%-21s %5s %15s %6s %9s %9s %11s  %s%n", "scenario", "runs", "rolled back", "early",
                 "median", "p99", "oracle p99", "target (p99)");
         kanary.values().stream().filter(o -> o.scenario().shouldRollBack()).forEach(o ->
-                out.printf(Locale.ROOT, "%-16s %5d %15s %6d %9s %9s %11s  %s%n", o.scenario().name(), o.runs(),
+                out.printf(Locale.ROOT, "%-21s %5d %15s %6d %9s %9s %11s  %s%n", o.scenario().name(), o.runs(),
                         share(o.rollbacks(), o.runs()), o.beforeOnset(), seconds(o.quantile(0.5)),
                         seconds(o.quantile(0.99)), oracle(o.scenario()), target(o)));
         out.println("(early = rolled back during the healthy 30 s warm-up, before the onset: a false rollback;");
