@@ -194,6 +194,12 @@ class PlannerTest {
         Planner.Result invalid = planner.onRequest(bad, T0);
         assertEquals(List.of("batchSize", "policy.maxErrorRate"),
                 invalid.rejection().violations().stream().map(Violation::field).toList());
+
+        DeployRequest negativeTolerance = new DeployRequest(id(), 1, "d3", "web", "v2",
+                RunSpec.process(List.of("app"), Map.of()), List.of("host-1"), 1,
+                new Policy(null, null, null, null, null, null, null, null, null, null, null, -1L), "test", T0);
+        assertEquals(List.of("policy.outageToleranceMs"), planner.onRequest(negativeTolerance, T0).rejection()
+                .violations().stream().map(Violation::field).toList());
     }
 
     @Test
