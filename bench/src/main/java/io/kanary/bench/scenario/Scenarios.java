@@ -45,7 +45,10 @@ public final class Scenarios {
                 fromStart("sudden-30%-from-start", "new version fails 30% from its first probe; baseline probed 5 min before",
                         Behaviour.step(BACKGROUND, 0.30)),
                 fromStart("sudden-10%-from-start", "new version fails 10% from its first probe; baseline probed 5 min before",
-                        Behaviour.step(BACKGROUND, 0.10)));
+                        Behaviour.step(BACKGROUND, 0.10)),
+                new Scenario("healthy-20/s-from-start", "both versions at 1% errors, 20 probes/s each; baseline probed "
+                        + "5 min before", false, 20, HOSTS, Duration.ZERO, Duration.ofMinutes(2),
+                        Behaviour.steady(BACKGROUND), Behaviour.steady(BACKGROUND), null, Duration.ofMinutes(5)));
     }
 
     public static Scenario named(String name) {
