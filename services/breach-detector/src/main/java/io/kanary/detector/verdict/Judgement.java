@@ -91,7 +91,7 @@ public final class Judgement {
 
     private static Optional<Breach> errorRateVsLimit(Window w, double logThreshold) {
         Policy policy = w.policy();
-        double usual = w.baselineUsualRate(Bucket::failures, true);
+        double usual = w.observation.baselineHistory().errorRate();
         ErrorBound bound = (bs, bn) -> Math.max(policy.maxErrorRate(), shrunk(bs, bn, usual) + policy.errorRateMargin());
         Evidence evidence = w.scan(Bucket::failures, true, Tests.term(bound));
         if (!evidence.concludes(logThreshold)) {
@@ -110,8 +110,7 @@ public final class Judgement {
             return Optional.empty();
         }
         double reference = wilsonUpper(history.failures(), history.samples(), REFERENCE_Z);
-        double usual = history.errorRate();
-        ErrorBound baseline = (bs, bn) -> Math.max(reference, shrunk(bs, bn, usual));
+        ErrorBound baseline = (bs, bn) -> baselineRate(history.failures(), history.samples(), bs, bn);
         Evidence evidence = w.scan(Bucket::failures, true,
                 Tests.term((bs, bn) -> baseline.at(bs, bn) + policy.errorRateMargin()));
         if (!evidence.concludes(logThreshold)) {
@@ -143,7 +142,7 @@ public final class Judgement {
             return Optional.empty(); // no answered probe of the baseline to compare with
         }
         ToLongFunction<Bucket> slow = bucket -> bucket.countAbove(limitMs);
-        double usual = w.baselineUsualRate(slow, false);
+        double usual = w.baselineUsualSlowShare(slow);
         Evidence evidence = w.scan(slow, false, Tests.term((bs, bn) -> Math.max(P99_TAIL, shrunk(bs, bn, usual))));
         if (!evidence.concludes(logThreshold)) {
             return Optional.empty();
@@ -190,6 +189,17 @@ public final class Judgement {
                         .logLikelihoodRatio(s, n - s);
             };
         }
+    }
+
+    /**
+     * The baseline's error rate the new version is held to at one start of its evidence: its usual
+     * rate over its history ({@code historyFailures} of {@code historyProbes}) counted generously, or
+     * its rate over the start's seconds ({@code baseBad} of {@code baseProbes}, shrunk towards the
+     * usual one) if that is higher. The test's null bound is this plus the policy's margin.
+     */
+    static double baselineRate(long historyFailures, long historyProbes, long baseBad, long baseProbes) {
+        double usual = historyProbes == 0 ? Double.NaN : (double) historyFailures / historyProbes;
+        return Math.max(wilsonUpper(historyFailures, historyProbes, REFERENCE_Z), shrunk(baseBad, baseProbes, usual));
     }
 
     /**
@@ -267,11 +277,10 @@ public final class Judgement {
                     firstChangePoint, MIN_EVIDENCE_BUCKETS, policy().minSamples(), term);
         }
 
-        /** The baseline's usual share of {@code bad} outcomes, over its whole history in the window; NaN without one. */
-        double baselineUsualRate(ToLongFunction<Bucket> bad, boolean failures) {
+        /** The baseline's usual share of slow answers, over its whole history in the window; NaN without one. */
+        double baselineUsualSlowShare(ToLongFunction<Bucket> slow) {
             WindowStats history = observation.baselineHistory();
-            long count = history.buckets().stream().mapToLong(bad).sum();
-            return rate(count, failures ? history.samples() : answered(history));
+            return rate(history.buckets().stream().mapToLong(slow).sum(), answered(history));
         }
 
     

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The error rate test against the baseline rests on an estimate (the baseline's usual rate, counted
- * generously), so its α is approximate: checked here on the hardest healthy streams, a new version
+ * generously: {@link Judgement#baselineRate}, the detector's own bound), so its α is approximate:
+ * checked here on the hardest healthy streams, a new version
  * failing exactly the baseline's rate plus the margin, judged after every probe as the detector
  * judges it (change-point mixture over 1 s slots, the same-seconds bound, 30 s of a baseline
  * history before the deployment). Seeded, so every run sees the same streams.
@@ -68,12 +69,10 @@ class BaselineBoundPropertyTest {
                 baseProbes[slot]++;
                 historyFailures += baseFailed ? 1 : 0;
                 historyProbes++;
-                double reference = Judgement.wilsonUpper(historyFailures, historyProbes, Judgement.REFERENCE_Z);
-                double usual = (double) historyFailures / historyProbes;
-                ChangePointMixture.Term term = (s, n, bs, bn) -> {
-                    double bound = Math.max(reference, Judgement.shrunk(bs, bn, usual)) + MARGIN;
-                    return new BernoulliMsprt(bound).logLikelihoodRatio(s, n - s);
-                };
+                long failures = historyFailures;
+                long seen = historyProbes;
+                ChangePointMixture.Term term = (s, n, bs, bn) -> new BernoulliMsprt(
+                        Judgement.baselineRate(failures, seen, bs, bn) + MARGIN).logLikelihoodRatio(s, n - s);
                 int slots = slot + 1;
                 if (ChangePointMixture.scan(java.util.Arrays.copyOf(bad, slots), java.util.Arrays.copyOf(probes, slots),
                         java.util.Arrays.copyOf(baseBad, slots), java.util.Arrays.copyOf(baseProbes, slots),

@@ -204,14 +204,8 @@ public final class DockerDriver implements HostDriver {
         // Redeploying the running version must not make it its own rollback target.
         Revision keep = replaced != null && !replaced.version().equals(version) ? replaced : slot.previous;
         DeployContext ctx = context == null ? DeployContext.NONE : context;
-        Revision fresh = create(new Revision(null, service, version, run, ctx.deploymentId(), ctx.commandId(), 0, 0), keep);
-        try {
-            start(fresh);
-            awaitReady(fresh);
-        } catch (DriverException e) {
-            discard(fresh);
-            throw e;
-        }
+        Revision fresh = startOrDiscard(create(new Revision(null, service, version, run, ctx.deploymentId(),
+                ctx.commandId(), 0, 0), keep));
         slot.current = fresh;
         if (replaced != null) {
             slot.previous = keep;
@@ -511,21 +505,25 @@ public final class DockerDriver implements HostDriver {
             }
         }
         ensureImage(previous.run().image());
-        Revision fresh = create(previous, null);
-        try {
-            start(fresh);
-            awaitReady(fresh);
-        } catch (DriverException e) {
-            discard(fresh);
-            throw e;
-        }
-        return fresh;
+        return startOrDiscard(create(previous, null));
     }
 
     /**
      * Waits until the container's port accepts connections, failing early when the container
      * exits (with its exit code, out-of-memory kill and last log lines) or the deadline passes.
      */
+    /** Starts a created container and waits for its port; one that does not come up is removed, not kept. */
+    private Revision startOrDiscard(Revision created) throws DriverException {
+        try {
+            start(created);
+            awaitReady(created);
+            return created;
+        } catch (DriverException e) {
+            discard(created);
+            throw e;
+        }
+    }
+
     private void awaitReady(Revision revision) throws DriverException {
         String instanceId = instanceId(revision);
         long deadline = System.nanoTime() + startDeadline.toNanos();
