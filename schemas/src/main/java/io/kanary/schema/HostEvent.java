@@ -12,6 +12,7 @@ import java.time.Instant;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(HostEvent.Announced.class),
+        @JsonSubTypes.Type(HostEvent.Heartbeat.class),
         @JsonSubTypes.Type(HostEvent.Starting.class),
         @JsonSubTypes.Type(HostEvent.Started.class),
         @JsonSubTypes.Type(HostEvent.Stopped.class),
@@ -26,6 +27,20 @@ public sealed interface HostEvent extends KanaryEvent {
     /** An executor serves this host and takes commands for it. */
     @JsonTypeName("host.announced")
     record Announced(String eventId, int schemaVersion, String hostId, String driver, Instant at) implements HostEvent {
+        @Override
+        public String subject() {
+            return hostId;
+        }
+    }
+
+    /**
+     * The executor serving this host is alive and taking commands, sent every {@code intervalMs}.
+     * A host whose last heartbeat is several intervals old has lost its executor: commands to it
+     * cannot be carried out until one comes back.
+     */
+    @JsonTypeName("host.heartbeat")
+    record Heartbeat(String eventId, int schemaVersion, String hostId, String executorId, long intervalMs, Instant at)
+            implements HostEvent {
         @Override
         public String subject() {
             return hostId;
