@@ -15,8 +15,19 @@ public final class DeadLetters {
     public static final String PARTITION = "kanary_dlq_partition";
     public static final String OFFSET = "kanary_dlq_offset";
     public static final String REASON = "kanary_dlq_reason";
+    /** Which consumer refused the record: a record two consumers refuse is dead-lettered once by each. */
+    public static final String CONSUMER = "kanary_dlq_consumer";
 
     private DeadLetters() {
+    }
+
+    /**
+     * The dead letter of {@code bad}, refused by {@code consumer} (e.g. {@code planner}) for {@code reason}.
+     */
+    public static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> bad, String reason, String consumer) {
+        ProducerRecord<byte[], byte[]> letter = of(bad, reason);
+        letter.headers().add(CONSUMER, utf8(consumer == null ? "unknown" : consumer));
+        return letter;
     }
 
     public static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> bad, String reason) {

@@ -1,8 +1,10 @@
 package io.kanary.kafka;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -54,14 +56,53 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         try {
             return reader.readValue(bytes);
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Not a valid " + type.getSimpleName() + ": " + rootMessage(e), e);
+            throw new SerializationException("Not a valid " + type.getSimpleName() + ": " + where(e) + rootMessage(e)
+                    + nullElements(e, bytes), e);
         }
+    }
+
+    /** Where the nulls are when a record's constructor refused one, e.g. {@code " (null at hosts[0])"}. */
+    private static String nullElements(Throwable e, byte[] bytes) {
+        if (!"null is not allowed there".equals(rootMessage(e))) {
+            return "";
+        }
+        try {
+            List<String> nulls = NullElements.in(Json.mapper().readTree(bytes));
+            return nulls.isEmpty() ? "" : " (null at " + String.join(", ", nulls) + ")";
+        } catch (IOException | RuntimeException unreadable) {
+            return "";
+        }
+    }
+
+    /** The field the error is at, e.g. {@code "at hosts[0]: "}, when Jackson knows it. */
+    static String where(Throwable e) {
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            return "at " + path(m) + ": ";
+        }
+        return "";
+    }
+
+    /** The JSON path of a mapping error, e.g. {@code run.command[1]}. */
+    public static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
+        }
+        if (root instanceof NullPointerException && root.getMessage() == null) {
+            // A record's constructor met a null where it copies a list or a map: say so, not "NullPointerException".
+            return "null is not allowed there";
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         // Jackson appends the source location over several lines; the first line says what is wrong.
