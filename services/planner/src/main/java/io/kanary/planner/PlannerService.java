@@ -43,7 +43,8 @@ public final class PlannerService implements AutoCloseable {
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
                 new ByteArraySerializer());
         Vertx vertx = Vertx.vertx();
-        PlannerApi api = new PlannerApi(view::get, producer, config.httpHost(), config.httpPort());
+        PlannerApi api = new PlannerApi(view::get, producer, config.httpHost(), config.httpPort())
+                .withDecisions(loop.decisions(), loop.stopped());
         try {
             vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -55,6 +56,15 @@ public final class PlannerService implements AutoCloseable {
         }
         LOG.info("Planner API listening on http://{}:{}", config.httpHost(), api.actualPort());
         return new PlannerService(loop, vertx, producer, api);
+    }
+
+    /**
+     * Completes when the planner's loop stops; exceptionally, with the reason, when it stopped by
+     * itself (e.g. another planner took over). Whoever runs the planner watches this: a planner
+     * whose loop stopped must not keep serving as if it were deciding.
+     */
+    public java.util.concurrent.CompletableFuture<Void> stopped() {
+        return loop.stopped();
     }
 
     public int httpPort() {
@@ -75,5 +85,11 @@ public final class PlannerService implements AutoCloseable {
     public static void main(String[] args) {
         PlannerService service = start(PlannerConfig.fromEnv(System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "kanary-planner-shutdown"));
+        service.stopped().whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.error("The planner's loop stopped ({}); exiting so a supervisor restarts it", error.getMessage());
+                System.exit(1);
+            }
+        });
     }
 }

@@ -1,6 +1,10 @@
 package io.kanary.planner.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -8,8 +12,12 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Json;
+import io.kanary.kafka.JsonSerde;
+import io.kanary.kafka.NullElements;
 import io.kanary.kafka.Topics;
+import io.kanary.planner.kafka.RequestDecisions;
 import io.kanary.planner.state.Phase;
+import io.kanary.planner.state.Rejection;
 import io.kanary.planner.state.RequestValidator;
 import io.kanary.planner.state.Violation;
 import io.kanary.schema.DeployRequest;
@@ -22,23 +30,37 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The planner's HTTP API. It reads the planner's published view and writes requests to Kafka
  * (deploy.requests, rollback.commands): the planner acts on them as on any producer's.
- * A request that clashes with the current state is refused here at once (409); one that races
- * another past this check is refused by the planner and lands in deploy.requests.dlq with the reason.
+ * A request that clashes with the current state is refused here at once (409). One that passes
+ * is published, and the answer waits briefly for the planner loop's decision on it: a request
+ * that raced another past the first check is refused in its answer (409/422), not accepted and
+ * then lost; only when no decision comes in time is the answer a bare 202 (still requested).
+ *
+ * <p>Every error, from routing, parsing or the HTTP codec itself (a URL too long), is an RFC 9457
+ * problem; no exception text reaches a client.
  */
 public final class PlannerApi extends VerticleBase {
     static final String SOURCE = "/kanary/planner/http";
+    private static final Logger LOG = LoggerFactory.getLogger(PlannerApi.class);
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    /** How long a POST waits for the planner loop to start or refuse the deployment before answering 202. */
+    static final Duration DECISION_WAIT = Duration.ofSeconds(5);
     // Strict about names (a typo must not be silently ignored), lenient about the envelope fields
     // (eventId, schemaVersion) that the API fills in itself.
     private static final ObjectReader STRICT_REQUEST_READER = Json.mapper().readerFor(DeployRequest.class)
@@ -52,12 +74,24 @@ public final class PlannerApi extends VerticleBase {
     private final String host;
     private final int port;
     private HttpServer server;
+    private RequestDecisions decisions;
+    private CompletableFuture<Void> loopStopped = new CompletableFuture<>();
 
     public PlannerApi(Supplier<PlannerView> view, Producer<String, byte[]> producer, String host, int port) {
         this.view = view;
         this.producer = producer;
         this.host = host;
         this.port = port;
+    }
+
+    /**
+     * Answers POSTs with the planner loop's decision ({@code decisions}), and refuses them with 503
+     * once the loop has stopped ({@code loopStopped}). Without it every accepted POST answers 202 at once.
+     */
+    public PlannerApi withDecisions(RequestDecisions decisions, CompletableFuture<Void> loopStopped) {
+        this.decisions = decisions;
+        this.loopStopped = loopStopped;
+        return this;
     }
 
     /** Body of POST /v1/deployments/{id}/rollback; both fields optional. */
@@ -79,9 +113,10 @@ public final class PlannerApi extends VerticleBase {
                 ctx.request().method() + " is not allowed on " + ctx.request().path(), null));
         router.errorHandler(413, ctx -> Problems.send(ctx, 413, "body-too-large", "Body too large",
                 "The body is larger than " + MAX_BODY_BYTES + " bytes", null));
-        router.errorHandler(500, ctx -> Problems.send(ctx, 500, "internal", "Internal error",
-                ctx.failure() == null ? "unexpected error" : ctx.failure().getMessage(), null));
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+        router.errorHandler(500, PlannerApi::internalError);
+        router.route().failureHandler(PlannerApi::failure);
+        return vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Problems::invalidRequest)
+                .listen(port, host).onSuccess(s -> server = s);
     }
 
     public int actualPort() {
@@ -89,11 +124,38 @@ public final class PlannerApi extends VerticleBase {
     }
 
     private void createDeployment(RoutingContext ctx) {
-        DeployRequest parsed;
+        if (loopStopped.isDone()) {
+            Problems.send(ctx, 503, "planner-stopped", "Planner stopped", "The planner's loop has stopped, so no "
+                    + "deployment can start; restart the planner (its log says why it stopped)", null);
+            return;
+        }
+        JsonNode tree;
         try {
-            parsed = STRICT_REQUEST_READER.readValue(ctx.body().asString() == null ? "" : ctx.body().asString());
+            tree = Json.mapper().readTree(ctx.body().asString() == null ? "" : ctx.body().asString());
         } catch (JsonProcessingException e) {
             Problems.send(ctx, 400, "malformed-request", "Malformed deploy request", describe(e), List.of(violation(e)));
+            return;
+        }
+        if (tree == null || !tree.isObject()) {
+            Problems.send(ctx, 400, "malformed-request", "Malformed deploy request",
+                    "The body must be a JSON object, e.g. {\"service\": \"web\", \"version\": \"v2\", \"run\": {...}}",
+                    List.of(new Violation("(body)", "must be a JSON object")));
+            return;
+        }
+        List<Violation> nulls = NullElements.in(tree).stream().map(at -> new Violation(at, "must not be null")).toList();
+        if (!nulls.isEmpty()) {
+            Problems.send(ctx, 422, "invalid-request", "Invalid deploy request", nulls.size() + " rule(s) broken: "
+                    + nulls.stream().map(Violation::toString).collect(Collectors.joining("; ")), nulls);
+            return;
+        }
+        DeployRequest parsed;
+        try {
+            parsed = STRICT_REQUEST_READER.readValue(tree);
+        } catch (IOException e) {
+            JsonProcessingException problem = e instanceof JsonProcessingException p ? p : null;
+            Problems.send(ctx, 400, "malformed-request", "Malformed deploy request",
+                    problem == null ? "not a valid deploy request" : describe(problem),
+                    problem == null ? null : List.of(violation(problem)));
             return;
         }
         DeployRequest request = stamp(parsed);
@@ -116,12 +178,49 @@ public final class PlannerApi extends VerticleBase {
         }
         publish(ctx, new ProducerRecord<>(Topics.DEPLOY_REQUESTS.name(), null, request.service(),
                 Topics.DEPLOY_REQUESTS.valueSerde().serializer().serialize(Topics.DEPLOY_REQUESTS.name(), request),
-                CloudEvents.headers(request, SOURCE, null)), () -> {
-            ctx.response().putHeader("Location", "/v1/deployments/" + request.deploymentId());
-            json(ctx, 202, Map.of("deploymentId", request.deploymentId(), "service", request.service(),
-                    "version", request.version(), "status", "REQUESTED",
-                    "requestEventId", request.eventId(), "href", "/v1/deployments/" + request.deploymentId()));
-        });
+                CloudEvents.headers(request, SOURCE, null)), () -> answerWithDecision(ctx, request));
+    }
+
+    /**
+     * Waits up to {@link #DECISION_WAIT} for the planner loop's decision on {@code request}: 202 with
+     * status ACCEPTED when the deployment started, its refusal (409/422) when it was refused, and 202
+     * with status REQUESTED when the loop has not decided yet (its Location tells later).
+     */
+    private void answerWithDecision(RoutingContext ctx, DeployRequest request) {
+        if (decisions == null) {
+            accepted(ctx, request, "REQUESTED");
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<RequestDecisions.Decision> waiter = decisions.await(request.eventId());
+        waiter.completeOnTimeout(null, DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((decision, error) -> context.runOnContext(v -> {
+                    if (decision == null) {
+                        decisions.forget(request.eventId(), waiter);
+                        accepted(ctx, request, "REQUESTED");
+                    } else if (decision.accepted()) {
+                        accepted(ctx, request, "ACCEPTED");
+                    } else {
+                        refused(ctx, decision.rejection());
+                    }
+                }));
+    }
+
+    private void accepted(RoutingContext ctx, DeployRequest request, String status) {
+        ctx.response().putHeader("Location", "/v1/deployments/" + request.deploymentId());
+        json(ctx, 202, Map.of("deploymentId", request.deploymentId(), "service", request.service(),
+                "version", request.version(), "status", status,
+                "requestEventId", request.eventId(), "href", "/v1/deployments/" + request.deploymentId()));
+    }
+
+    private static void refused(RoutingContext ctx, Rejection rejection) {
+        if (rejection.conflict()) {
+            Problems.send(ctx, 409, "active-deployment", rejection.title(), rejection.detail(), null);
+        } else if (rejection.title().startsWith("Unknown")) {
+            Problems.send(ctx, 422, "unknown-hosts", rejection.title(), rejection.detail(), rejection.violations());
+        } else {
+            Problems.send(ctx, 422, "invalid-request", rejection.title(), rejection.detail(), rejection.violations());
+        }
     }
 
     private void listDeployments(RoutingContext ctx) {
@@ -140,7 +239,9 @@ public final class PlannerApi extends VerticleBase {
         RollbackBody body;
         try {
             String text = ctx.body().asString();
-            body = text == null || text.isBlank() ? new RollbackBody(null, null) : ROLLBACK_BODY_READER.readValue(text);
+            body = text == null || text.isBlank() ? null : ROLLBACK_BODY_READER.readValue(text);
+            // An empty body and a JSON null both mean "no reason, no operator given".
+            body = body == null ? new RollbackBody(null, null) : body;
         } catch (JsonProcessingException e) {
             Problems.send(ctx, 400, "malformed-request", "Malformed rollback request", describe(e), List.of(violation(e)));
             return;
@@ -224,18 +325,71 @@ public final class PlannerApi extends VerticleBase {
     }
 
     private static Violation violation(JsonProcessingException e) {
-        String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
-                ? m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                        .collect(Collectors.joining(".")).replace(".[", "[")
-                : "(body)";
+        String field = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? JsonSerde.path(m) : "(body)";
         return new Violation(field, describe(e));
     }
 
-    private static String describe(JsonProcessingException e) {
+    /** What is wrong, in words a client can act on: never a Java class name or an exception's text. */
+    static String describe(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
             return "unknown field \"" + u.getPropertyName() + "\"; known fields: " + u.getKnownPropertyIds();
         }
-        String message = e.getOriginalMessage();
-        return message == null ? "not valid JSON" : message.split("\n")[0];
+        if (e instanceof ValueInstantiationException v) {
+            Throwable cause = v.getCause();
+            return cause instanceof IllegalArgumentException && cause.getMessage() != null
+                    ? cause.getMessage() : "null is not allowed there";
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return "must be " + expected(m.getTargetType());
+        }
+        if (e instanceof StreamReadException) {
+            String message = e.getOriginalMessage();
+            return message == null ? "not valid JSON" : "not valid JSON: " + message.split("\n")[0];
+        }
+        return "not a valid deploy request";
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        if (type == java.time.Instant.class) {
+            return "an ISO-8601 time, e.g. \"2025-03-14T09:26:53Z\"";
+        }
+        return "a JSON object";
+    }
+
+    private static void internalError(RoutingContext ctx) {
+        if (ctx.failure() != null) {
+            LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        }
+        Problems.send(ctx, 500, "internal", "Internal error",
+                "The planner could not answer this request; its log has the details", null);
+    }
+
+    /** Any failure on a route: its status when it has one (400, 413...), else a 500 that leaks nothing. */
+    private static void failure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            Problems.send(ctx, 413, "body-too-large", "Body too large", "The body is larger than " + MAX_BODY_BYTES
+                    + " bytes", null);
+        } else if (status >= 400 && status < 500) {
+            Problems.send(ctx, status, "bad-request", "Bad request", "The request could not be read (HTTP " + status + ")",
+                    null);
+        } else {
+            internalError(ctx);
+        }
     }
 }

@@ -2,6 +2,12 @@ package io.kanary.planner.http;
 
 import io.kanary.kafka.Json;
 import io.kanary.planner.state.Violation;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,20 +22,50 @@ final class Problems {
     }
 
     static void send(RoutingContext ctx, int status, String slug, String title, String detail, List<Violation> errors) {
+        send(ctx.response(), ctx.request().path(), status, slug, title, detail, errors);
+    }
+
+    /**
+     * The answer to a request the HTTP codec could not read, before any route sees it: a URL longer
+     * than the server's limit (414), headers too large (431), or a malformed request line (400).
+     * Vert.x's own answer to these has an empty body; this one is a problem like every other.
+     */
+    static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        HttpServerResponse response = request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        if (cause instanceof TooLongHttpLineException) {
+            send(response, null, 414, "uri-too-long", "URI too long", "The request line is longer than the "
+                    + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes the API reads; "
+                    + "send long values in a POST body instead", null);
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            send(response, null, 431, "headers-too-large", "Request headers too large", "The request's headers are "
+                    + "larger than the " + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes the API reads", null);
+        } else {
+            send(response, null, 400, "bad-request", "Bad request", "The request is not valid HTTP", null);
+        }
+    }
+
+    private static void send(HttpServerResponse response, String instance, int status, String slug, String title,
+                             String detail, List<Violation> errors) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_BASE + slug);
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        body.put("instance", ctx.request().path());
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         if (errors != null && !errors.isEmpty()) {
             body.put("errors", errors.stream().map(v -> Map.of("field", v.field(), "rule", v.rule())).toList());
         }
+        if (response.ended()) {
+            return;
+        }
         try {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE)
+            response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE)
                     .end(Json.mapper().writeValueAsString(body));
         } catch (Exception e) {
-            ctx.response().setStatusCode(500).end();
+            response.setStatusCode(500).end();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.kanary.planner.kafka;
 
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
+import io.kanary.kafka.EventReader;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
@@ -32,7 +33,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,9 +43,23 @@ import org.slf4j.LoggerFactory;
  * The planner's one thread: rebuilds the state machine from deploy.events and host.events, then
  * consumes its inputs and publishes each poll's decisions — deployment events, host commands and
  * the consumed offsets — in one Kafka transaction (write-ahead: a crash loses or doubles nothing).
+ *
+ * <p>No record stops it. Each input is read through an {@link EventReader}; a record that is not a
+ * valid event, or that the state machine fails on, goes to its topic's DLQ inside the same
+ * transaction as the offsets that pass it (so exactly once, and never again after a restart), with
+ * the header {@code kanary_dlq_consumer: planner} and the reason, and the loop moves on. If the
+ * loop must stop (another planner took over), {@link #stopped()} says so and why.
  */
 public final class PlannerLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlannerLoop.class);
+    /** The name the planner signs its dead letters with. */
+    public static final String CONSUMER = "planner";
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
+    private static final int MAX_FAILURES_IN_A_ROW = 60;
+    private static final EventReader<DeployRequest> REQUESTS = EventReader.of(Topics.DEPLOY_REQUESTS);
+    private static final EventReader<HostEvent> HOST_EVENTS = EventReader.of(Topics.HOST_EVENTS);
+    private static final EventReader<ProbeResult> PROBES = EventReader.of(Topics.HEALTH_PROBES);
+    private static final EventReader<RollbackCommand> ROLLBACKS = EventReader.of(Topics.ROLLBACK_COMMANDS);
     private static final List<Topic<String, ?>> INPUTS = List.of(Topics.DEPLOY_REQUESTS, Topics.HOST_EVENTS,
             Topics.HEALTH_PROBES, Topics.ROLLBACK_COMMANDS);
 
@@ -54,6 +68,8 @@ public final class PlannerLoop implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final RequestDecisions decisions = new RequestDecisions();
     private final Thread thread;
     private volatile boolean running = true;
     private Planner planner = new Planner();
@@ -95,15 +111,42 @@ public final class PlannerLoop implements AutoCloseable {
             onChange.accept(planner);
             consumer.subscribe(INPUTS.stream().map(Topic::name).toList());
             ready.complete(null);
+            boolean needsRecovery = false;
+            int failuresInARow = 0;
             while (running) {
-                pollOnce();
+                try {
+                    if (needsRecovery) {
+                        recover();
+                        needsRecovery = false;
+                    }
+                    pollOnce();
+                    failuresInARow = 0;
+                } catch (WakeupException | ProducerFencedException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Kafka unreachable for a while, a rebalance gone wrong: a retry on state rebuilt from the
+                    // topics mends it. One that keeps failing is not passing: stop, and say so.
+                    if (++failuresInARow >= MAX_FAILURES_IN_A_ROW) {
+                        throw new IllegalStateException("the planner loop failed " + failuresInARow
+                                + " times in a row, last: " + rootMessage(e), e);
+                    }
+                    LOG.warn("Planner loop: {}; rebuilding state from the topics and retrying in {}", rootMessage(e),
+                            RETRY_AFTER_FAILURE);
+                    needsRecovery = true;
+                    pause();
+                }
             }
+            stopped.complete(null);
         } catch (WakeupException e) {
             // close() asked us to stop
+            stopped.complete(null);
         } catch (ProducerFencedException e) {
             LOG.error("Another planner with transactional id {} took over; this one stops", config.transactionalId());
-        } catch (RuntimeException e) {
+            stopped.completeExceptionally(new IllegalStateException("another planner with transactional id "
+                    + config.transactionalId() + " took over", e));
+        } catch (RuntimeException | Error e) {
             ready.completeExceptionally(e);
+            stopped.completeExceptionally(e);
             if (running) {
                 LOG.error("Planner loop stopped: {}", rootMessage(e), e);
             }
@@ -113,14 +156,45 @@ public final class PlannerLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes when the loop has stopped: normally after {@link #close()}, exceptionally when it
+     * stopped by itself (another planner took over, or an error it could not get past). A planner
+     * whose loop stopped decides nothing more; whoever runs it must know, and stop or restart it.
+     */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /** The loop's recent decisions on deploy requests, for the API to answer with. */
+    public RequestDecisions decisions() {
+        return decisions;
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_AFTER_FAILURE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
     private void pollOnce() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(config.tick());
         Instant now = Instant.now();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<RequestDecisions.Decision> decided = new ArrayList<>();
+        boolean stateSuspect = false;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            handle(record, now, out);
+            stateSuspect |= !handle(record, now, out, decided);
         }
-        toRecords(planner.onTick(now), out);
+        try {
+            toRecords(planner.onTick(now), out);
+        } catch (RuntimeException e) {
+            LOG.error("Planner tick failed: {}; its decisions are dropped and state is rebuilt from the topics",
+                    rootMessage(e), e);
+            stateSuspect = true;
+        }
         if (records.isEmpty() && out.isEmpty()) {
             return;
         }
@@ -139,13 +213,21 @@ public final class PlannerLoop implements AutoCloseable {
             recover();
             return;
         }
+        decided.forEach(decisions::record);
+        if (stateSuspect) {
+            // The state machine failed half-way through a record: what it holds in memory may differ from
+            // what was published. The record (now committed, with the bad input dead-lettered) is the truth.
+            recover();
+            return;
+        }
         onChange.accept(planner);
     }
 
     /** After an aborted transaction: state may hold decisions that were never published, so rebuild it. */
     private void recover() {
-        planner = new Planner();
-        Replay.rebuild(config.kafka(), planner, config.replayTimeout());
+        Planner rebuilt = new Planner();
+        Replay.rebuild(config.kafka(), rebuilt, config.replayTimeout());
+        planner = rebuilt;
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
         for (TopicPartition partition : consumer.assignment()) {
             OffsetAndMetadata offset = committed.get(partition);
@@ -158,37 +240,71 @@ public final class PlannerLoop implements AutoCloseable {
         onChange.accept(planner);
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> record, Instant now, List<ProducerRecord<byte[], byte[]>> out) {
+    /**
+     * Acts on one input record; a record that cannot be read or acted on goes to its DLQ.
+     *
+     * @return false when the state machine failed on the record, so its in-memory state may be off
+     */
+    private boolean handle(ConsumerRecord<byte[], byte[]> record, Instant now, List<ProducerRecord<byte[], byte[]>> out,
+                           List<RequestDecisions.Decision> decided) {
         String topic = record.topic();
         try {
+            String refusal = null;
             if (topic.equals(Topics.DEPLOY_REQUESTS.name())) {
-                DeployRequest request = Topics.DEPLOY_REQUESTS.valueSerde().deserializer().deserialize(topic, record.value());
-                Planner.Result result = planner.onRequest(request, now);
-                if (result.isAccepted()) {
-                    toRecords(result.emissions(), out);
-                    LOG.info("Deployment {} of {} {} started", request.effectiveDeploymentId(), request.service(), request.version());
-                } else {
-                    LOG.warn("Deploy request {} refused: {}", request.eventId(), result.rejection().detail());
-                    out.add(DeadLetters.of(record, result.rejection().title() + ": " + result.rejection().detail()));
-                }
+                EventReader.Outcome<DeployRequest> read = REQUESTS.read(record);
+                refusal = read.isRefused() ? read.refusal() : onRequest(read.event(), now, out, decided);
             } else if (topic.equals(Topics.HOST_EVENTS.name())) {
-                HostEvent event = Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(topic, record.value());
-                toRecords(planner.onHostEvent(event, now), out);
+                EventReader.Outcome<HostEvent> read = HOST_EVENTS.read(record);
+                if (!read.isRefused()) {
+                    toRecords(planner.onHostEvent(read.event(), now), out);
+                }
+                refusal = read.refusal();
             } else if (topic.equals(Topics.HEALTH_PROBES.name())) {
-                ProbeResult probe = Topics.HEALTH_PROBES.valueSerde().deserializer().deserialize(topic, record.value());
-                toRecords(planner.onProbe(probe, now), out);
+                EventReader.Outcome<ProbeResult> read = PROBES.read(record);
+                if (!read.isRefused()) {
+                    toRecords(planner.onProbe(read.event(), now), out);
+                }
+                refusal = read.refusal();
             } else if (topic.equals(Topics.ROLLBACK_COMMANDS.name())) {
-                RollbackCommand command = Topics.ROLLBACK_COMMANDS.valueSerde().deserializer().deserialize(topic, record.value());
-                toRecords(planner.onRollback(command, now), out);
+                EventReader.Outcome<RollbackCommand> read = ROLLBACKS.read(record);
+                if (!read.isRefused()) {
+                    toRecords(planner.onRollback(read.event(), now), out);
+                }
+                refusal = read.refusal();
             }
-        } catch (SerializationException e) {
-            // host.events' DLQ belongs to the health-watcher and health.probes' to the breach-detector;
-            // the planner owns the DLQs of the topics only it consumes.
-            if (topic.equals(Topics.DEPLOY_REQUESTS.name()) || topic.equals(Topics.ROLLBACK_COMMANDS.name())) {
-                out.add(DeadLetters.of(record, e.getMessage()));
+            if (refusal != null) {
+                deadLetter(record, refusal, out);
             }
-            LOG.warn("Unreadable record at {}-{}@{}: {}", topic, record.partition(), record.offset(), e.getMessage());
+            return true;
+        } catch (RuntimeException e) {
+            // The safety net: a record the state machine cannot take must not stop the planner for good.
+            LOG.error("The planner failed on {}-{}@{}; sending it to the DLQ and moving on", topic, record.partition(),
+                    record.offset(), e);
+            deadLetter(record, "the planner failed on this record (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", out);
+            return false;
         }
+    }
+
+    /** @return why the request was refused, or null when it started a deployment */
+    private String onRequest(DeployRequest request, Instant now, List<ProducerRecord<byte[], byte[]>> out,
+                             List<RequestDecisions.Decision> decided) {
+        Planner.Result result = planner.onRequest(request, now);
+        if (result.isAccepted()) {
+            toRecords(result.emissions(), out);
+            decided.add(new RequestDecisions.Decision(request.eventId(), request.effectiveDeploymentId(), null));
+            LOG.info("Deployment {} of {} {} started", request.effectiveDeploymentId(), request.service(), request.version());
+            return null;
+        }
+        decided.add(new RequestDecisions.Decision(request.eventId(), request.effectiveDeploymentId(), result.rejection()));
+        LOG.warn("Deploy request {} refused: {}", request.eventId(), result.rejection().detail());
+        return result.rejection().title() + ": " + result.rejection().detail();
+    }
+
+    private static void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason,
+                                   List<ProducerRecord<byte[], byte[]>> out) {
+        LOG.warn("{}-{}@{} sent to the DLQ: {}", record.topic(), record.partition(), record.offset(), reason);
+        out.add(DeadLetters.of(record, reason, CONSUMER));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

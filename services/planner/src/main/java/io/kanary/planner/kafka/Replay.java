@@ -1,9 +1,10 @@
 package io.kanary.planner.kafka;
 
+import io.kanary.kafka.EventReader;
+import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.state.Planner;
-import io.kanary.schema.DeploymentEvent;
-import io.kanary.schema.HostEvent;
+import io.kanary.schema.KanaryEvent;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * Rebuilds the planner's state from the topics: deploy.events first (the deployments), then
  * host.events (the fleet, and the host answers of the active deployments). Reads up to the end
  * offsets taken at the start, read_committed, so aborted decisions are never replayed.
+ *
+ * <p>History never stops it: a record that is not a valid event, or that the state machine fails
+ * on, is skipped with a log line. It is not dead-lettered here: a replay reads the same history at
+ * every start, and the DLQs belong to the consumers that commit their progress (deploy.events' to
+ * the breach-detector, host.events' to the planner's live loop and the health-watcher), so each bad
+ * record is dead-lettered once per consumer, not once per restart.
  */
 final class Replay {
     private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
@@ -31,16 +37,16 @@ final class Replay {
 
     static void rebuild(Map<String, Object> kafka, Planner planner, Duration timeout) {
         long began = System.nanoTime();
-        int deploymentEvents = readAll(kafka, Topics.DEPLOY_EVENTS.name(), timeout, record -> planner.apply(
-                Topics.DEPLOY_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value())));
-        int hostEvents = readAll(kafka, Topics.HOST_EVENTS.name(), timeout, record -> planner.observe(
-                Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value())));
+        int deploymentEvents = readAll(kafka, Topics.DEPLOY_EVENTS, timeout, planner::apply);
+        int hostEvents = readAll(kafka, Topics.HOST_EVENTS, timeout, planner::observe);
         LOG.info("Planner state rebuilt from {} deployment events and {} host events in {} ms", deploymentEvents,
                 hostEvents, (System.nanoTime() - began) / 1_000_000);
     }
 
-    private static int readAll(Map<String, Object> kafka, String topic, Duration timeout,
-                               java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> apply) {
+    private static <T extends KanaryEvent> int readAll(Map<String, Object> kafka, Topic<String, T> events,
+                                                       Duration timeout, java.util.function.Consumer<T> apply) {
+        String topic = events.name();
+        EventReader<T> reader = EventReader.of(events);
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -58,12 +64,17 @@ final class Replay {
                     throw new IllegalStateException("Replay of " + topic + " did not reach its end within " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    EventReader.Outcome<T> read = reader.read(record);
+                    if (read.isRefused()) {
+                        LOG.warn("Replay skips {}-{}@{}: {}", topic, record.partition(), record.offset(), read.refusal());
+                        continue;
+                    }
                     try {
-                        apply.accept(record);
+                        apply.accept(read.event());
                         count++;
-                    } catch (SerializationException e) {
-                        LOG.warn("Skipping unreadable record at {}-{}@{} during replay: {}", topic, record.partition(),
-                                record.offset(), e.getMessage());
+                    } catch (RuntimeException e) {
+                        LOG.error("Replay skips {}-{}@{}: the planner failed on it", topic, record.partition(),
+                                record.offset(), e);
                     }
                 }
             }
