@@ -66,9 +66,8 @@ public final class RequiredFields {
         require(missing, "service", d.service());
         require(missing, "at", d.at());
         if (d instanceof DeploymentEvent.Started s) {
+            // run and policy are the planner's to require (it acts on them); a reader such as the audit does not need them.
             require(missing, "version", s.version());
-            require(missing, "run", s.run());
-            require(missing, "policy", s.policy());
             if (s.batches().isEmpty()) {
                 missing.add("batches");
             }

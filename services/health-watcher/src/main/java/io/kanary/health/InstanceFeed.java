@@ -2,6 +2,7 @@ package io.kanary.health;
 
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
+import io.kanary.kafka.EventReader;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
@@ -10,17 +11,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -30,13 +35,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads host.events and deploy.events from offset 0 on a thread of its own (a Kafka consumer
  * blocks; an event loop must not), so a restart rebuilds the set of live instances. Partitions are
- * assigned by hand and offsets never committed: every watcher reads everything. Records that are
- * not valid events go to their topic's DLQ with the reason.
+ * assigned by hand: every watcher reads everything.
+ *
+ * <p>No record stops it. A host event that is not one the watcher can act on goes to
+ * host.events.dlq, signed {@code kanary_dlq_consumer: health-watcher}, once: after each dead letter
+ * the watcher commits the offset past it to its consumer group, and what lies below the committed
+ * offset at the next start is history it already judged, skipped with a log line. A bad
+ * deploy.events record is skipped with a log line: that topic's DLQ is the breach-detector's.
  */
 final class InstanceFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceFeed.class);
+    /** The name the watcher signs its dead letters with. */
+    static final String CONSUMER = "health-watcher";
+    private static final EventReader<HostEvent> HOST_EVENTS = EventReader.of(Topics.HOST_EVENTS);
+    private static final EventReader<DeploymentEvent> DEPLOY_EVENTS = EventReader.of(Topics.DEPLOY_EVENTS);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
+    private static final Duration DLQ_TIMEOUT = Duration.ofSeconds(10);
 
     /** Where decoded events go; called on the feed's thread. */
     interface Listener {
@@ -50,12 +65,16 @@ final class InstanceFeed implements AutoCloseable {
     private final Producer<byte[], byte[]> deadLetters;
     private final Listener listener;
     private final Thread thread;
+    /** Per host.events partition, the offset below which records were judged before: not dead-lettered again. */
+    private final Map<TopicPartition, Long> judgedBefore;
     private volatile boolean running = true;
 
-    private InstanceFeed(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> deadLetters, Listener listener) {
+    private InstanceFeed(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> deadLetters, Listener listener,
+                         Map<TopicPartition, Long> judgedBefore) {
         this.consumer = consumer;
         this.deadLetters = deadLetters;
         this.listener = listener;
+        this.judgedBefore = new HashMap<>(judgedBefore);
         this.thread = new Thread(this::run, "kanary-health-watcher-feed");
     }
 
@@ -64,13 +83,20 @@ final class InstanceFeed implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(kafka, groupId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<byte[], byte[]> deadLetters = null;
+        Map<TopicPartition, Long> judgedBefore = new HashMap<>();
         try {
             List<TopicPartition> partitions = new ArrayList<>();
-            partitions.addAll(partitionsOf(consumer, Topics.HOST_EVENTS.name(), timeout));
+            List<TopicPartition> hostEvents = partitionsOf(consumer, Topics.HOST_EVENTS.name(), timeout);
+            partitions.addAll(hostEvents);
             partitions.addAll(partitionsOf(consumer, Topics.DEPLOY_EVENTS.name(), timeout));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             partitions.forEach(p -> consumer.position(p, timeout));
+            consumer.committed(Set.copyOf(hostEvents), timeout).forEach((partition, offset) -> {
+                if (offset != null) {
+                    judgedBefore.put(partition, offset.offset());
+                }
+            });
             deadLetters = new KafkaProducer<>(dlqProps(kafka), new ByteArraySerializer(), new ByteArraySerializer());
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
@@ -79,7 +105,7 @@ final class InstanceFeed implements AutoCloseable {
             }
             throw e;
         }
-        InstanceFeed feed = new InstanceFeed(consumer, deadLetters, listener);
+        InstanceFeed feed = new InstanceFeed(consumer, deadLetters, listener, judgedBefore);
         feed.thread.start();
         return feed;
     }
@@ -118,7 +144,7 @@ final class InstanceFeed implements AutoCloseable {
                     }
                 } catch (WakeupException e) {
                     // close() woke us: the loop condition ends it
-                } catch (KafkaException e) {
+                } catch (RuntimeException e) {
                     LOG.warn("Reading host and deployment events failed, retrying in {}: {}", RETRY_AFTER_FAILURE,
                             e.getMessage());
                     pause();
@@ -130,35 +156,40 @@ final class InstanceFeed implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            if (record.topic().equals(Topics.HOST_EVENTS.name())) {
-                HostEvent event = Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
-                String problem = problemOf(event);
-                if (problem != null) {
-                    deadLetter(record, problem);
-                    return;
-                }
-                String causationId = CloudEvents.header(record, CloudEvents.ID).orElse(event.eventId());
-                listener.onHostEvent(event, causationId);
-            } else {
-                DeploymentEvent event = Topics.DEPLOY_EVENTS.valueSerde().deserializer().deserialize(record.topic(),
-                        record.value());
-                if (event == null) {
-                    deadLetter(record, "empty value");
-                } else if (event instanceof DeploymentEvent.Started started) {
-                    listener.onDeploymentStarted(started);
-                }
+        if (record.topic().equals(Topics.HOST_EVENTS.name())) {
+            EventReader.Outcome<HostEvent> read = HOST_EVENTS.read(record);
+            String problem = read.isRefused() ? read.refusal() : problemOf(read.event());
+            if (problem != null) {
+                deadLetter(record, problem);
+                return;
             }
-        } catch (SerializationException e) {
-            deadLetter(record, e.getMessage());
+            String causationId = CloudEvents.header(record, CloudEvents.ID).orElse(read.event().eventId());
+            try {
+                listener.onHostEvent(read.event(), causationId);
+            } catch (RuntimeException e) {
+                // The safety net: an event the watcher fails on must not stop it watching every other instance.
+                LOG.error("The health-watcher failed on {}[{}]@{}", record.topic(), record.partition(), record.offset(), e);
+                deadLetter(record, "the health-watcher failed on this record (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            }
+            return;
+        }
+        EventReader.Outcome<DeploymentEvent> read = DEPLOY_EVENTS.read(record);
+        if (read.isRefused()) {
+            LOG.warn("{}[{}]@{} skipped (the breach-detector dead-letters it): {}", record.topic(), record.partition(),
+                    record.offset(), read.refusal());
+        } else if (read.event() instanceof DeploymentEvent.Started started) {
+            try {
+                listener.onDeploymentStarted(started);
+            } catch (RuntimeException e) {
+                LOG.error("The health-watcher failed on {}[{}]@{}; skipped", record.topic(), record.partition(),
+                        record.offset(), e);
+            }
         }
     }
 
     /** Why a host event cannot be acted on, or null when it can. */
     private static String problemOf(HostEvent event) {
-        if (event == null) {
-            return "empty value";
-        }
         if (event instanceof HostEvent.Started started && started.instance() != null) {
             return instanceProblem(started.typeName(), started.service(), started.version(), started.hostId(),
                     started.instance().instanceId(), started.instance().healthUrl());
@@ -196,14 +227,30 @@ final class InstanceFeed implements AutoCloseable {
         return missing.isEmpty() ? null : type + " without " + String.join(", ", missing);
     }
 
+    /**
+     * Sends {@code record} to the DLQ unless an earlier run did, then commits the offset past it, so
+     * a restart that reads the history again does not dead-letter it a second time.
+     */
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        if (record.offset() < judgedBefore.getOrDefault(partition, 0L)) {
+            LOG.info("{}[{}]@{} skipped: dead-lettered before a restart ({})", record.topic(), record.partition(),
+                    record.offset(), reason);
+            return;
+        }
         LOG.warn("{}[{}]@{} sent to the DLQ: {}", record.topic(), record.partition(), record.offset(), reason);
-        deadLetters.send(DeadLetters.of(record, reason), (metadata, error) -> {
-            if (error != null) {
-                LOG.error("{}[{}]@{} could not be written to the DLQ: {}", record.topic(), record.partition(),
-                        record.offset(), error.getMessage());
-            }
-        });
+        try {
+            deadLetters.send(DeadLetters.of(record, reason, CONSUMER)).get(DLQ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)), DLQ_TIMEOUT);
+            judgedBefore.put(partition, record.offset() + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            // Moving on matters more than the dead letter: the record is in the log line above.
+            LOG.error("{}[{}]@{} could not be dead-lettered: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+        }
     }
 
     private void pause() {

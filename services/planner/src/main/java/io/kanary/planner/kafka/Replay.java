@@ -4,6 +4,7 @@ import io.kanary.kafka.EventReader;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.state.Planner;
+import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.KanaryEvent;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,7 +38,13 @@ final class Replay {
 
     static void rebuild(Map<String, Object> kafka, Planner planner, Duration timeout) {
         long began = System.nanoTime();
-        int deploymentEvents = readAll(kafka, Topics.DEPLOY_EVENTS, timeout, planner::apply);
+        int deploymentEvents = readAll(kafka, Topics.DEPLOY_EVENTS, timeout, event -> {
+            if (event instanceof DeploymentEvent.Started started && (started.run() == null || started.policy() == null)) {
+                // A deployment without what to run or how to judge it cannot be driven; rebuilding it would fail later.
+                throw new IllegalArgumentException("deployment.started without " + (started.run() == null ? "run" : "policy"));
+            }
+            planner.apply(event);
+        });
         int hostEvents = readAll(kafka, Topics.HOST_EVENTS, timeout, planner::observe);
         LOG.info("Planner state rebuilt from {} deployment events and {} host events in {} ms", deploymentEvents,
                 hostEvents, (System.nanoTime() - began) / 1_000_000);
@@ -72,6 +79,8 @@ final class Replay {
                     try {
                         apply.accept(read.event());
                         count++;
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("Replay skips {}-{}@{}: {}", topic, record.partition(), record.offset(), e.getMessage());
                     } catch (RuntimeException e) {
                         LOG.error("Replay skips {}-{}@{}: the planner failed on it", topic, record.partition(),
                                 record.offset(), e);
