@@ -1,6 +1,7 @@
 package io.kanary.kafka;
 
 import io.kanary.schema.KanaryEvent;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -10,7 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * that reads through it cannot be stopped by a record; what it does with a refusal (dead-letter
  * it, or skip it with a log line when another consumer owns the topic's DLQ) is its own choice.
  */
-public final class EventReader<T extends KanaryEvent> {
+public final class EventReader<T> {
     /** Larger values are refused unread: no kanary event comes near this, and parsing one costs memory. */
     public static final int MAX_VALUE_BYTES = 512 * 1024;
 
@@ -20,7 +21,7 @@ public final class EventReader<T extends KanaryEvent> {
         this.topic = topic;
     }
 
-    public static <T extends KanaryEvent> EventReader<T> of(Topic<String, T> topic) {
+    public static <T> EventReader<T> of(Topic<String, T> topic) {
         return new EventReader<>(topic);
     }
 
@@ -46,7 +47,13 @@ public final class EventReader<T extends KanaryEvent> {
         if (event == null) {
             return Outcome.refused("the value is JSON null; every " + topic.name() + " record carries a JSON event");
         }
-        return RequiredFields.problem(event).<Outcome<T>>map(Outcome::refused).orElseGet(() -> Outcome.of(event));
+        if (event instanceof KanaryEvent kanaryEvent) {
+            Optional<String> missing = RequiredFields.problem(kanaryEvent);
+            if (missing.isPresent()) {
+                return Outcome.refused(missing.get());
+            }
+        }
+        return Outcome.of(event);
     }
 
     /** A record read: exactly one of {@code event} and {@code refusal} is set. */

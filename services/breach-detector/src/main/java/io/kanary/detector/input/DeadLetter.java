@@ -12,10 +12,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a refused record back into its original key and bytes, with kanary's DLQ headers (source
- * topic, partition, offset and reason) added to the headers it came with.
+ * topic, partition, offset, reason and the consumer that refused it) added to the headers it came with.
  */
 public final class DeadLetter<T> extends ContextualProcessor<byte[], Decoded<T>, byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetter.class);
+    /**
+     * The name the detector signs its dead letters with. The job runs exactly_once_v2, so each
+     * refused record is dead-lettered once, and its committed offsets keep a restart from doing it
+     * again; it owns deploy.events' DLQ (every other reader of deploy.events only skips bad records).
+     */
+    public static final String CONSUMER = "breach-detector";
 
     @Override
     public void process(Record<byte[], Decoded<T>> record) {
@@ -25,7 +31,7 @@ public final class DeadLetter<T> extends ContextualProcessor<byte[], Decoded<T>,
         ConsumerRecord<byte[], byte[]> bad = new ConsumerRecord<>(refusal.topic(), refusal.partition(),
                 refusal.offset(), record.timestamp(), TimestampType.CREATE_TIME, -1, -1, refusal.key(),
                 refusal.value(), record.headers(), Optional.empty());
-        ProducerRecord<byte[], byte[]> letter = DeadLetters.of(bad, refusal.reason());
+        ProducerRecord<byte[], byte[]> letter = DeadLetters.of(bad, refusal.reason(), CONSUMER);
         context().forward(new Record<>(letter.key(), letter.value(), record.timestamp(), letter.headers()));
     }
 }

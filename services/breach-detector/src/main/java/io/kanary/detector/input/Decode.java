@@ -1,8 +1,9 @@
 package io.kanary.detector.input;
 
+import io.kanary.kafka.EventReader;
 import io.kanary.kafka.Topic;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.errors.SerializationException;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -15,10 +16,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 public final class Decode<T> implements ProcessorSupplier<byte[], byte[], byte[], Decoded<T>> {
     private final Topic<String, T> topic;
+    private final EventReader<T> reader;
     private final Validator<T> validator;
 
     private Decode(Topic<String, T> topic, Validator<T> validator) {
         this.topic = topic;
+        this.reader = EventReader.of(topic);
         this.validator = validator;
     }
 
@@ -35,18 +38,20 @@ public final class Decode<T> implements ProcessorSupplier<byte[], byte[], byte[]
             }
 
             private Decoded<T> decode(Record<byte[], byte[]> record) {
-                T event;
-                try {
-                    event = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
-                } catch (SerializationException e) {
-                    return refuse(record, e.getMessage());
+                EventReader.Outcome<T> read = reader.read(record.value());
+                if (read.isRefused()) {
+                    return refuse(record, read.refusal());
                 }
-                if (event == null) {
-                    return refuse(record, "no value (null record)");
-                }
+                T event = read.event();
                 String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-                return validator.problem(key, event)
-                        .map(problem -> refuse(record, "Not a valid " + event.getClass().getSimpleName() + ": " + problem))
+                Optional<String> problem;
+                try {
+                    problem = validator.problem(key, event);
+                } catch (RuntimeException e) {
+                    problem = Optional.of("the breach-detector could not check it (" + e.getClass().getSimpleName() + ")");
+                }
+                return problem
+                        .map(p -> refuse(record, "Not a valid " + event.getClass().getSimpleName() + ": " + p))
                         .orElseGet(() -> Decoded.of(event));
             }
 

@@ -1,0 +1,169 @@
+package io.kanary.detector;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.kanary.broker.EmbeddedKafkaBroker;
+import io.kanary.broker.TopicSetup;
+import io.kanary.kafka.CloudEvents;
+import io.kanary.kafka.DeadLetters;
+import io.kanary.kafka.KafkaSettings;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.KanaryEvent;
+import io.kanary.schema.Policy;
+import io.kanary.schema.ProbeResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * No record stops the breach-detector: each bad probe and deployment event goes to its DLQ once,
+ * signed by the detector, and not again after a restart; the good deployment after them is judged.
+ */
+class BreachDetectorPoisonIT {
+    private static final String NOW = "2025-03-14T09:26:53Z";
+    private static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 5, null, null, null, null);
+
+    private EmbeddedKafkaBroker broker;
+    private Map<String, Object> kafka;
+
+    @BeforeEach
+    void startBroker() {
+        broker = EmbeddedKafkaBroker.start();
+        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
+        TopicSetup.createTopics(kafka, 1, (short) 1);
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void shouldDeadLetterEachBadRecordOnceAcrossARestartAndJudgeTheGoodDeploymentAfterThem(@TempDir Path stateDir)
+            throws Exception {
+        Map<String, String> poison = new LinkedHashMap<>();
+        String probes = Topics.HEALTH_PROBES.name();
+        String deployEvents = Topics.DEPLOY_EVENTS.name();
+        poison.put("probe: null value", probes + "@" + write(probes, "web", (byte[]) null));
+        poison.put("probe: truncated", probes + "@" + write(probes, "web", "{\"eventId\":\"p"));
+        poison.put("probe: a string for a boolean", probes + "@" + write(probes, "web", """
+                {"eventId":"p-1","schemaVersion":1,"service":"web","version":"v2","hostId":"host-1","ok":"false",\
+                "statusCode":503,"latencyMs":3,"probedAt":"%s"}""".formatted(NOW)));
+        poison.put("probe: a duplicate key", probes + "@" + write(probes, "web", """
+                {"eventId":"p-2","schemaVersion":1,"service":"web","version":"v2","version":"v1","ok":false,\
+                "statusCode":503,"latencyMs":3,"probedAt":"%s"}""".formatted(NOW)));
+        poison.put("deploy event: null value", deployEvents + "@" + write(deployEvents, "web", (byte[]) null));
+        poison.put("deploy event: unknown type", deployEvents + "@" + write(deployEvents, "web", """
+                {"type":"deployment.exploded","eventId":"e-1","schemaVersion":1,"deploymentId":"d-0","service":"web",\
+                "at":"%s"}""".formatted(NOW)));
+        poison.put("deploy event: no deploymentId", deployEvents + "@" + write(deployEvents, "web", """
+                {"type":"deployment.succeeded","eventId":"e-2","schemaVersion":1,"service":"web","version":"v2",\
+                "at":"%s"}""".formatted(NOW)));
+        DetectorConfig config = DetectorConfig.defaults(kafka).withApplicationId("breach-detector-poison")
+                .withStateDir(stateDir);
+
+        try (BreachDetector detector = BreachDetector.start(config)) {
+            breachingDeployment("web", "d-1");
+            await().atMost(Duration.ofSeconds(90)).until(() -> rolledBack().contains("d-1"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> deadLetters().size() == poison.size());
+            assertEachDeadLetteredOnce(poison);
+        }
+        try (BreachDetector detector = BreachDetector.start(config)) {
+            breachingDeployment("api", "d-2");
+            await().atMost(Duration.ofSeconds(90)).until(() -> rolledBack().contains("d-2"));
+            assertEachDeadLetteredOnce(poison);
+        }
+    }
+
+    private void assertEachDeadLetteredOnce(Map<String, String> poison) {
+        List<ConsumerRecord<byte[], byte[]>> letters = deadLetters();
+        List<String> origins = letters.stream()
+                .map(r -> header(r, DeadLetters.TOPIC) + "@" + header(r, DeadLetters.OFFSET)).toList();
+        assertEquals(List.copyOf(poison.values()), origins, "one dead letter per bad record: " + poison.keySet());
+        for (ConsumerRecord<byte[], byte[]> letter : letters) {
+            assertEquals("breach-detector", header(letter, DeadLetters.CONSUMER));
+            assertFalse(header(letter, DeadLetters.REASON).isBlank());
+        }
+    }
+
+    /** A deployment of {@code service} whose new version fails every probe: the detector must roll it back. */
+    private void breachingDeployment(String service, String deploymentId) throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        DeploymentEvent.Started started = new DeploymentEvent.Started("e-" + deploymentId, KanaryEvent.SCHEMA_VERSION,
+                deploymentId, service, "v2", "v1", Map.of("host-1", "v1"), null, POLICY, List.of(List.of("host-1")),
+                "test", now);
+        write(Topics.DEPLOY_EVENTS.name(), service, Topics.DEPLOY_EVENTS.valueSerde().serializer()
+                .serialize(Topics.DEPLOY_EVENTS.name(), started));
+        for (int i = 1; i <= 8; i++) {
+            ProbeResult probe = new ProbeResult(deploymentId + "-probe-" + i, KanaryEvent.SCHEMA_VERSION, service, "v2",
+                    "host-1", "i-1", false, 503, 40, now.plusMillis(600L * (i - 1)), null);
+            write(Topics.HEALTH_PROBES.name(), service, Topics.HEALTH_PROBES.valueSerde().serializer()
+                    .serialize(Topics.HEALTH_PROBES.name(), probe));
+        }
+    }
+
+    private List<String> rolledBack() {
+        return readToEnd(Topics.ROLLBACK_COMMANDS.name()).stream()
+                .map(r -> Topics.ROLLBACK_COMMANDS.valueSerde().deserializer().deserialize(r.topic(), r.value()).deploymentId())
+                .toList();
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> deadLetters() {
+        List<ConsumerRecord<byte[], byte[]>> letters = new ArrayList<>(readToEnd(Topics.HEALTH_PROBES.dlqName()));
+        letters.addAll(readToEnd(Topics.DEPLOY_EVENTS.dlqName()));
+        return letters;
+    }
+
+    private long write(String topic, String key, String value) throws Exception {
+        return write(topic, key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private long write(String topic, String key, byte[] value) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
+            return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get().offset();
+        }
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return CloudEvents.header(record, name).orElse("");
+    }
+}
