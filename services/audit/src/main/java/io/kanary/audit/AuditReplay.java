@@ -1,6 +1,7 @@
 package io.kanary.audit;
 
 import io.kanary.kafka.CloudEvents;
+import io.kanary.kafka.EventReader;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.KanaryEvent;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -28,6 +28,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads every kanary topic from offset 0 up to where it ended when the replay began, and builds
  * the {@link AuditReport}. Partitions are assigned by hand and nothing is committed: an audit
  * leaves no trace on the cluster, and two audits of the same topics give the same report.
+ *
+ * <p>No record stops it: a null, truncated, oversized or incomplete record is listed in the
+ * report as undecodable, with the reason, and the replay goes on. It dead-letters nothing: the
+ * DLQs belong to the services that act on the records, and an audit that wrote to them would
+ * add a copy at every run.
  */
 public final class AuditReplay {
     private static final Duration POLL = Duration.ofMillis(200);
@@ -92,21 +97,16 @@ public final class AuditReplay {
     private static <V> void read(ConsumerRecord<byte[], byte[]> record, Topic<String, V> topic,
                                  List<AuditEvent> events, List<UndecodableRecord> undecodable) {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        try {
-            V value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
-            if (!(value instanceof KanaryEvent event)) {
-                undecodable.add(new UndecodableRecord(record.topic(), record.partition(), record.offset(), key,
-                        "empty value"));
-                return;
-            }
-            events.add(new AuditEvent(record.topic(), record.partition(), record.offset(), key, event,
-                    header(record, CloudEvents.ID), header(record, CloudEvents.TYPE), header(record, CloudEvents.TIME),
-                    header(record, CloudEvents.SOURCE), header(record, CloudEvents.SUBJECT),
-                    header(record, CloudEvents.CAUSATION_ID), Instant.ofEpochMilli(record.timestamp())));
-        } catch (SerializationException e) {
+        EventReader.Outcome<V> read = EventReader.of(topic).read(record);
+        if (read.isRefused() || !(read.event() instanceof KanaryEvent event)) {
             undecodable.add(new UndecodableRecord(record.topic(), record.partition(), record.offset(), key,
-                    e.getMessage()));
+                    read.isRefused() ? read.refusal() : "not a kanary event"));
+            return;
         }
+        events.add(new AuditEvent(record.topic(), record.partition(), record.offset(), key, event,
+                header(record, CloudEvents.ID), header(record, CloudEvents.TYPE), header(record, CloudEvents.TIME),
+                header(record, CloudEvents.SOURCE), header(record, CloudEvents.SUBJECT),
+                header(record, CloudEvents.CAUSATION_ID), Instant.ofEpochMilli(record.timestamp())));
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {
