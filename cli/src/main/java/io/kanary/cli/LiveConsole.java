@@ -1,5 +1,6 @@
 package io.kanary.cli;
 
+import io.kanary.kafka.EventReader;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
@@ -23,7 +24,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -77,9 +77,19 @@ final class LiveConsole implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    show(record);
+                    try {
+                        show(record);
+                    } catch (RuntimeException e) {
+                        // A view must never go blank over one record it cannot show: say so and show the next.
+                        line(Instant.ofEpochMilli(record.timestamp()), record.topic(), "record at offset "
+                                + record.offset() + " could not be shown (" + e.getClass().getSimpleName() + ")");
+                    }
                 }
-                maybeStatus(Instant.now());
+                try {
+                    maybeStatus(Instant.now());
+                } catch (RuntimeException e) {
+                    out.println("             .. (status unavailable: " + e.getClass().getSimpleName() + ")");
+                }
             }
         } catch (WakeupException e) {
             // closing
@@ -90,13 +100,13 @@ final class LiveConsole implements AutoCloseable {
 
     private void show(ConsumerRecord<byte[], byte[]> record) {
         Topic<String, ? extends KanaryEvent> topic = SHOWN.stream().filter(t -> t.name().equals(record.topic())).findFirst().orElseThrow();
-        KanaryEvent event;
-        try {
-            event = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
-        } catch (SerializationException e) {
-            line(Instant.ofEpochMilli(record.timestamp()), record.topic(), "unreadable record: " + e.getMessage());
+        // Read through the shared reader: a null, truncated or incomplete record is shown as such, never acted on.
+        EventReader.Outcome<? extends KanaryEvent> read = EventReader.of(topic).read(record);
+        if (read.isRefused()) {
+            line(Instant.ofEpochMilli(record.timestamp()), record.topic(), "unreadable record: " + read.refusal());
             return;
         }
+        KanaryEvent event = read.event();
         clock.observe(event, Instant.now());
         if (event instanceof ProbeResult probe) {
             probesByVersion.computeIfAbsent(probe.service() + "/" + probe.version(), k -> new ArrayDeque<>()).addLast(probe);
