@@ -213,14 +213,15 @@ public final class PlannerLoop implements AutoCloseable {
             recover();
             return;
         }
-        decided.forEach(decisions::record);
         if (stateSuspect) {
             // The state machine failed half-way through a record: what it holds in memory may differ from
             // what was published. The record (now committed, with the bad input dead-lettered) is the truth.
             recover();
-            return;
+        } else {
+            onChange.accept(planner);
         }
-        onChange.accept(planner);
+        // After the view: an API told "accepted" finds the deployment at its Location at once.
+        decided.forEach(decisions::record);
     }
 
     /** After an aborted transaction: state may hold decisions that were never published, so rebuild it. */
