@@ -113,8 +113,10 @@ public final class PlannerApi extends VerticleBase {
                 ctx.request().method() + " is not allowed on " + ctx.request().path(), null));
         router.errorHandler(413, ctx -> Problems.send(ctx, 413, "body-too-large", "Body too large",
                 "The body is larger than " + MAX_BODY_BYTES + " bytes", null));
+        router.errorHandler(400, ctx -> Problems.send(ctx, 400, "bad-request", "Bad request",
+                "The request could not be read", null));
+        // Every unhandled failure (an exception in a handler included) ends here: a problem, never the exception's text.
         router.errorHandler(500, PlannerApi::internalError);
-        router.route().failureHandler(PlannerApi::failure);
         return vertx.createHttpServer().requestHandler(router).invalidRequestHandler(Problems::invalidRequest)
                 .listen(port, host).onSuccess(s -> server = s);
     }
@@ -379,17 +381,4 @@ public final class PlannerApi extends VerticleBase {
                 "The planner could not answer this request; its log has the details", null);
     }
 
-    /** Any failure on a route: its status when it has one (400, 413...), else a 500 that leaks nothing. */
-    private static void failure(RoutingContext ctx) {
-        int status = ctx.statusCode();
-        if (status == 413) {
-            Problems.send(ctx, 413, "body-too-large", "Body too large", "The body is larger than " + MAX_BODY_BYTES
-                    + " bytes", null);
-        } else if (status >= 400 && status < 500) {
-            Problems.send(ctx, status, "bad-request", "Bad request", "The request could not be read (HTTP " + status + ")",
-                    null);
-        } else {
-            internalError(ctx);
-        }
-    }
 }
