@@ -56,12 +56,13 @@ public final class PlannerLoop implements AutoCloseable {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean running = true;
-    private Planner planner = new Planner();
+    private Planner planner;
 
     /** @param onChange called on the loop's thread with the planner after every change, to publish a read-only view */
     public PlannerLoop(PlannerConfig config, Consumer<Planner> onChange) {
         this.config = config;
         this.onChange = onChange;
+        this.planner = new Planner(config.allowList());
         Map<String, Object> consumerProps = new HashMap<>(config.kafka());
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -144,7 +145,7 @@ public final class PlannerLoop implements AutoCloseable {
 
     /** After an aborted transaction: state may hold decisions that were never published, so rebuild it. */
     private void recover() {
-        planner = new Planner();
+        planner = new Planner(config.allowList());
         Replay.rebuild(config.kafka(), planner, config.replayTimeout());
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
         for (TopicPartition partition : consumer.assignment()) {

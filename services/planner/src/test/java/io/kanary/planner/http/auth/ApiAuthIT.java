@@ -166,6 +166,35 @@ class ApiAuthIT {
         assertTrue(otherService.body().contains("not on the allow-list of service cart (allowed: nothing)"), otherService.body());
     }
 
+    @Test
+    void shouldRefuseARequestPublishedStraightToDeployRequestsThatTheAllowListDoesNotName() throws Exception {
+        DeployRequest request = new DeployRequest(UUID.randomUUID().toString(), KanaryEvent.SCHEMA_VERSION, "shop-kafka",
+                "shop", "v1", io.kanary.schema.RunSpec.process(List.of("/bin/sh", "-c", "id"), Map.of()), List.of("host-2"),
+                1, null, "mallory", Instant.now());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DEPLOY_REQUESTS.name(), null, "shop".getBytes(StandardCharsets.UTF_8),
+                    Topics.DEPLOY_REQUESTS.valueSerde().serializer().serialize(Topics.DEPLOY_REQUESTS.name(), request),
+                    CloudEvents.headers(request, "/test", null))).get();
+        }
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> reasons = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.DEPLOY_REQUESTS.dlqName()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (new String(r.value(), StandardCharsets.UTF_8).contains("shop-kafka")) {
+                        reasons.add(CloudEvents.header(r.headers(), io.kanary.kafka.DeadLetters.REASON).orElse(""));
+                    }
+                });
+                return !reasons.isEmpty();
+            });
+        }
+        assertTrue(reasons.get(0).contains("executable /bin/sh is not on the allow-list of service shop"), reasons.get(0));
+        assertEquals(404, get("/v1/deployments/shop-kafka", VIEWER).statusCode());
+    }
+
     private static String shopRequest(String id) {
         return """
                 {"deploymentId": "%s", "service": "shop", "version": "v1", "hosts": ["host-1"], "requestedBy": "mallory",
