@@ -52,9 +52,10 @@ final class PlannerClient {
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
             if (response.statusCode() == 401) {
-                throw new UserError(problemText(401, body) + (token == null
-                        ? " (no token found: give --token or --token-file, or set KANARY_TOKEN or KANARY_TOKEN_FILE)"
-                        : " (the planner did not accept the token given)"), 1);
+                throw new UserError("401 " + body.path("title").asText("Unauthorized") + ": " + (token == null
+                        ? "no API token found; give --token-file FILE (or --token), or set KANARY_TOKEN_FILE (or KANARY_TOKEN); "
+                                + "'kanary up' prints where it wrote its token"
+                        : "the planner did not accept the token given; check --token, --token-file, KANARY_TOKEN and KANARY_TOKEN_FILE"), 1);
             }
             if (response.statusCode() >= 400) {
                 throw new UserError(problemText(response.statusCode(), body), response.statusCode() == 409 ? 4 : 1);
