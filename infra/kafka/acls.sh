@@ -78,3 +78,4 @@ kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'breaches.d
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'rollback.commands'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'rollback.commands.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-audit' --resource-pattern-type prefixed
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-console-' --resource-pattern-type prefixed

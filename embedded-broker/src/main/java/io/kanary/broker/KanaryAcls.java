@@ -27,7 +27,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * @param executor       every executor's principal
  * @param healthWatcher  the health-watcher's principal
  * @param breachDetector the breach-detector's principal
- * @param audit          the audit's (and other read-only tools') principal
+ * @param audit          the audit's principal, and that of other read-only tools ({@code kanary watch}, {@code kanary audit})
  */
 public record KanaryAcls(String planner, String executor, String healthWatcher, String breachDetector, String audit) {
     public static final KanaryAcls DEFAULT_PRINCIPALS = new KanaryAcls("User:kanary-planner", "User:kanary-executor",
@@ -37,6 +37,8 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
     private static final String HEALTH_WATCHER_GROUP = "kanary-health-watcher";
     private static final String DETECTOR_APPLICATION_ID = "kanary-breach-detector";
     private static final String AUDIT_GROUP_PREFIX = "kanary-audit";
+    /** {@code kanary watch}'s consumer groups: a read-only tool, so it logs in as the audit's principal. */
+    private static final String CONSOLE_GROUP_PREFIX = "kanary-console-";
 
     /** Every ACL binding, in a stable order. */
     public List<AclBinding> bindings() {
@@ -74,6 +76,7 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
             read(out, audit, topic.name(), topic.dlqName());
         }
         out.add(allow(ResourceType.GROUP, AUDIT_GROUP_PREFIX, PatternType.PREFIXED, audit, AclOperation.READ));
+        out.add(allow(ResourceType.GROUP, CONSOLE_GROUP_PREFIX, PatternType.PREFIXED, audit, AclOperation.READ));
         return out;
     }
 
