@@ -19,7 +19,7 @@ record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figures> roll
         DemoScenario.Outcome outcome;
         Optional<RolloutClock.Figures> figures;
         try (LiveConsole console = new LiveConsole(stack.kafka(), out, true).start()) {
-            PlannerClient planner = new PlannerClient("http://127.0.0.1:" + stack.plannerPort());
+            PlannerClient planner = stack.plannerClient();
             outcome = new DemoScenario(planner, hosts, driver, out).run(console.clock());
             // The scenario already waited for the rolled-back hosts to serve again before v3.
             figures = console.clock().figures(outcome.deploymentIds().get(1));

@@ -14,6 +14,7 @@ import io.kanary.health.HealthWatcherConfig;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
+import io.kanary.planner.http.auth.ApiAuth;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ final class KanaryStack implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Map<String, Object> kafka;
     private PlannerService planner;
+    private LocalCredential credential;
 
     private KanaryStack(Map<String, Object> kafka) {
         this.kafka = kafka;
@@ -79,7 +81,9 @@ final class KanaryStack implements AutoCloseable {
         }
         if (options.services().contains(ServiceName.PLANNER)) {
             planner = timed(out, "planner", "state rebuilt from deploy.events; HTTP API on 127.0.0.1:" + options.httpPort(),
-                    () -> PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(options.httpPort())));
+                    () -> PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(options.httpPort())
+                            .withAuth(ApiAuth.single(LocalCredential.principal(), credential(options).token()))
+                            .withAllowList(EmbeddedAllowList.of(System.getenv()))));
         }
         if (options.services().contains(ServiceName.EXECUTOR)) {
             timed(out, "executor", options.driver().name().toLowerCase(java.util.Locale.ROOT) + " driver serving "
@@ -95,10 +99,10 @@ final class KanaryStack implements AutoCloseable {
             DockerSettings settings = new DockerSettings(d.endpoints(), d.tlsCertPath(), d.tlsVerify(), d.pullPolicy(),
                     d.keepRevisions(), d.callTimeout(), options.stopOnClose());
             return new ExecutorConfig(kafka, ExecutorConfig.DEFAULT_EXECUTOR_ID, options.executorHosts(), DockerDriver.KIND,
-                    logs, EXECUTOR_START_DEADLINE, settings);
+                    logs, EXECUTOR_START_DEADLINE, settings).withAllowList(EmbeddedAllowList.of(System.getenv()));
         }
         return new ExecutorConfig(kafka, ExecutorConfig.DEFAULT_EXECUTOR_ID, options.hosts(), ProcessDriver.KIND, logs,
-                EXECUTOR_START_DEADLINE);
+                EXECUTOR_START_DEADLINE).withAllowList(EmbeddedAllowList.of(System.getenv()));
     }
 
     private <T extends AutoCloseable> T timed(PrintStream out, String name, String what, java.util.function.Supplier<T> start) {
@@ -115,6 +119,24 @@ final class KanaryStack implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot create a temporary directory: " + e.getMessage(), e);
         }
+    }
+
+    /** The embedded default's API credential (created on first use): see {@link LocalCredential}. */
+    LocalCredential credential(StackOptions options) {
+        if (credential == null) {
+            credential = LocalCredential.createOrRead(LocalCredential.defaultFile(options.dataDir()));
+        }
+        return credential;
+    }
+
+    /** A client of this stack's planner with the embedded default's credential. */
+    PlannerClient plannerClient() {
+        return new PlannerClient("http://127.0.0.1:" + plannerPort(), credential == null ? null : credential.token());
+    }
+
+    /** The embedded default's token file, or null when the planner does not run here. */
+    java.nio.file.Path tokenFile() {
+        return credential == null ? null : credential.file();
     }
 
     Map<String, Object> kafka() {

@@ -9,26 +9,41 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small client of the planner's HTTP API; problem details become {@link UserError}s with their detail. */
+/**
+ * A small client of the planner's HTTP API, sending its bearer token with every request; problem
+ * details become {@link UserError}s with their detail.
+ */
 final class PlannerClient {
     private final URI base;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    PlannerClient(String baseUrl) {
+    /** A client that sends {@code token} (null: none, and the API answers 401). */
+    PlannerClient(String baseUrl, String token) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this.token = token;
+    }
+
+    /** A client without a credential. */
+    PlannerClient(String baseUrl) {
+        this(baseUrl, null);
     }
 
     JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+        return send(authorized(HttpRequest.newBuilder(base.resolve(path)).GET()));
     }
 
     JsonNode post(String path, Object body) {
         try {
-            return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+            return send(authorized(HttpRequest.newBuilder(base.resolve(path))).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body))));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     private JsonNode send(HttpRequest.Builder request) {
@@ -36,6 +51,12 @@ final class PlannerClient {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(15)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
+            if (response.statusCode() == 401) {
+                throw new UserError("401 " + body.path("title").asText("Unauthorized") + ": " + (token == null
+                        ? "no API token found; give --token-file FILE (or --token), or set KANARY_TOKEN_FILE (or KANARY_TOKEN); "
+                                + "'kanary up' prints where it wrote its token"
+                        : "the planner did not accept the token given; check --token, --token-file, KANARY_TOKEN and KANARY_TOKEN_FILE"), 1);
+            }
             if (response.statusCode() >= 400) {
                 throw new UserError(problemText(response.statusCode(), body), response.statusCode() == 409 ? 4 : 1);
             }

@@ -73,6 +73,11 @@ final class UpCommand implements Callable<Integer> {
         KanaryStack stack = KanaryStack.start(options, System.out);
         // On Ctrl-C the JVM runs its shutdown hooks and then halts without waiting for this thread:
         // the hook itself must stop the services and the instances they started.
+        if (stack.tokenFile() != null) {
+            System.out.println("api token   " + stack.tokenFile() + " (mode 0600; the CLI reads "
+                    + (stack.tokenFile().equals(LocalCredential.defaultFile(null)) ? "it by default)"
+                    : "it with: export KANARY_TOKEN_FILE=" + stack.tokenFile() + ")"));
+        }
         Thread stopOnSignal = new Thread(stack::close, "kanary-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnSignal);
         if (!demo) {

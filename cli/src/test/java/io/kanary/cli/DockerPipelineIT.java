@@ -58,7 +58,7 @@ class DockerPipelineIT {
         stack = KanaryStack.start(new StackOptions(null, 0, Files.createTempDirectory("kanary-docker-e2e-"),
                 EnumSet.allOf(ServiceName.class), List.of(), 0, 200, Driver.DOCKER, engines, true), OUT);
         console = new LiveConsole(stack.kafka(), OUT, true).start();
-        demo = new DemoScenario(new PlannerClient("http://127.0.0.1:" + stack.plannerPort()), hosts, Driver.DOCKER, OUT);
+        demo = new DemoScenario(stack.plannerClient(), hosts, Driver.DOCKER, OUT);
         demo.awaitHosts();
     }
 

@@ -62,7 +62,7 @@ class WalkingPipelineIT {
         Path data = Files.createTempDirectory("kanary-e2e-");
         stack = KanaryStack.start(StackOptions.processes(null, 0, data, EnumSet.allOf(ServiceName.class), HOSTS, 0, 200), OUT);
         console = new LiveConsole(stack.kafka(), OUT, true).start();
-        demo = new DemoScenario(new PlannerClient("http://127.0.0.1:" + stack.plannerPort()), HOSTS, Driver.PROCESS, OUT);
+        demo = new DemoScenario(stack.plannerClient(), HOSTS, Driver.PROCESS, OUT);
         demo.awaitHosts();
     }
 

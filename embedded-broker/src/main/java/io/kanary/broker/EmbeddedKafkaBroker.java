@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import io.kanary.kafka.KafkaSettings;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
@@ -39,12 +40,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean deleteOnClose;
     private final int port;
     private final KafkaRaftServer server;
+    private final BrokerSecurity security;
+    private final SelfSignedCertificate certificate;
+    private final String brokerPassword;
 
-    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, int port, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, int port, KafkaRaftServer server,
+                                BrokerSecurity security, SelfSignedCertificate certificate, String brokerPassword) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
         this.server = server;
+        this.security = security;
+        this.certificate = certificate;
+        this.brokerPassword = brokerPassword;
     }
 
     /** Starts a broker on a free port with its data in a new temporary directory, deleted on close. */
@@ -64,21 +72,80 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param deleteOnClose whether to delete {@code dataDir} on close
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteOnClose) {
+        return start(dataDir, port, deleteOnClose, null);
+    }
+
+    /** Starts a broker whose client listener is SASL_SSL (SCRAM-SHA-512), in a new temporary directory deleted on close. */
+    public static EmbeddedKafkaBroker startSecured(BrokerSecurity security) {
+        try {
+            return start(Files.createTempDirectory("kanary-kafka-"), 0, true, security);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create a data directory for the embedded broker: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a broker; with {@code security} its one client listener is SASL_SSL (see
+     * {@link BrokerSecurity}), its certificate and its own password kept beside {@code dataDir}.
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteOnClose, BrokerSecurity security) {
         long began = System.nanoTime();
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
-        KafkaConfig config = new KafkaConfig(settings(dataDir, clientPort, controllerPort), false);
+        Map<String, Object> settings = settings(dataDir, clientPort, controllerPort);
+        SelfSignedCertificate certificate = null;
+        String brokerPassword = null;
+        if (security != null) {
+            Path securityDir = BrokerSecurity.directoryFor(dataDir);
+            certificate = SelfSignedCertificate.inDirectory(securityDir);
+            brokerPassword = BrokerSecurity.brokerPassword(securityDir);
+            security.configure(settings, clientPort, controllerPort, CONTROLLER_LISTENER, certificate, brokerPassword);
+        }
+        KafkaConfig config = new KafkaConfig(settings, false);
         try {
-            format(config, dataDir);
+            format(config, dataDir, brokerPassword == null ? List.of() : BrokerSecurity.formatScramArguments(brokerPassword));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot format the embedded broker's storage in " + dataDir + ": "
                     + e.getMessage(), e);
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        LOG.info("Kafka broker started on localhost:{} in {} ms (data in {})", clientPort,
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, deleteOnClose, clientPort, server, security,
+                certificate, brokerPassword);
+        if (security != null) {
+            try {
+                ScramUsers.upsert(broker.clientProps(BrokerSecurity.BROKER_USER), security.users());
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+        }
+        LOG.info("Kafka broker started on localhost:{}{} in {} ms (data in {})", clientPort,
+                security == null ? "" : " (SASL_SSL, SCRAM-SHA-512" + (security.authorizer() ? ", ACLs" : "") + ")",
                 (System.nanoTime() - began) / 1_000_000, dataDir);
-        return new EmbeddedKafkaBroker(dataDir, deleteOnClose, clientPort, server);
+        return broker;
+    }
+
+    /**
+     * Client properties for {@code user} on this broker: SASL_SSL with its SCRAM password and the
+     * broker's certificate as the only one trusted; the plain bootstrap address when the broker is
+     * not secured. {@value BrokerSecurity#BROKER_USER} is the broker's own super user.
+     */
+    public Map<String, Object> clientProps(String user) {
+        if (security == null) {
+            return KafkaSettings.bootstrap(bootstrapServers());
+        }
+        String password = BrokerSecurity.BROKER_USER.equals(user) ? brokerPassword : security.users().get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("the embedded broker has no user " + user + "; its users: " + security.users().keySet());
+        }
+        return KafkaSettings.saslSsl(bootstrapServers(), user, password, certificate.trustStore(), certificate.password(),
+                SelfSignedCertificate.STORE_TYPE);
+    }
+
+    /** The self-signed certificate of a secured broker's listener, or null. */
+    public SelfSignedCertificate certificate() {
+        return certificate;
     }
 
     public String bootstrapServers() {
@@ -91,6 +158,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         server.awaitShutdown();
         if (deleteOnClose) {
             deleteRecursively(dataDir);
+            if (security != null) {
+                deleteRecursively(BrokerSecurity.directoryFor(dataDir));
+            }
         }
     }
 
@@ -118,7 +188,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
-    private static void format(KafkaConfig config, Path dataDir) throws Exception {
+    private static void format(KafkaConfig config, Path dataDir, List<String> scramArguments) throws Exception {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return; // formatted by an earlier run: keep its topics
         }
@@ -130,6 +200,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .setDirectories(Set.of(dataDir.toAbsolutePath().toString()))
                 .setMetadataLogDirectory(dataDir.toAbsolutePath().toString())
                 .setReleaseVersion(MetadataVersion.latestProduction())
+                .setScramArguments(scramArguments)
                 .run();
     }
 

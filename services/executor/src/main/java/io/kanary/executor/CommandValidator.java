@@ -1,9 +1,18 @@
 package io.kanary.executor;
 
+import io.kanary.executor.driver.DockerDriver;
 import io.kanary.schema.HostCommand;
+import io.kanary.security.Refusal;
+import io.kanary.security.RunAllowList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** What makes a readable host command unusable; such records go to the DLQ with this reason. */
+/**
+ * What makes a readable host command unusable ({@link #problem}: such records go to the DLQ with
+ * the reason), and what this executor refuses to run whoever asked ({@link #refusal}: answered
+ * with host.command.failed).
+ */
 final class CommandValidator {
     private CommandValidator() {
     }
@@ -33,6 +42,23 @@ final class CommandValidator {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why this executor will not carry out {@code command}: a deploy whose executable (process
+     * driver) or image (docker driver), or whose loader environment, is not on the service's
+     * allow-list. Checked here, not only by the planner, because anyone who can write to
+     * host.commands could otherwise skip the planner.
+     */
+    static Optional<String> refusal(HostCommand command, String driver, RunAllowList allowList) {
+        if (!(command instanceof HostCommand.Deploy deploy)) {
+            return Optional.empty(); // a rollback or stop only runs what a checked deploy started
+        }
+        List<Refusal> refusals = DockerDriver.KIND.equals(driver)
+                ? allowList.checkContainer(deploy.service(), deploy.run())
+                : allowList.checkProcess(deploy.service(), deploy.run());
+        return refusals.isEmpty() ? Optional.empty() : Optional.of("refused by the executor's allow-list: "
+                + refusals.stream().map(Refusal::toString).collect(Collectors.joining("; ")));
     }
 
     private static boolean blank(String s) {

@@ -4,6 +4,7 @@ import io.kanary.executor.driver.DockerDriver;
 import io.kanary.executor.driver.DockerSettings;
 import io.kanary.executor.driver.ProcessDriver;
 import io.kanary.kafka.KafkaSettings;
+import io.kanary.security.RunAllowList;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -24,9 +25,10 @@ import java.util.Map;
  * @param startDeadline how long a new instance may take to accept connections
  * @param docker        the docker driver's endpoints (host id → endpoint) and settings; every host
  *                      needs an endpoint when the driver is {@code docker}
+ * @param allowList     what each service may run here ({@code KANARY_ALLOW_*}); nothing unless configured
  */
 public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
-                             Path logDir, Duration startDeadline, DockerSettings docker) {
+                             Path logDir, Duration startDeadline, DockerSettings docker, RunAllowList allowList) {
     public static final String DEFAULT_EXECUTOR_ID = "executor-1";
     public static final String DEFAULT_HOSTS = "host-1";
 
@@ -47,6 +49,7 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
                     + ProcessDriver.KIND + "' or '" + DockerDriver.KIND + "'");
         }
         docker = docker == null ? DockerSettings.of(Map.of()) : docker;
+        allowList = allowList == null ? RunAllowList.NOTHING : allowList;
         if (DockerDriver.KIND.equals(driver)) {
             Map<String, String> endpoints = docker.endpoints();
             List<String> missing = hostIds.stream().filter(host -> !endpoints.containsKey(host)).toList();
@@ -61,6 +64,16 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
         if (startDeadline == null || startDeadline.isNegative() || startDeadline.isZero()) {
             throw new IllegalArgumentException("the start deadline must be positive, was " + startDeadline);
         }
+    }
+
+    /** A configuration that allows nothing to run until {@link #withAllowList}. */
+    public ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
+                          Path logDir, Duration startDeadline, DockerSettings docker) {
+        this(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, null);
+    }
+
+    public ExecutorConfig withAllowList(RunAllowList allowList) {
+        return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList);
     }
 
     /** The process driver's configuration (no Docker settings). */
@@ -86,7 +99,7 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
      * {@code KANARY_EXECUTOR_LOG_DIR}, {@code KANARY_EXECUTOR_START_DEADLINE_SECONDS} and, for the
      * docker driver, the {@code KANARY_DOCKER_*} settings of {@link DockerSettings#fromEnv}. With
      * {@code KANARY_EXECUTOR_DRIVER=docker} and no {@code KANARY_EXECUTOR_HOSTS}, the hosts are
-     * those of {@code KANARY_DOCKER_HOSTS}.
+     * those of {@code KANARY_DOCKER_HOSTS}. What may run comes from {@link RunAllowList#fromEnv}.
      */
     public static ExecutorConfig fromEnv(Map<String, String> env) {
         String deadline = env.get("KANARY_EXECUTOR_START_DEADLINE_SECONDS");
@@ -120,7 +133,8 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
                         ? Path.of(System.getProperty("java.io.tmpdir"), "kanary", "instances")
                         : Path.of(logDir),
                 startDeadline,
-                docker);
+                docker,
+                RunAllowList.fromEnv(env));
     }
 
     /** Its own group, so that several executors each read every command. */

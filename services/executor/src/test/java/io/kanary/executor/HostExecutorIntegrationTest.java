@@ -190,7 +190,8 @@ class HostExecutorIntegrationTest {
     }
 
     private static ExecutorConfig config(String executorId) {
-        return new ExecutorConfig(kafka, executorId, List.of(HOST), "process", logs, WAIT);
+        return new ExecutorConfig(kafka, executorId, List.of(HOST), "process", logs, WAIT)
+                .withAllowList(io.kanary.security.RunAllowList.ANYTHING);
     }
 
     private static HostCommand.Deploy deploy(String version) {

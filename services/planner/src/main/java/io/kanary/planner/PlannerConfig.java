@@ -1,6 +1,8 @@
 package io.kanary.planner;
 
 import io.kanary.kafka.KafkaSettings;
+import io.kanary.planner.http.auth.ApiAuth;
+import io.kanary.security.RunAllowList;
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,10 +16,26 @@ import java.util.Map;
  * @param transactionalId the producer's transactional id: one planner per id, a second one fences the first
  * @param tick            how often deadlines are checked when no input arrives
  * @param replayTimeout   how long rebuilding state from deploy.events and host.events may take at start
+ * @param auth            how the API authenticates ({@code PLANNER_AUTH}, {@code PLANNER_TOKENS_FILE}); by
+ *                        default tokens are required and none is accepted
+ * @param allowList       what each service may run ({@code KANARY_ALLOW_*}); by default nothing
  */
 public record PlannerConfig(Map<String, Object> kafka, String httpHost, int httpPort, String groupId,
-                            String transactionalId, Duration tick, Duration replayTimeout) {
+                            String transactionalId, Duration tick, Duration replayTimeout, ApiAuth auth,
+                            RunAllowList allowList) {
     public static final int DEFAULT_HTTP_PORT = 8080;
+
+    public PlannerConfig {
+        auth = auth == null ? ApiAuth.NOBODY : auth;
+        allowList = allowList == null ? RunAllowList.NOTHING : allowList;
+        auth.checkBind(httpHost);
+    }
+
+    /** Settings that accept no credential and allow nothing to run until {@link #withAuth} and {@link #withAllowList}. */
+    public PlannerConfig(Map<String, Object> kafka, String httpHost, int httpPort, String groupId,
+                         String transactionalId, Duration tick, Duration replayTimeout) {
+        this(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, null, null);
+    }
 
     public static PlannerConfig defaults(Map<String, Object> kafka) {
         return new PlannerConfig(kafka, "127.0.0.1", DEFAULT_HTTP_PORT, "kanary-planner", "kanary-planner",
@@ -29,10 +47,19 @@ public record PlannerConfig(Map<String, Object> kafka, String httpHost, int http
         return new PlannerConfig(d.kafka(), env.getOrDefault("PLANNER_HTTP_HOST", d.httpHost()),
                 Integer.parseInt(env.getOrDefault("PLANNER_HTTP_PORT", Integer.toString(d.httpPort()))),
                 env.getOrDefault("PLANNER_GROUP_ID", d.groupId()),
-                env.getOrDefault("PLANNER_TRANSACTIONAL_ID", d.transactionalId()), d.tick(), d.replayTimeout());
+                env.getOrDefault("PLANNER_TRANSACTIONAL_ID", d.transactionalId()), d.tick(), d.replayTimeout(),
+                ApiAuth.fromEnv(env), RunAllowList.fromEnv(env));
     }
 
     public PlannerConfig withHttpPort(int port) {
-        return new PlannerConfig(kafka, httpHost, port, groupId, transactionalId, tick, replayTimeout);
+        return new PlannerConfig(kafka, httpHost, port, groupId, transactionalId, tick, replayTimeout, auth, allowList);
+    }
+
+    public PlannerConfig withAuth(ApiAuth auth) {
+        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList);
+    }
+
+    public PlannerConfig withAllowList(RunAllowList allowList) {
+        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList);
     }
 }

@@ -43,7 +43,8 @@ public final class PlannerService implements AutoCloseable {
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
                 new ByteArraySerializer());
         Vertx vertx = Vertx.vertx();
-        PlannerApi api = new PlannerApi(view::get, producer, config.httpHost(), config.httpPort())
+        PlannerApi api = new PlannerApi(view::get, producer, config.httpHost(), config.httpPort(), config.auth(),
+                config.allowList())
                 .withDecisions(loop.decisions(), loop.stopped());
         try {
             vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

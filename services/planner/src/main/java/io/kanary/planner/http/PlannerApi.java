@@ -16,6 +16,9 @@ import io.kanary.kafka.JsonSerde;
 import io.kanary.kafka.NullElements;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.kafka.RequestDecisions;
+import io.kanary.planner.http.auth.ApiAuth;
+import io.kanary.planner.http.auth.ApiGuard;
+import io.kanary.planner.http.auth.Principal;
 import io.kanary.planner.state.Phase;
 import io.kanary.planner.state.Rejection;
 import io.kanary.planner.state.RequestValidator;
@@ -23,6 +26,7 @@ import io.kanary.planner.state.Violation;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.RollbackCommand;
+import io.kanary.security.RunAllowList;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -73,15 +77,20 @@ public final class PlannerApi extends VerticleBase {
     private final Producer<String, byte[]> producer;
     private final String host;
     private final int port;
+    private final ApiAuth auth;
+    private final RunAllowList allowList;
     private HttpServer server;
     private RequestDecisions decisions;
     private CompletableFuture<Void> loopStopped = new CompletableFuture<>();
 
-    public PlannerApi(Supplier<PlannerView> view, Producer<String, byte[]> producer, String host, int port) {
+    public PlannerApi(Supplier<PlannerView> view, Producer<String, byte[]> producer, String host, int port,
+                      ApiAuth auth, RunAllowList allowList) {
         this.view = view;
         this.producer = producer;
         this.host = host;
         this.port = port;
+        this.auth = auth;
+        this.allowList = allowList;
     }
 
     /**
@@ -101,6 +110,7 @@ public final class PlannerApi extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        router.route().handler(ApiGuard.of(auth, host)); // first: every route needs a credential and a role
         router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         router.post("/v1/deployments").handler(this::createDeployment);
         router.get("/v1/deployments").handler(this::listDeployments);
@@ -160,8 +170,8 @@ public final class PlannerApi extends VerticleBase {
                     problem == null ? null : List.of(violation(problem)));
             return;
         }
-        DeployRequest request = stamp(parsed);
-        List<Violation> violations = RequestValidator.validate(request);
+        DeployRequest request = stamp(parsed, Principal.of(ctx));
+        List<Violation> violations = RequestValidator.validate(request, allowList);
         if (!violations.isEmpty()) {
             Problems.send(ctx, 422, "invalid-request", "Invalid deploy request", violations.size() + " rule(s) broken: "
                     + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")), violations);
@@ -258,7 +268,7 @@ public final class PlannerApi extends VerticleBase {
                     "Deployment " + id + " is " + deployment.phase() + "; only a ROLLING or PAUSED deployment can be rolled back", null);
             return;
         }
-        String operator = body.operator() == null || body.operator().isBlank() ? "operator" : body.operator();
+        String operator = Principal.of(ctx).name(); // who the credential says, never a self-declared name
         String reason = body.reason() == null || body.reason().isBlank() ? "rollback requested by " + operator : body.reason();
         RollbackCommand command = new RollbackCommand(Ids.newId(), KanaryEvent.SCHEMA_VERSION, id, deployment.service(),
                 reason, null, operator, Instant.now());
@@ -268,11 +278,11 @@ public final class PlannerApi extends VerticleBase {
                 "status", "ROLLBACK_REQUESTED", "rollbackCommandId", command.eventId())));
     }
 
-    private DeployRequest stamp(DeployRequest r) {
+    private DeployRequest stamp(DeployRequest r, Principal principal) {
         String deploymentId = r.deploymentId() != null ? r.deploymentId()
                 : (RequestValidator.isValidName(r.service()) ? r.service() : "deployment") + "-" + Ids.newId().substring(0, 8);
         return new DeployRequest(Ids.newId(), KanaryEvent.SCHEMA_VERSION, deploymentId, r.service(), r.version(), r.run(),
-                r.hosts(), r.batchSize(), r.policy(), r.requestedBy() == null ? "http" : r.requestedBy(), Instant.now());
+                r.hosts(), r.batchSize(), r.policy(), principal.name(), Instant.now());
     }
 
     private String conflict(DeployRequest request) {

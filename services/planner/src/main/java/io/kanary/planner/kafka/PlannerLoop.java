@@ -72,12 +72,13 @@ public final class PlannerLoop implements AutoCloseable {
     private final RequestDecisions decisions = new RequestDecisions();
     private final Thread thread;
     private volatile boolean running = true;
-    private Planner planner = new Planner();
+    private Planner planner;
 
     /** @param onChange called on the loop's thread with the planner after every change, to publish a read-only view */
     public PlannerLoop(PlannerConfig config, Consumer<Planner> onChange) {
         this.config = config;
         this.onChange = onChange;
+        this.planner = new Planner(config.allowList());
         Map<String, Object> consumerProps = new HashMap<>(config.kafka());
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -226,7 +227,7 @@ public final class PlannerLoop implements AutoCloseable {
 
     /** After an aborted transaction: state may hold decisions that were never published, so rebuild it. */
     private void recover() {
-        Planner rebuilt = new Planner();
+        Planner rebuilt = new Planner(config.allowList());
         Replay.rebuild(config.kafka(), rebuilt, config.replayTimeout());
         planner = rebuilt;
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());

@@ -9,6 +9,7 @@ import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
+import io.kanary.security.RunAllowList;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,6 +41,17 @@ public final class Planner {
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
     private final Map<String, Deployment> activeByService = new HashMap<>();
     private final Fleet fleet = new Fleet();
+    private final RunAllowList allowList;
+
+    /** A planner that lets requests run what {@code allowList} allows (requests from Kafka skip the API's check). */
+    public Planner(RunAllowList allowList) {
+        this.allowList = allowList;
+    }
+
+    /** A planner for tests of the state machine alone: any executable or image may run. */
+    public Planner() {
+        this(RunAllowList.ANYTHING);
+    }
 
     // ---- replay and observation: state only, nothing emitted ----
 
@@ -74,7 +86,7 @@ public final class Planner {
 
     /** A deploy request: starts the deployment and commands its first batch, or says why not. */
     public Result onRequest(DeployRequest request, Instant now) {
-        List<Violation> violations = RequestValidator.validate(request);
+        List<Violation> violations = RequestValidator.validate(request, allowList);
         if (!violations.isEmpty()) {
             return Result.rejected(Rejection.invalid(violations));
         }

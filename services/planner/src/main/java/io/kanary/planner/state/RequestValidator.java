@@ -3,6 +3,7 @@ package io.kanary.planner.state;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
+import io.kanary.security.RunAllowList;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +42,18 @@ public final class RequestValidator {
             out.add(new Violation("hosts", "must not name a host twice"));
         }
         validatePolicy(request.policy(), out);
+        return out;
+    }
+
+    /**
+     * The request's own rules, then what {@code allowList} says of its run spec: an executable or
+     * image not on the service's list, or an environment name that changes how a program loads.
+     */
+    public static List<Violation> validate(DeployRequest request, RunAllowList allowList) {
+        List<Violation> out = new ArrayList<>(validate(request));
+        if (request.run() != null && isValidName(request.service())) {
+            allowList.check(request.service(), request.run()).forEach(r -> out.add(new Violation(r.field(), r.rule())));
+        }
         return out;
     }
 

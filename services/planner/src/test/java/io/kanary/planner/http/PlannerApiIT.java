@@ -14,6 +14,10 @@ import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
+import io.kanary.planner.http.auth.ApiAuth;
+import io.kanary.planner.http.auth.Principal;
+import io.kanary.planner.http.auth.Role;
+import io.kanary.security.RunAllowList;
 import io.kanary.schema.HostEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +48,7 @@ class PlannerApiIT {
     private static PlannerService planner;
     private static Map<String, Object> kafka;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String TOKEN = "test-operator-token";
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,7 +63,8 @@ class PlannerApiIT {
                         CloudEvents.headers(announced, "/test", null))).get();
             }
         }
-        planner = PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(0));
+        planner = PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(0)
+                .withAuth(ApiAuth.single(new Principal("tester", Role.OPERATOR), TOKEN)).withAllowList(RunAllowList.ANYTHING));
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/hosts").path("hosts").size() == 2);
     }
 
@@ -124,7 +130,7 @@ class PlannerApiIT {
         assertEquals(422, unknownHost.statusCode());
         assertTrue(unknownHost.body().contains("unknown host host-9"), unknownHost.body());
 
-        HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(uri("/v1/deployments/nope")).build(),
+        HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(uri("/v1/deployments/nope")).header("Authorization", "Bearer " + TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());
         assertEquals(404, post("/v1/deployments/nope/rollback", "").statusCode());
@@ -163,12 +169,14 @@ class PlannerApiIT {
     }
 
     private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(response.body());
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
