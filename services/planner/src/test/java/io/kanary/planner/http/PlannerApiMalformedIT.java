@@ -13,6 +13,10 @@ import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
+import io.kanary.planner.http.auth.ApiAuth;
+import io.kanary.planner.http.auth.Principal;
+import io.kanary.planner.http.auth.Role;
+import io.kanary.security.RunAllowList;
 import io.kanary.planner.kafka.RawTopics;
 import io.kanary.schema.HostEvent;
 import java.net.URI;
@@ -43,6 +47,7 @@ class PlannerApiMalformedIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static EmbeddedKafkaBroker broker;
     private static PlannerService planner;
+    private static final String TOKEN = "test-operator-token";
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,7 +59,8 @@ class PlannerApiMalformedIT {
             RawTopics.write(kafka, Topics.HOST_EVENTS.name(), host,
                     Topics.HOST_EVENTS.valueSerde().serializer().serialize(Topics.HOST_EVENTS.name(), announced));
         }
-        planner = PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(0));
+        planner = PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(0)
+                .withAuth(ApiAuth.single(new Principal("tester", Role.OPERATOR), TOKEN)).withAllowList(RunAllowList.ANYTHING));
         await().atMost(Duration.ofSeconds(30)).until(() -> Json.mapper().readTree(send("GET", "/v1/hosts", null).body())
                 .path("hosts").size() == 2);
     }
@@ -171,6 +177,7 @@ class PlannerApiMalformedIT {
     private static HttpRequest request(String method, String path, String body) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + planner.httpPort() + path))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(60))
                 .build();

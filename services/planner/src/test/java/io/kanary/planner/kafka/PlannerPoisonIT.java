@@ -17,6 +17,10 @@ import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
+import io.kanary.planner.http.auth.ApiAuth;
+import io.kanary.planner.http.auth.Principal;
+import io.kanary.planner.http.auth.Role;
+import io.kanary.security.RunAllowList;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Policy;
@@ -47,6 +51,7 @@ class PlannerPoisonIT {
 
     private EmbeddedKafkaBroker broker;
     private Map<String, Object> kafka;
+    private static final String TOKEN = "test-operator-token";
     private PlannerService planner;
 
     @BeforeEach
@@ -225,7 +230,8 @@ class PlannerPoisonIT {
     }
 
     private PlannerConfig config() {
-        return PlannerConfig.defaults(kafka).withHttpPort(0);
+        return PlannerConfig.defaults(kafka).withHttpPort(0)
+                .withAuth(ApiAuth.single(new Principal("tester", Role.OPERATOR), TOKEN)).withAllowList(RunAllowList.ANYTHING);
     }
 
     private JsonNode deployment(String id) throws Exception {
@@ -233,7 +239,8 @@ class PlannerPoisonIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + planner.httpPort() + path)).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + planner.httpPort() + path))
+                        .header("Authorization", "Bearer " + TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }
