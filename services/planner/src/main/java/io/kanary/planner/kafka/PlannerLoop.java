@@ -92,6 +92,7 @@ public final class PlannerLoop implements AutoCloseable {
         try {
             producer.initTransactions();
             Replay.rebuild(config.kafka(), planner, config.replayTimeout());
+            resume();
             onChange.accept(planner);
             consumer.subscribe(INPUTS.stream().map(Topic::name).toList());
             ready.complete(null);
@@ -146,6 +147,7 @@ public final class PlannerLoop implements AutoCloseable {
     private void recover() {
         planner = new Planner();
         Replay.rebuild(config.kafka(), planner, config.replayTimeout());
+        resume();
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
         for (TopicPartition partition : consumer.assignment()) {
             OffsetAndMetadata offset = committed.get(partition);
@@ -156,6 +158,11 @@ public final class PlannerLoop implements AutoCloseable {
             }
         }
         onChange.accept(planner);
+    }
+
+    /** Tells a rebuilt planner when it was last awake, so its deadlines and liveness count only time awake. */
+    private void resume() {
+        planner.resume(LastAwake.find(config.kafka(), config.groupId(), config.replayTimeout()).orElse(null), Instant.now());
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record, Instant now, List<ProducerRecord<byte[], byte[]>> out) {
