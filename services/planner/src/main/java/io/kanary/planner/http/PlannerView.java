@@ -93,7 +93,7 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
     /**
      * One host in {@code GET /v1/hosts}.
      *
-     * @param lastHeartbeatAt when the planner last heard from the host's executor
+     * @param lastHeartbeatAt when the host's executor sent its latest heartbeat
      * @param alive           whether commands to the host can be carried out now: false once its executor missed
      *                        {@value Fleet.Heartbeat#MISSED_TO_BE_GONE} heartbeats; true for a host that never sent one
      * @param liveness        {@code alive}, {@code gone}, or {@code unknown} for a host whose executor predates

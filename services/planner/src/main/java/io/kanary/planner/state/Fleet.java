@@ -20,13 +20,14 @@ public final class Fleet {
     /**
      * Applies one host event.
      *
-     * @param seenAt when the planner learned of it: the time it consumed it live, the event's own time in replay
+     * @param seenAt when it happened: the event's own time, capped at the planner's clock when read live
      */
     void apply(HostEvent event, Instant seenAt) {
         Host host = hosts.computeIfAbsent(event.hostId(), id -> new Host());
         if (event instanceof HostEvent.Announced announced) {
             host.driver = announced.driver();
-        } else if (event instanceof HostEvent.Heartbeat heartbeat && heartbeat.intervalMs() > 0) {
+        } else if (event instanceof HostEvent.Heartbeat heartbeat && heartbeat.intervalMs() > 0
+                && (host.heartbeat == null || !seenAt.isBefore(host.heartbeat.seenAt()))) {
             // A heartbeat without a positive interval promises nothing to hold the executor to: not counted.
             host.heartbeat = new Heartbeat(heartbeat.executorId(), heartbeat.intervalMs(), seenAt);
         } else if (event instanceof HostEvent.Started started) {
@@ -86,7 +87,7 @@ public final class Fleet {
     /**
      * The executor's last sign of life for a host.
      *
-     * @param seenAt when the planner received it (in replay: when the executor sent it)
+     * @param seenAt when the executor sent it (capped at the planner's clock)
      */
     public record Heartbeat(String executorId, long intervalMs, Instant seenAt) {
         /** Heartbeats an executor may miss before its host counts as gone. */

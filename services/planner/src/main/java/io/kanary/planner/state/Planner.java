@@ -79,11 +79,16 @@ public final class Planner {
         }
     }
 
-    /** A host event read in replay: its own time stands for when it was seen. */
+    /** A host event read in replay. */
     public void observe(HostEvent event) {
         observe(event, event.at());
     }
 
+    /**
+     * @param seenAt when the host said it happened, capped at the planner's clock: a heartbeat read late (a
+     *               backlog after a restart) must not make a dead executor look alive, and a clock running
+     *               ahead must not buy an executor time; replay and live reading then agree
+     */
     private void observe(HostEvent event, Instant seenAt) {
         fleet.apply(event, seenAt);
         if (event instanceof HostEvent.InstanceEvent instanceEvent && instanceEvent.deploymentId() != null) {
@@ -192,7 +197,7 @@ public final class Planner {
     public List<Emission> onHostEvent(HostEvent event, Instant now) {
         List<Emission> out = new ArrayList<>();
         catchUp(now, out);
-        observe(event, now);
+        observe(event, event.at() == null || event.at().isAfter(now) ? now : event.at());
         if (event instanceof HostEvent.InstanceEvent instanceEvent && instanceEvent.deploymentId() != null) {
             Deployment deployment = deployments.get(instanceEvent.deploymentId());
             if (deployment != null && deployment.phase().isActive()) {

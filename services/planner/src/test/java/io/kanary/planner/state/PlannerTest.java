@@ -423,6 +423,21 @@ class PlannerTest {
     }
 
     @Test
+    void shouldJudgeAHeartbeatByWhenItWasSentNotWhenItWasRead() {
+        planner.onHostEvent(new HostEvent.Heartbeat(id(), 1, "host-2", "executor-2", 2_000, T0), T0.plusMillis(10_000));
+
+        assertTrue(planner.isExecutorGone("host-2", T0.plusMillis(10_000)), "a backlog must not revive a dead executor");
+        assertFalse(planner.onRequest(request("d1", 1, List.of("host-2")), T0.plusMillis(10_000)).isAccepted());
+    }
+
+    @Test
+    void shouldNotLetAClockRunningAheadBuyAnExecutorTime() {
+        planner.onHostEvent(new HostEvent.Heartbeat(id(), 1, "host-2", "executor-2", 2_000, T0.plusSeconds(3_600)), T0);
+
+        assertTrue(planner.isExecutorGone("host-2", T0.plusMillis(6_001)));
+    }
+
+    @Test
     void shouldGiveEveryExecutorAFreshAllowanceAfterThePlannerWasDown() {
         Planner restarted = new Planner();
         restarted.observe(new HostEvent.Announced(id(), 1, "host-1", "process", T0));
