@@ -94,7 +94,7 @@ class PlannerRestartIT {
         JsonNode done = await().atMost(Duration.ofSeconds(180)).until(() -> deploymentOrNull(restarted, "restart-v1"),
                 d -> d != null && List.of("SUCCEEDED", "ROLLED_BACK", "FAILED").contains(d.path("phase").asText()));
         assertEquals("SUCCEEDED", done.path("phase").asText(), done.toString());
-        Fleet.assertEveryHostAnswers(stack.kafka(), HOSTS, "v1");
+        PatientFleet.assertEveryHostAnswers(stack.kafka(), HOSTS, "v1");
 
         List<DeploymentEvent> record = deploymentEvents("restart-v1");
         assertFalse(record.stream().anyMatch(e -> e instanceof DeploymentEvent.RollingBack), record.toString());
