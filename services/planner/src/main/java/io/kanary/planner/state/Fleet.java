@@ -26,9 +26,9 @@ public final class Fleet {
         Host host = hosts.computeIfAbsent(event.hostId(), id -> new Host());
         if (event instanceof HostEvent.Announced announced) {
             host.driver = announced.driver();
-        } else if (event instanceof HostEvent.Heartbeat heartbeat && heartbeat.intervalMs() > 0
+        } else if (event instanceof HostEvent.Heartbeat heartbeat && heartbeat.intervalMs() > 0 && seenAt != null
                 && (host.heartbeat == null || !seenAt.isBefore(host.heartbeat.seenAt()))) {
-            // A heartbeat without a positive interval promises nothing to hold the executor to: not counted.
+            // A heartbeat without a time or a positive interval promises nothing to hold the executor to: not counted.
             host.heartbeat = new Heartbeat(heartbeat.executorId(), heartbeat.intervalMs(), seenAt);
         } else if (event instanceof HostEvent.Started started) {
             host.versions.put(started.service(), started.version());

@@ -431,6 +431,13 @@ class PlannerTest {
     }
 
     @Test
+    void shouldNotHoldAnExecutorToAHeartbeatWithoutAnInterval() {
+        planner.onHostEvent(new HostEvent.Heartbeat(id(), 1, "host-2", "executor-2", 0, T0), T0);
+
+        assertFalse(planner.isExecutorGone("host-2", T0.plusSeconds(3_600)));
+    }
+
+    @Test
     void shouldNotLetAClockRunningAheadBuyAnExecutorTime() {
         planner.onHostEvent(new HostEvent.Heartbeat(id(), 1, "host-2", "executor-2", 2_000, T0.plusSeconds(3_600)), T0);
 
