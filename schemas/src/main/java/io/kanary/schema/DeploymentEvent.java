@@ -23,7 +23,8 @@ import java.util.Map;
         @JsonSubTypes.Type(DeploymentEvent.RollingBack.class),
         @JsonSubTypes.Type(DeploymentEvent.RolledBack.class),
         @JsonSubTypes.Type(DeploymentEvent.Failed.class),
-        @JsonSubTypes.Type(DeploymentEvent.Aborted.class)})
+        @JsonSubTypes.Type(DeploymentEvent.Aborted.class),
+        @JsonSubTypes.Type(DeploymentEvent.DeadlinesExtended.class)})
 public sealed interface DeploymentEvent extends KanaryEvent {
 
     String deploymentId();
@@ -119,5 +120,18 @@ public sealed interface DeploymentEvent extends KanaryEvent {
     @JsonTypeName("deployment.aborted")
     record Aborted(String eventId, int schemaVersion, String deploymentId, String service, String by,
                    String reason, Instant at) implements DeploymentEvent {
+    }
+
+    /**
+     * The planner was not running (or could not act) from {@code downSince} until {@code at}: the
+     * deployment's open deadlines move later by {@code extendedByMs}, so they count only the time
+     * kanary was awake. Written once per active deployment when the planner resumes.
+     *
+     * @param downSince    the planner's last sign of being awake before it stopped: the latest record it wrote or consumed
+     * @param extendedByMs how much later every open deadline now falls
+     */
+    @JsonTypeName("deployment.deadlines-extended")
+    record DeadlinesExtended(String eventId, int schemaVersion, String deploymentId, String service, Instant downSince,
+                             long extendedByMs, Instant at) implements DeploymentEvent {
     }
 }

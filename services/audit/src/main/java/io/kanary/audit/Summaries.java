@@ -70,6 +70,9 @@ public final class Summaries {
             return "FAILED: " + f.reason();
         } else if (d instanceof DeploymentEvent.Aborted a) {
             return "aborted" + by(a.by()) + (a.reason() == null ? "" : ": " + a.reason());
+        } else if (d instanceof DeploymentEvent.DeadlinesExtended e) {
+            return String.format(Locale.ROOT, "deadlines extended by %.1fs: the planner was down since %s", e.extendedByMs() / 1000.0,
+                    e.downSince());
         }
         return d.typeName();
     }

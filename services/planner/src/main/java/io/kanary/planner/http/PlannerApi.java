@@ -116,7 +116,7 @@ public final class PlannerApi extends VerticleBase {
         router.get("/v1/deployments").handler(this::listDeployments);
         router.get("/v1/deployments/:id").handler(this::getDeployment);
         router.post("/v1/deployments/:id/rollback").handler(this::rollback);
-        router.get("/v1/hosts").handler(ctx -> json(ctx, 200, Map.of("hosts", view.get().knownHosts())));
+        router.get("/v1/hosts").handler(ctx -> json(ctx, 200, Map.of("hosts", view.get().hostsAt(Instant.now()))));
         router.errorHandler(404, ctx -> Problems.send(ctx, 404, "not-found", "Not found",
                 "No route for " + ctx.request().method() + " " + ctx.request().path(), null));
         router.errorHandler(405, ctx -> Problems.send(ctx, 405, "method-not-allowed", "Method not allowed",
@@ -305,6 +305,10 @@ public final class PlannerApi extends VerticleBase {
                 .map(h -> new Violation("hosts", "unknown host " + h + "; known hosts: " + v.knownHosts())).toList();
         if (!unknown.isEmpty()) {
             return unknown;
+        }
+        List<Violation> gone = v.goneHosts(request.hosts(), Instant.now());
+        if (!gone.isEmpty()) {
+            return gone;
         }
         boolean anyRunning = v.deployments().values().stream()
                 .anyMatch(d -> d.service().equals(request.service()) && d.phase() == Phase.SUCCEEDED);

@@ -1,7 +1,12 @@
 package io.kanary.planner.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kanary.planner.state.Deployment;
+import io.kanary.planner.state.Fleet;
 import io.kanary.planner.state.Planner;
+import io.kanary.planner.state.Violation;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +18,15 @@ import java.util.TreeSet;
 /**
  * An immutable copy of the planner's state for the HTTP threads, published by the planner's
  * loop after every change; the state machine itself is only ever touched by that loop.
+ * Liveness is judged when asked ({@link #hostsAt}), so a host whose executor stopped sending
+ * heartbeats shows as gone even when nothing else changed.
+ *
+ * @param hosts       what the planner knows of each host, sorted by id
+ * @param awakeSince  when the planner resumed after its last start (executors' heartbeats count from then at the earliest)
  */
 public record PlannerView(Map<String, DeploymentView> deployments, Map<String, String> activeByService,
-                          Set<String> knownHosts) {
-    public static final PlannerView EMPTY = new PlannerView(Map.of(), Map.of(), Set.of());
+                          Set<String> knownHosts, List<HostView> hosts, Instant awakeSince) {
+    public static final PlannerView EMPTY = new PlannerView(Map.of(), Map.of(), Set.of(), List.of(), null);
 
     public static PlannerView of(Planner planner) {
         Map<String, DeploymentView> deployments = new LinkedHashMap<>();
@@ -27,7 +37,15 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
                 active.put(d.service(), d.id());
             }
         }
-        return new PlannerView(Map.copyOf(deployments), Map.copyOf(active), Set.copyOf(new TreeSet<>(planner.fleet().knownHosts())));
+        Fleet fleet = planner.fleet();
+        List<HostView> hosts = new ArrayList<>();
+        for (String host : fleet.knownHosts()) {
+            List<ServiceVersion> services = new ArrayList<>();
+            fleet.versionsOn(host).forEach((service, version) -> services.add(new ServiceVersion(service, version)));
+            hosts.add(new HostView(host, fleet.driverOf(host), List.copyOf(services), fleet.heartbeatOf(host)));
+        }
+        return new PlannerView(Map.copyOf(deployments), Map.copyOf(active), Set.copyOf(new TreeSet<>(fleet.knownHosts())),
+                List.copyOf(hosts), planner.awakeSince());
     }
 
     public Optional<DeploymentView> deployment(String id) {
@@ -40,5 +58,51 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
                 .filter(d -> service == null || d.service().equals(service))
                 .sorted((a, b) -> b.startedAt().compareTo(a.startedAt()))
                 .toList();
+    }
+
+    /** Every known host as {@code GET /v1/hosts} shows it, its liveness judged at {@code now}. */
+    public List<HostStatus> hostsAt(Instant now) {
+        return hosts.stream().map(h -> h.statusAt(now, awakeSince)).toList();
+    }
+
+    /** The named hosts whose executor is gone at {@code now}, each with the reason, as the API refuses them. */
+    public List<Violation> goneHosts(List<String> hostIds, Instant now) {
+        return hosts.stream()
+                .filter(h -> hostIds.contains(h.hostId()) && h.heartbeat() != null && h.heartbeat().isGone(now, awakeSince))
+                .map(h -> new Violation("hosts", h.heartbeat().goneReason(h.hostId(), now, awakeSince)
+                        + "; start an executor for it or leave it out of hosts"))
+                .toList();
+    }
+
+    /** @param heartbeat its executor's last heartbeat, or null when none ever came */
+    public record HostView(String hostId, String driver, List<ServiceVersion> services, Fleet.Heartbeat heartbeat) {
+        HostStatus statusAt(Instant now, Instant awakeSince) {
+            if (heartbeat == null) {
+                return new HostStatus(hostId, driver, services, null, null, null, true, HostStatus.UNKNOWN);
+            }
+            boolean gone = heartbeat.isGone(now, awakeSince);
+            return new HostStatus(hostId, driver, services, heartbeat.executorId(), heartbeat.seenAt(),
+                    heartbeat.intervalMs(), !gone, gone ? HostStatus.GONE : HostStatus.ALIVE);
+        }
+    }
+
+    /** @param version what runs now; null when nothing does (e.g. a first version was rolled back) */
+    public record ServiceVersion(String service, @JsonInclude(JsonInclude.Include.ALWAYS) String version) {
+    }
+
+    /**
+     * One host in {@code GET /v1/hosts}.
+     *
+     * @param lastHeartbeatAt when the host's executor sent its latest heartbeat
+     * @param alive           whether commands to the host can be carried out now: false once its executor missed
+     *                        {@value Fleet.Heartbeat#MISSED_TO_BE_GONE} heartbeats; true for a host that never sent one
+     * @param liveness        {@code alive}, {@code gone}, or {@code unknown} for a host whose executor predates
+     *                        heartbeats (it is used as before)
+     */
+    public record HostStatus(String hostId, String driver, List<ServiceVersion> services, String executorId,
+                             Instant lastHeartbeatAt, Long heartbeatIntervalMs, boolean alive, String liveness) {
+        public static final String ALIVE = "alive";
+        public static final String GONE = "gone";
+        public static final String UNKNOWN = "unknown";
     }
 }

@@ -109,6 +109,7 @@ public final class PlannerLoop implements AutoCloseable {
         try {
             producer.initTransactions();
             Replay.rebuild(config.kafka(), planner, config.replayTimeout());
+            resume();
             onChange.accept(planner);
             consumer.subscribe(INPUTS.stream().map(Topic::name).toList());
             ready.complete(null);
@@ -230,6 +231,7 @@ public final class PlannerLoop implements AutoCloseable {
         Planner rebuilt = new Planner(config.allowList());
         Replay.rebuild(config.kafka(), rebuilt, config.replayTimeout());
         planner = rebuilt;
+        resume();
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
         for (TopicPartition partition : consumer.assignment()) {
             OffsetAndMetadata offset = committed.get(partition);
@@ -240,6 +242,11 @@ public final class PlannerLoop implements AutoCloseable {
             }
         }
         onChange.accept(planner);
+    }
+
+    /** Tells a rebuilt planner when it was last awake, so its deadlines and liveness count only time awake. */
+    private void resume() {
+        planner.resume(LastAwake.find(config.kafka(), config.groupId(), config.replayTimeout()).orElse(null), Instant.now());
     }
 
     /**

@@ -16,6 +16,9 @@ import java.util.Set;
  * One deployment's state. Everything but the health gates is derived from its deploy.events and
  * the host.events that answer its commands, so replaying the topics rebuilds it; the gates are
  * rebuilt from live probes after a restart.
+ *
+ * <p>Deadlines count only the time kanary was awake: each opens at the event that starts it (a
+ * batch, a rollback) and moves later by every {@code deployment.deadlines-extended} after it.
  */
 public final class Deployment {
     private final DeploymentEvent.Started started;
@@ -23,33 +26,44 @@ public final class Deployment {
     private int batch = -1;
     private String batchCauseId;
     private Instant batchStartedAt;
+    private long batchExtendedByMs;
     private final Set<String> updatedHosts = new LinkedHashSet<>();
     private final Map<String, HostGate> gates = new LinkedHashMap<>();
-    /** Hosts that could not carry out a command, with the event that said so. */
-    private final Map<String, HostEvent.CommandFailed> failures = new LinkedHashMap<>();
+    /** Hosts of the current batch that answered their deploy command, started or failed. */
+    private final Set<String> deployAnswered = new LinkedHashSet<>();
+    /** Hosts of the current batch that could not start the new version, so never ran it: nothing to undo there. */
+    private final Map<String, HostEvent.CommandFailed> startFailures = new LinkedHashMap<>();
+    /** Hosts whose rollback command failed. */
+    private final Map<String, HostEvent.CommandFailed> rollbackFailures = new LinkedHashMap<>();
     private final Set<String> awaitingRollback = new LinkedHashSet<>();
     private final List<String> rolledBackHosts = new ArrayList<>();
     private String lastRollbackConfirmationId;
     private Instant rollingBackAt;
+    private long rollbackExtendedByMs;
     private String rollingBackEventId;
+    private String lastEventId;
     private String reason;
     private Instant updatedAt;
 
     Deployment(DeploymentEvent.Started started) {
         this.started = started;
         this.updatedAt = started.at();
+        this.lastEventId = started.eventId();
     }
 
     /** Applies one of this deployment's own events; the same code serves live decisions and replay. */
     void apply(DeploymentEvent event) {
         updatedAt = event.at();
+        lastEventId = event.eventId();
         if (event instanceof DeploymentEvent.BatchStarted b) {
             batch = b.batch();
             batchCauseId = b.eventId();
             batchStartedAt = b.at();
+            batchExtendedByMs = 0;
             updatedHosts.addAll(b.hosts());
             gates.clear();
-            failures.clear();
+            deployAnswered.clear();
+            startFailures.clear();
             b.hosts().forEach(h -> gates.put(h, new HostGate(h)));
         } else if (event instanceof DeploymentEvent.Succeeded) {
             phase = Phase.SUCCEEDED;
@@ -57,8 +71,8 @@ public final class Deployment {
             phase = Phase.ROLLING_BACK;
             reason = r.reason();
             rollingBackAt = r.at();
+            rollbackExtendedByMs = 0;
             rollingBackEventId = r.eventId();
-            failures.clear();
             awaitingRollback.addAll(r.hosts());
         } else if (event instanceof DeploymentEvent.RolledBack) {
             phase = Phase.ROLLED_BACK;
@@ -72,20 +86,68 @@ public final class Deployment {
             phase = Phase.PAUSED;
         } else if (event instanceof DeploymentEvent.Resumed) {
             phase = Phase.ROLLING;
+        } else if (event instanceof DeploymentEvent.DeadlinesExtended e) {
+            batchExtendedByMs += e.extendedByMs();
+            rollbackExtendedByMs += e.extendedByMs();
         }
     }
 
     /** Notes a host event that answers one of this deployment's commands. */
     void observe(HostEvent.InstanceEvent event) {
-        if (event instanceof HostEvent.Started s && phase == Phase.ROLLING && gates.containsKey(s.hostId())) {
-            gates.get(s.hostId()).markInstanceStarted();
-        } else if (event instanceof HostEvent.CommandFailed f && (phase == Phase.ROLLING || phase == Phase.ROLLING_BACK)) {
-            failures.put(f.hostId(), f);
+        String host = event.hostId();
+        if (event instanceof HostEvent.Started s && gates.containsKey(host) && version().equals(s.version())) {
+            deployAnswered.add(host);
+            if (phase == Phase.ROLLING) {
+                gates.get(host).markInstanceStarted();
+            }
+        } else if (event instanceof HostEvent.CommandFailed f && phase.isActive()) {
+            if (answersDeploy(f)) {
+                startFailed(f);
+            } else if (awaitingRollback.contains(host)) {
+                rollbackFailures.put(host, f);
+            }
         } else if (event instanceof HostEvent.RolledBack r && phase == Phase.ROLLING_BACK
-                && awaitingRollback.remove(r.hostId())) {
-            rolledBackHosts.add(r.hostId());
+                && awaitingRollback.remove(host)) {
+            rolledBackHosts.add(host);
             lastRollbackConfirmationId = r.eventId();
         }
+    }
+
+    /**
+     * Whether a failure answers this batch's deploy command rather than a rollback. Command ids say
+     * so exactly; for ids this planner did not derive, per-host order decides: a host answers its
+     * deploy before the rollback that follows it.
+     */
+    private boolean answersDeploy(HostEvent.CommandFailed f) {
+        String host = f.hostId();
+        if (!gates.containsKey(host)) {
+            return false;
+        }
+        if (f.commandId() != null && f.commandId().equals(CommandIds.deploy(batchCauseId, host))) {
+            return true;
+        }
+        if (rollingBackEventId != null && f.commandId() != null
+                && f.commandId().equals(CommandIds.rollback(rollingBackEventId, host))) {
+            return false;
+        }
+        return phase != Phase.ROLLING_BACK || !deployAnswered.contains(host);
+    }
+
+    /** The host never ran the new version: its rollback, if one was sent, has nothing to undo and counts as done. */
+    private void startFailed(HostEvent.CommandFailed f) {
+        deployAnswered.add(f.hostId());
+        startFailures.putIfAbsent(f.hostId(), f);
+        awaitingRollback.remove(f.hostId());
+    }
+
+    /** Hosts the rollback must command: every updated host except those that never ran the new version. */
+    List<String> hostsToRollBack() {
+        return updatedHosts.stream().filter(h -> !startFailures.containsKey(h)).toList();
+    }
+
+    /** Hosts of the current batch that have not answered their deploy command yet. */
+    List<String> unansweredDeploys() {
+        return currentBatchHosts().stream().filter(h -> !deployAnswered.contains(h)).toList();
     }
 
     public String id() {
@@ -133,6 +195,27 @@ public final class Deployment {
         return batchStartedAt;
     }
 
+    /** When the current batch must have passed its gates: its start + healthDeadlineMs + the planner's downtime since. */
+    public Instant batchDeadline() {
+        return batchStartedAt == null ? null
+                : batchStartedAt.plusMillis(policy().healthDeadlineMs()).plusMillis(batchExtendedByMs);
+    }
+
+    /** When every rolled-back host must have confirmed: the rollback's start + healthDeadlineMs + the planner's downtime since. */
+    public Instant rollbackDeadline() {
+        return rollingBackAt == null ? null
+                : rollingBackAt.plusMillis(policy().healthDeadlineMs()).plusMillis(rollbackExtendedByMs);
+    }
+
+    /** The deadline open now, or null when none is. */
+    public Instant deadline() {
+        return switch (phase) {
+            case ROLLING -> batchDeadline();
+            case ROLLING_BACK -> rollbackDeadline();
+            default -> null;
+        };
+    }
+
     public Map<String, HostGate> gates() {
         return Collections.unmodifiableMap(gates);
     }
@@ -145,8 +228,14 @@ public final class Deployment {
         return Collections.unmodifiableSet(updatedHosts);
     }
 
-    public Map<String, HostEvent.CommandFailed> failures() {
-        return Collections.unmodifiableMap(failures);
+    /** Hosts of the current batch that could not start the new version, with the executor's reason. */
+    public Map<String, HostEvent.CommandFailed> startFailures() {
+        return Collections.unmodifiableMap(startFailures);
+    }
+
+    /** Hosts whose rollback failed, with the executor's reason. */
+    public Map<String, HostEvent.CommandFailed> rollbackFailures() {
+        return Collections.unmodifiableMap(rollbackFailures);
     }
 
     public Set<String> awaitingRollback() {
@@ -167,6 +256,11 @@ public final class Deployment {
 
     public String rollingBackEventId() {
         return rollingBackEventId;
+    }
+
+    /** The id of this deployment's latest event: what a planner's resumption chains to. */
+    public String lastEventId() {
+        return lastEventId;
     }
 
     public String reason() {

@@ -10,6 +10,7 @@ import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
 import io.kanary.security.RunAllowList;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +33,13 @@ import java.util.stream.Collectors;
  * cannot disagree. Host events only update state ({@link #observe}); the transitions they make
  * due are taken by {@link #advance}, which is also run on every tick, so a restart that finds a
  * transition due (say, every host already confirmed its rollback) takes it then.
+ *
+ * <p>Deadlines count only the time kanary was awake: after a restart, {@link #resume} tells the
+ * planner when it was last awake, and its first decision records a {@code deployment.deadlines-extended}
+ * for every active deployment, which moves their open deadlines later by the downtime (replayed
+ * like every other event). Executors are judged by their heartbeats on the same clock: a host is
+ * gone after {@value Fleet.Heartbeat#MISSED_TO_BE_GONE} missed intervals counted from the later of
+ * its last heartbeat and the planner's own resumption.
  */
 public final class Planner {
     public static final String SOURCE = "/kanary/planner";
@@ -52,10 +60,21 @@ public final class Planner {
     public Planner() {
         this(RunAllowList.ANYTHING);
     }
+    /** The time of the latest deployment event, all of which the planner writes: a sign it was awake then. */
+    private Instant lastRecordedAt;
+    /** Set by {@link #resume}: the planner's last sign of being awake before this start. */
+    private Instant downSince;
+    /** Set by {@link #resume}: the deployments whose deadlines the downtime extends, until their first decision records it. */
+    private final List<String> toExtend = new ArrayList<>();
+    /** When this planner resumed after its last start; null when it never did (liveness then has no allowance). */
+    private Instant awakeSince;
 
     // ---- replay and observation: state only, nothing emitted ----
 
     public void apply(DeploymentEvent event) {
+        if (event.at() != null && (lastRecordedAt == null || event.at().isAfter(lastRecordedAt))) {
+            lastRecordedAt = event.at();
+        }
         if (event instanceof DeploymentEvent.Started started) {
             Deployment deployment = new Deployment(started);
             deployments.put(started.deploymentId(), deployment);
@@ -72,12 +91,56 @@ public final class Planner {
         }
     }
 
+    /** A host event read in replay. */
     public void observe(HostEvent event) {
-        fleet.apply(event);
+        observe(event, event.at());
+    }
+
+    /**
+     * @param seenAt when the host said it happened, capped at the planner's clock: a heartbeat read late (a
+     *               backlog after a restart) must not make a dead executor look alive, and a clock running
+     *               ahead must not buy an executor time; replay and live reading then agree
+     */
+    private void observe(HostEvent event, Instant seenAt) {
+        fleet.apply(event, seenAt);
         if (event instanceof HostEvent.InstanceEvent instanceEvent && instanceEvent.deploymentId() != null) {
             Deployment deployment = deployments.get(instanceEvent.deploymentId());
             if (deployment != null) {
                 deployment.observe(instanceEvent);
+            }
+        }
+    }
+
+    /**
+     * Called once after a replay, before the first decision: the planner was last awake at
+     * {@code lastAwake} (the latest record it consumed, if known) or at its latest own record,
+     * whichever is later, and is awake again from {@code now}. Its first decision then extends
+     * the open deadlines of every deployment active now by the time in between, and every
+     * executor gets a fresh allowance of heartbeats from {@code now}.
+     */
+    public void resume(Instant lastAwake, Instant now) {
+        awakeSince = now;
+        downSince = latest(lastAwake, lastRecordedAt);
+        toExtend.clear();
+        activeByService.values().forEach(d -> toExtend.add(d.id()));
+    }
+
+    /** The first decision after {@link #resume}: records the downtime on every deployment that was active then. */
+    private void catchUp(Instant now, List<Emission> out) {
+        if (toExtend.isEmpty()) {
+            return;
+        }
+        List<String> ids = List.copyOf(toExtend);
+        toExtend.clear();
+        if (downSince == null || !now.isAfter(downSince)) {
+            return;
+        }
+        long downtimeMs = Duration.between(downSince, now).toMillis();
+        for (String id : ids) {
+            Deployment d = deployments.get(id);
+            if (d.phase().isActive()) {
+                emit(out, new DeploymentEvent.DeadlinesExtended(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(),
+                        d.service(), downSince, downtimeMs, now), d.lastEventId());
             }
         }
     }
@@ -90,7 +153,7 @@ public final class Planner {
         if (!violations.isEmpty()) {
             return Result.rejected(Rejection.invalid(violations));
         }
-        Optional<Rejection> conflict = checkAgainstState(request);
+        Optional<Rejection> conflict = checkAgainstState(request, now);
         if (conflict.isPresent()) {
             return Result.rejected(conflict.get());
         }
@@ -112,7 +175,7 @@ public final class Planner {
     }
 
     /** Why a valid request cannot start now (HTTP 409/422), if it cannot. */
-    public Optional<Rejection> checkAgainstState(DeployRequest request) {
+    public Optional<Rejection> checkAgainstState(DeployRequest request, Instant now) {
         Deployment active = activeByService.get(request.service());
         if (active != null) {
             return Optional.of(Rejection.conflict("service " + request.service() + " already has an active deployment, "
@@ -133,41 +196,50 @@ public final class Planner {
                     + fleet.knownHosts() + ")");
             return Optional.of(Rejection.unknownHosts(v.rule(), List.of(v)));
         }
+        List<Violation> gone = targetHosts(request).stream().filter(h -> isGone(h, now))
+                .map(h -> new Violation("hosts", goneReason(h, now))).toList();
+        if (!gone.isEmpty()) {
+            return Optional.of(Rejection.goneHosts(gone.size() + " target host(s) have lost their executor: "
+                    + gone.stream().map(Violation::rule).collect(Collectors.joining("; "))
+                    + "; start an executor for them or leave them out of hosts", gone));
+        }
         return Optional.empty();
     }
 
     public List<Emission> onHostEvent(HostEvent event, Instant now) {
-        observe(event);
+        List<Emission> out = new ArrayList<>();
+        catchUp(now, out);
+        observe(event, event.at() == null || event.at().isAfter(now) ? now : event.at());
         if (event instanceof HostEvent.InstanceEvent instanceEvent && instanceEvent.deploymentId() != null) {
             Deployment deployment = deployments.get(instanceEvent.deploymentId());
             if (deployment != null && deployment.phase().isActive()) {
-                List<Emission> out = new ArrayList<>();
                 advance(deployment, now, out);
-                return out;
             }
         }
-        return List.of();
+        return out;
     }
 
     public List<Emission> onProbe(ProbeResult probe, Instant now) {
+        List<Emission> out = new ArrayList<>();
+        catchUp(now, out);
         Deployment deployment = activeByService.get(probe.service());
         if (deployment == null || deployment.phase() != Phase.ROLLING || !deployment.version().equals(probe.version())
                 || deployment.gate(probe.hostId()) == null) {
-            return List.of();
+            return out;
         }
         deployment.gate(probe.hostId()).observe(probe, deployment.policy());
-        List<Emission> out = new ArrayList<>();
         advance(deployment, now, out);
         return out;
     }
 
     /** A rollback command from the breach-detector or an operator; ignored for a deployment that is over. */
     public List<Emission> onRollback(RollbackCommand command, Instant now) {
+        List<Emission> out = new ArrayList<>();
+        catchUp(now, out);
         Deployment deployment = deployments.get(command.deploymentId());
         if (deployment == null || !(deployment.phase() == Phase.ROLLING || deployment.phase() == Phase.PAUSED)) {
-            return List.of();
+            return out;
         }
-        List<Emission> out = new ArrayList<>();
         String by = command.operator() != null ? command.operator() : BY_DETECTOR;
         startRollback(deployment, command.reason(), command.breachId(), by, command.eventId(), now, out);
         return out;
@@ -176,6 +248,7 @@ public final class Planner {
     /** The passing of time: health deadlines, and transitions a replay found due. */
     public List<Emission> onTick(Instant now) {
         List<Emission> out = new ArrayList<>();
+        catchUp(now, out);
         for (Deployment deployment : List.copyOf(activeByService.values())) {
             advance(deployment, now, out);
         }
@@ -193,24 +266,18 @@ public final class Planner {
     }
 
     private void advanceRolling(Deployment d, Instant now, List<Emission> out) {
-        if (!d.failures().isEmpty()) {
-            HostEvent.CommandFailed failed = d.failures().values().iterator().next();
+        List<String> gone = d.unansweredDeploys().stream().filter(h -> isGone(h, now)).toList();
+        if (!d.startFailures().isEmpty()) {
+            HostEvent.CommandFailed failed = d.startFailures().values().iterator().next();
             startRollback(d, failed.hostId() + " could not run " + d.version() + ": " + failed.reason(), null,
                     BY_PLANNER, failed.eventId(), now, out);
         } else if (d.allGatesPassed()) {
-            List<String> hosts = d.currentBatchHosts();
-            String lastProbe = d.gates().values().stream().map(HostGate::passedByProbeId).reduce((a, b) -> b).orElseThrow();
-            DeploymentEvent.BatchCompleted completed = new DeploymentEvent.BatchCompleted(Ids.newId(),
-                    KanaryEvent.SCHEMA_VERSION, d.id(), d.service(), d.batch(), hosts, now);
-            emit(out, completed, lastProbe);
-            if (d.batch() + 1 < d.batchCount()) {
-                startBatch(d, d.batch() + 1, completed.eventId(), now, out);
-            } else {
-                emit(out, new DeploymentEvent.Succeeded(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
-                        d.version(), now), completed.eventId());
-            }
-        } else if (d.batchStartedAt() != null
-                && now.isAfter(d.batchStartedAt().plusMillis(d.policy().healthDeadlineMs()))) {
+            completeBatch(d, now, out);
+        } else if (!gone.isEmpty()) {
+            startRollback(d, gone.stream().map(h -> goneReason(h, now)).collect(Collectors.joining("; "))
+                    + "; " + String.join(", ", gone) + " never answered the deploy of " + d.version(), null, BY_PLANNER,
+                    d.batchCauseId(), now, out);
+        } else if (d.batchDeadline() != null && now.isAfter(d.batchDeadline())) {
             String waiting = d.gates().values().stream().filter(g -> !g.passed()).map(g -> g.progress(d.policy()))
                     .collect(Collectors.joining("; "));
             startRollback(d, "batch " + (d.batch() + 1) + "/" + d.batchCount() + " not healthy within "
@@ -218,15 +285,46 @@ public final class Planner {
         }
     }
 
+    private void completeBatch(Deployment d, Instant now, List<Emission> out) {
+        List<String> hosts = d.currentBatchHosts();
+        String lastProbe = d.gates().values().stream().map(HostGate::passedByProbeId).reduce((a, b) -> b).orElseThrow();
+        DeploymentEvent.BatchCompleted completed = new DeploymentEvent.BatchCompleted(Ids.newId(),
+                KanaryEvent.SCHEMA_VERSION, d.id(), d.service(), d.batch(), hosts, now);
+        emit(out, completed, lastProbe);
+        if (d.batch() + 1 >= d.batchCount()) {
+            emit(out, new DeploymentEvent.Succeeded(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                    d.version(), now), completed.eventId());
+            return;
+        }
+        List<String> next = d.started().batches().get(d.batch() + 1);
+        List<String> gone = next.stream().filter(h -> isGone(h, now)).toList();
+        if (gone.isEmpty()) {
+            startBatch(d, d.batch() + 1, completed.eventId(), now, out);
+        } else {
+            // Commanding a host nobody serves would only wait out the deadline: stop here, naming it.
+            startRollback(d, "batch " + (d.batch() + 2) + "/" + d.batchCount() + " not started: "
+                    + gone.stream().map(h -> goneReason(h, now)).collect(Collectors.joining("; ")), null, BY_PLANNER,
+                    completed.eventId(), now, out);
+        }
+    }
+
     private void advanceRollingBack(Deployment d, Instant now, List<Emission> out) {
-        if (!d.failures().isEmpty()) {
-            HostEvent.CommandFailed failed = d.failures().values().iterator().next();
+        if (!d.rollbackFailures().isEmpty()) {
+            HostEvent.CommandFailed failed = d.rollbackFailures().values().iterator().next();
             emit(out, new DeploymentEvent.Failed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
                     failed.hostId() + " could not be rolled back: " + failed.reason(), now), failed.eventId());
         } else if (d.awaitingRollback().isEmpty()) {
             emit(out, new DeploymentEvent.RolledBack(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
-                    d.rolledBackHosts(), now), d.lastRollbackConfirmationId());
-        } else if (now.isAfter(d.rollingBackAt().plusMillis(d.policy().healthDeadlineMs()))) {
+                    d.rolledBackHosts(), now), d.lastRollbackConfirmationId() != null ? d.lastRollbackConfirmationId()
+                    : d.rollingBackEventId());
+        } else if (d.awaitingRollback().stream().allMatch(h -> isGone(h, now))) {
+            // Every host still owing a confirmation has lost its executor: say so now rather than at the deadline.
+            emit(out, new DeploymentEvent.Failed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                    d.awaitingRollback().stream().map(h -> h + " could not be rolled back: " + goneReason(h, now))
+                            .collect(Collectors.joining("; "))
+                            + "; the rollback waits on host.commands until an executor serves "
+                            + String.join(", ", d.awaitingRollback()) + " again", now), d.rollingBackEventId());
+        } else if (now.isAfter(d.rollbackDeadline())) {
             emit(out, new DeploymentEvent.Failed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
                     String.join(", ", d.awaitingRollback()) + " did not confirm the rollback within "
                             + d.policy().healthDeadlineMs() / 1000.0 + "s", now), d.rollingBackEventId());
@@ -239,7 +337,8 @@ public final class Planner {
                 d.id(), d.service(), batch, hosts, now);
         emit(out, started, causeId);
         for (String host : hosts) {
-            HostCommand.Deploy command = new HostCommand.Deploy(Ids.newId(), KanaryEvent.SCHEMA_VERSION, host, d.id(),
+            HostCommand.Deploy command = new HostCommand.Deploy(CommandIds.deploy(started.eventId(), host),
+                    KanaryEvent.SCHEMA_VERSION, host, d.id(),
                     d.service(), d.version(), d.started().run(), now);
             out.add(new Emission(Topics.HOST_COMMANDS, host, command, started.eventId()));
         }
@@ -247,12 +346,14 @@ public final class Planner {
 
     private void startRollback(Deployment d, String reason, String breachId, String by, String causeId, Instant now,
                                List<Emission> out) {
-        List<String> hosts = List.copyOf(d.updatedHosts());
+        // A host that could not start the new version never ran it: there is nothing to undo there.
+        List<String> hosts = d.hostsToRollBack();
         DeploymentEvent.RollingBack rollingBack = new DeploymentEvent.RollingBack(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
                 d.id(), d.service(), reason, breachId, by, hosts, now);
         emit(out, rollingBack, causeId);
         for (String host : hosts) {
-            HostCommand.Rollback command = new HostCommand.Rollback(Ids.newId(), KanaryEvent.SCHEMA_VERSION, host, d.id(),
+            HostCommand.Rollback command = new HostCommand.Rollback(CommandIds.rollback(rollingBack.eventId(), host),
+                    KanaryEvent.SCHEMA_VERSION, host, d.id(),
                     d.service(), d.version(), d.started().previousVersions().get(host), now);
             out.add(new Emission(Topics.HOST_COMMANDS, host, command, rollingBack.eventId()));
         }
@@ -267,6 +368,20 @@ public final class Planner {
     }
 
     // ---- planning helpers ----
+
+    private boolean isGone(String hostId, Instant now) {
+        Fleet.Heartbeat heartbeat = fleet.heartbeatOf(hostId);
+        // A host that never sent a heartbeat is served by an executor that predates them: usable, as before.
+        return heartbeat != null && heartbeat.isGone(now, awakeSince);
+    }
+
+    private String goneReason(String hostId, Instant now) {
+        return fleet.heartbeatOf(hostId).goneReason(hostId, now, awakeSince);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
 
     private List<String> targetHosts(DeployRequest request) {
         return request.hosts().isEmpty() ? List.copyOf(fleet.hostsRunning(request.service())) : request.hosts();
@@ -302,6 +417,21 @@ public final class Planner {
 
     public Fleet fleet() {
         return fleet;
+    }
+
+    /** Whether the host's executor is gone at {@code now}, by its heartbeats; false for a host that never sent one. */
+    public boolean isExecutorGone(String hostId, Instant now) {
+        return isGone(hostId, now);
+    }
+
+    /** When this planner began deciding after its last start, or null before its first decision. */
+    public Instant awakeSince() {
+        return awakeSince;
+    }
+
+    /** The time of the latest deployment event applied. */
+    public Instant lastRecordedAt() {
+        return lastRecordedAt;
     }
 
     /** What a request led to: emissions to publish, or the reason it was refused. */

@@ -20,4 +20,8 @@ public record Rejection(String title, String detail, boolean conflict, List<Viol
     static Rejection unknownHosts(String detail, List<Violation> violations) {
         return new Rejection("Unknown target hosts", detail, false, violations);
     }
+
+    static Rejection goneHosts(String detail, List<Violation> violations) {
+        return new Rejection("Target hosts gone", detail, false, violations);
+    }
 }
