@@ -38,7 +38,7 @@ class FailedStartRollbackIT {
     void shouldRollBackCleanlyWhenEveryHostOfABatchFailsToStart() throws Exception {
         stack = KanaryStack.start(StackOptions.processes(null, 0, Files.createTempDirectory("kanary-failed-start-"),
                 EnumSet.of(ServiceName.EXECUTOR, ServiceName.HEALTH_WATCHER, ServiceName.PLANNER), HOSTS, 0, 100), OUT);
-        PlannerClient api = new PlannerClient("http://127.0.0.1:" + stack.plannerPort());
+        PlannerClient api = stack.plannerClient();
         DemoScenario demo = new DemoScenario(api, HOSTS, Driver.PROCESS, OUT);
         demo.awaitHosts();
         assertEquals("SUCCEEDED", demo.rollout("fleet-v1", "v1", 0.0, HOSTS.size(), POLICY));

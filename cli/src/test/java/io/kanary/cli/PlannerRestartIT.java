@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
+import io.kanary.planner.http.auth.ApiAuth;
+import io.kanary.planner.http.auth.Principal;
+import io.kanary.planner.http.auth.Role;
+import io.kanary.security.RunAllowList;
 import io.kanary.planner.PlannerService;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.Policy;
@@ -45,6 +49,7 @@ class PlannerRestartIT {
     private static final Policy POLICY = new Policy(0.10, 2_000L, null, 20, 100L, 5, 4_000L, HEALTH_DEADLINE_MS);
     private static final PrintStream OUT = System.out;
 
+    private static final String TOKEN = "test-operator-token";
     private KanaryStack stack;
     private PlannerService planner;
 
@@ -62,7 +67,8 @@ class PlannerRestartIT {
     void shouldFinishAHealthyRolloutAfterThePlannerWasDownLongerThanItsHealthDeadline() throws Exception {
         stack = KanaryStack.start(StackOptions.processes(null, 0, Files.createTempDirectory("kanary-restart-"),
                 EnumSet.of(ServiceName.EXECUTOR, ServiceName.HEALTH_WATCHER), HOSTS, 0, 100), OUT);
-        PlannerConfig config = PlannerConfig.defaults(stack.kafka()).withHttpPort(0);
+        PlannerConfig config = PlannerConfig.defaults(stack.kafka()).withHttpPort(0)
+                .withAuth(ApiAuth.single(new Principal("tester", Role.OPERATOR), TOKEN)).withAllowList(RunAllowList.ANYTHING);
         planner = PlannerService.start(config);
         PlannerClient api = client();
         await().atMost(Duration.ofSeconds(60)).until(() -> api.get("v1/hosts").path("hosts").size() == HOSTS.size());
@@ -110,7 +116,7 @@ class PlannerRestartIT {
     }
 
     private PlannerClient client() {
-        return new PlannerClient("http://127.0.0.1:" + planner.httpPort());
+        return new PlannerClient("http://127.0.0.1:" + planner.httpPort(), TOKEN);
     }
 
     private static JsonNode deploymentOrNull(PlannerClient api, String id) {

@@ -13,6 +13,10 @@ import io.kanary.kafka.Json;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
+import io.kanary.planner.http.auth.ApiAuth;
+import io.kanary.planner.http.auth.Principal;
+import io.kanary.planner.http.auth.Role;
+import io.kanary.security.RunAllowList;
 import io.kanary.planner.PlannerService;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.HostEvent;
@@ -52,6 +56,7 @@ class HostsApiIT {
     private EmbeddedKafkaBroker broker;
     private Map<String, Object> kafka;
     private PlannerService planner;
+    private static final String TOKEN = "test-operator-token";
 
     @BeforeEach
     void start() throws Exception {
@@ -73,7 +78,8 @@ class HostsApiIT {
         publish(new HostEvent.RolledBack(id(), 1, "host-a", id(), "web-1", "web", null, null, now));
         publish(new HostEvent.Started(id(), 1, "host-a", id(), "api-1", "api", "v3",
                 new Instance("host-a/api/v3", "http://127.0.0.1:2", "http://127.0.0.1:2/health"), now));
-        planner = PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(0));
+        planner = PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(0)
+                .withAuth(ApiAuth.single(new Principal("tester", Role.OPERATOR), TOKEN)).withAllowList(RunAllowList.ANYTHING));
         await().atMost(Duration.ofSeconds(30)).until(() -> hosts().size() == 3);
     }
 
@@ -170,12 +176,13 @@ class HostsApiIT {
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(response.body());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
