@@ -24,11 +24,14 @@ import java.util.Map;
  * @param startDeadline how long a new instance may take to accept connections
  * @param docker        the docker driver's endpoints (host id → endpoint) and settings; every host
  *                      needs an endpoint when the driver is {@code docker}
+ * @param heartbeatInterval how often the executor publishes a {@code host.heartbeat} for each of its
+ *                      hosts, so the planner can tell a host whose executor is gone
  */
 public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
-                             Path logDir, Duration startDeadline, DockerSettings docker) {
+                             Path logDir, Duration startDeadline, DockerSettings docker, Duration heartbeatInterval) {
     public static final String DEFAULT_EXECUTOR_ID = "executor-1";
     public static final String DEFAULT_HOSTS = "host-1";
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
 
     public ExecutorConfig {
         kafka = Map.copyOf(kafka);
@@ -61,12 +64,28 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
         if (startDeadline == null || startDeadline.isNegative() || startDeadline.isZero()) {
             throw new IllegalArgumentException("the start deadline must be positive, was " + startDeadline);
         }
+        heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
+        if (heartbeatInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("KANARY_EXECUTOR_HEARTBEAT_MS must be at least 1, was "
+                    + heartbeatInterval.toMillis());
+        }
+    }
+
+    /** Every setting but the heartbeat's, which takes its default. */
+    public ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
+                          Path logDir, Duration startDeadline, DockerSettings docker) {
+        this(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, null);
+    }
+
+    /** The same settings with another heartbeat interval. */
+    public ExecutorConfig withHeartbeatInterval(Duration interval) {
+        return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, interval);
     }
 
     /** The process driver's configuration (no Docker settings). */
     public ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
                           Path logDir, Duration startDeadline) {
-        this(kafka, executorId, hostIds, driver, logDir, startDeadline, null);
+        this(kafka, executorId, hostIds, driver, logDir, startDeadline, null, null);
     }
 
     /**
@@ -83,7 +102,8 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
     /**
      * Reads {@code KAFKA_*} (see {@link KafkaSettings}), {@code KANARY_EXECUTOR_ID},
      * {@code KANARY_EXECUTOR_HOSTS} (comma-separated), {@code KANARY_EXECUTOR_DRIVER},
-     * {@code KANARY_EXECUTOR_LOG_DIR}, {@code KANARY_EXECUTOR_START_DEADLINE_SECONDS} and, for the
+     * {@code KANARY_EXECUTOR_LOG_DIR}, {@code KANARY_EXECUTOR_START_DEADLINE_SECONDS},
+     * {@code KANARY_EXECUTOR_HEARTBEAT_MS} and, for the
      * docker driver, the {@code KANARY_DOCKER_*} settings of {@link DockerSettings#fromEnv}. With
      * {@code KANARY_EXECUTOR_DRIVER=docker} and no {@code KANARY_EXECUTOR_HOSTS}, the hosts are
      * those of {@code KANARY_DOCKER_HOSTS}.
@@ -98,6 +118,16 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
                     "KANARY_EXECUTOR_START_DEADLINE_SECONDS must be a whole number, was '" + deadline + "'");
+        }
+        String heartbeat = env.get("KANARY_EXECUTOR_HEARTBEAT_MS");
+        Duration heartbeatInterval;
+        try {
+            heartbeatInterval = heartbeat == null || heartbeat.isBlank()
+                    ? DEFAULT_HEARTBEAT_INTERVAL
+                    : Duration.ofMillis(Long.parseLong(heartbeat.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "KANARY_EXECUTOR_HEARTBEAT_MS must be a whole number of milliseconds, was '" + heartbeat + "'");
         }
         String logDir = env.get("KANARY_EXECUTOR_LOG_DIR");
         String driver = env.getOrDefault("KANARY_EXECUTOR_DRIVER", ProcessDriver.KIND).trim();
@@ -120,7 +150,8 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
                         ? Path.of(System.getProperty("java.io.tmpdir"), "kanary", "instances")
                         : Path.of(logDir),
                 startDeadline,
-                docker);
+                docker,
+                heartbeatInterval);
     }
 
     /** Its own group, so that several executors each read every command. */

@@ -11,10 +11,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Publishes host events and waits for each to be written, so offsets are committed only after. */
 final class HostEventPublisher implements AutoCloseable {
     static final String SOURCE = "/kanary/executor";
+    private static final Logger LOG = LoggerFactory.getLogger(HostEventPublisher.class);
 
     private final Producer<String, HostEvent> producer;
 
@@ -41,6 +44,19 @@ final class HostEventPublisher implements AutoCloseable {
             throw new IllegalStateException("cannot publish " + event.typeName() + " for " + event.hostId() + ": "
                     + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /**
+     * Sends {@code event} without waiting, for events whose loss one interval later makes good
+     * (heartbeats); a failure is only logged.
+     */
+    void publishLater(HostEvent event) {
+        producer.send(CloudEvents.<HostEvent>record(Topics.HOST_EVENTS, event.hostId(), event, SOURCE, null),
+                (metadata, error) -> {
+                    if (error != null) {
+                        LOG.warn("Cannot publish {} for {}: {}", event.typeName(), event.hostId(), error.getMessage());
+                    }
+                });
     }
 
     void close(Duration wait) {
