@@ -35,6 +35,7 @@ final class CommandOutcomes {
     private static final Logger LOG = LoggerFactory.getLogger(CommandOutcomes.class);
 
     private final Map<String, InstanceEvent> lastEventByCommand = new ConcurrentHashMap<>();
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     /** Reads host.events from offset 0 to its end and keeps the events of {@code hostIds}. */
     static CommandOutcomes rebuild(Map<String, Object> kafka, Set<String> hostIds, Duration wait) {
@@ -81,7 +82,28 @@ final class CommandOutcomes {
     }
 
     void record(InstanceEvent event) {
-        lastEventByCommand.put(event.commandId(), event);
+        if (event instanceof Starting) {
+            started.add(event.commandId());
+        }
+        // An instance a deploy or rollback started may be reported stopped later under the same
+        // command (it exited while no executor watched): that does not undo the command's outcome.
+        lastEventByCommand.merge(event.commandId(), event, (recorded, next) ->
+                next instanceof Stopped && isConclusionOfStart(recorded) ? recorded : next);
+    }
+
+    private static boolean isConclusionOfStart(InstanceEvent event) {
+        return event instanceof Started || event instanceof RolledBack || event instanceof CommandFailed;
+    }
+
+    /** Whether a {@code host.instance.starting} was already reported for the command. */
+    boolean reportedStarting(String commandId) {
+        return started.contains(commandId);
+    }
+
+    /** Whether the command's concluding event is already on host.events, whatever the command's kind. */
+    boolean isConcluded(String commandId, Class<? extends InstanceEvent> conclusion) {
+        InstanceEvent last = lastEventByCommand.get(commandId);
+        return conclusion.isInstance(last) || last instanceof CommandFailed;
     }
 
     /**

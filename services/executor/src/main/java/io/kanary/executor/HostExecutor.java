@@ -103,6 +103,9 @@ public final class HostExecutor implements AutoCloseable {
             CommandOutcomes outcomes = CommandOutcomes.rebuild(config.kafka(), drivers.keySet(), START_WAIT);
             Map<String, HostWorker> workers = new LinkedHashMap<>();
             drivers.forEach((hostId, driver) -> workers.put(hostId, new HostWorker(driver, publisher, outcomes)));
+            for (HostWorker worker : workers.values()) {
+                worker.reportRecoveries();
+            }
             refused = RefusedCommands.load(config.kafka(), config.groupId(), START_WAIT);
             executor = new HostExecutor(config, workers, publisher, refused, incarnationId);
             executor.pollThread.start();

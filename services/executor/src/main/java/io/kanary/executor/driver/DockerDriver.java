@@ -280,6 +280,14 @@ public final class DockerDriver implements HostDriver {
         return current == null ? Optional.empty() : Optional.of(running(current));
     }
 
+    /** The command whose deploy created the current container, from its {@code kanary.command} label. */
+    @Override
+    public Optional<String> commandOf(String service) {
+        Slot slot = slots.get(service);
+        Revision current = slot == null ? null : slot.current;
+        return current == null ? Optional.empty() : Optional.ofNullable(current.commandId());
+    }
+
     /**
      * Stops taking calls. Containers keep running (the engine's restart policy looks after them and
      * the next driver reconciles from their labels) unless {@link DockerSettings#stopOnClose()}.

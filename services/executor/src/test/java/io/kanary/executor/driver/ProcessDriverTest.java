@@ -100,13 +100,14 @@ class ProcessDriverTest {
                 .map(line -> line.substring(0, line.indexOf('=')))
                 .collect(Collectors.toSet());
         assertTrue(names.containsAll(Set.of("GREETING", "PORT")), names.toString());
-        assertTrue(Set.of("GREETING", "PORT", "PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR").containsAll(names),
+        assertTrue(Set.of("GREETING", "PORT", "PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
+                        "KANARY_EXECUTOR_JOURNAL", "KANARY_INSTANCE_ID").containsAll(names),
                 "inherited more than it should: " + names);
     }
 
     @Test
     void shouldKillAnInstanceThatDoesNotListenBeforeTheDeadline() {
-        ProcessDriver impatient = new ProcessDriver("host-7", logs, Duration.ofSeconds(1));
+        ProcessDriver impatient = new ProcessDriver("host-8", logs.resolve("host-8"), Duration.ofSeconds(1));
         try {
             DriverException e = assertThrows(DriverException.class,
                     () -> impatient.deploy("shop", "v1", RunSpec.process(List.of("sleep", "60"), Map.of())));
