@@ -114,7 +114,9 @@ final class HostJournal implements AutoCloseable {
      *
      * @throws IllegalStateException when another running executor holds it
      */
-    static HostJournal open(Path dir, String hostId) throws IOException {
+    static HostJournal open(Path where, String hostId) throws IOException {
+        // Absolute, because instances carry the journal's path as their marker.
+        Path dir = where.toAbsolutePath().normalize();
         Files.createDirectories(dir);
         FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;

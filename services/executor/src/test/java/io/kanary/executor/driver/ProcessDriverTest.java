@@ -119,6 +119,29 @@ class ProcessDriverTest {
         }
     }
 
+    @Test
+    void shouldStopWhatItsUnreadableJournalHadStartedAndNothingElse() throws Exception {
+        Path hostDir = logs.resolve("host-9").toAbsolutePath();
+        Files.createDirectories(hostDir);
+        Files.writeString(hostDir.resolve("journal.json"), "{\"format\":1,\"hostId\":\"host-9\",\"serv");
+        ProcessBuilder marked = new ProcessBuilder("setsid", "sleep", "600");
+        marked.environment().put(ProcessDriver.JOURNAL_ENV, hostDir.resolve("journal.json").toString());
+        marked.environment().put(ProcessDriver.INSTANCE_ENV, "host-9/shop/v1/0badf00d");
+        Process ours = marked.start();
+        Process unrelated = new ProcessBuilder("sleep", "600").start();
+        ProcessDriver reconciled = new ProcessDriver("host-9", hostDir, Duration.ofSeconds(10));
+        try {
+            // Stopped while the driver reconciled, before it takes any command.
+            assertTrue(ours.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "an instance of the lost journal runs on");
+            assertTrue(unrelated.isAlive(), "a process the journal never started was stopped");
+            assertEquals(Optional.empty(), reconciled.current("shop"));
+        } finally {
+            reconciled.close();
+            ours.destroyForcibly();
+            unrelated.destroyForcibly();
+        }
+    }
+
     private static ProcessHandle onlyChild() {
         List<ProcessHandle> children = liveChildren();
         assertEquals(1, children.size(), "live child processes: " + children);
