@@ -246,6 +246,14 @@ public final class ProcessDriver implements HostDriver {
                 LOG.warn("Cannot record that {} stopped on {}: {}", service, hostId, e.getMessage());
             }
         });
+        for (Process child : children.values()) {
+            try {
+                child.waitFor(ProcessGroups.KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         children.clear();
         journal.close();
         LOG.info("Closed the process driver of {}", hostId);
@@ -584,10 +592,18 @@ public final class ProcessDriver implements HostDriver {
             // Interrupted: no waiting, kill at once.
             ProcessGroups.members(leader).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         }
+        Process child = children.remove(entry.instanceId());
+        if (child != null && !interrupted) {
+            // Reaped, not just exited: to the JVM and to ps it is gone once this returns.
+            try {
+                child.waitFor(ProcessGroups.KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        children.remove(entry.instanceId());
         LOG.info("Stopped {}", entry.instanceId());
     }
 
