@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -103,6 +105,9 @@ class PoisonCommandsAndHeartbeatTest {
             executor.close();
             executor = null;
             try (Admin admin = Admin.create(kafka)) {
+                // A static member stays in its group when it closes; the group must be empty to rewind it.
+                admin.removeMembersFromConsumerGroup(config.groupId(), new RemoveMembersFromConsumerGroupOptions(
+                        List.of(new MemberToRemove(config.groupId())))).all().get();
                 admin.alterConsumerGroupOffsets(config.groupId(),
                         Map.of(new TopicPartition(Topics.HOST_COMMANDS.name(), 0), new OffsetAndMetadata(0))).all().get();
             }
