@@ -98,8 +98,11 @@ public final class HostExecutor implements AutoCloseable {
         // A new id at every start, so heartbeats tell a restarted executor from one that never left.
         String incarnationId = config.executorId() + "-" + Ids.newId().substring(0, 8);
         try {
+            long reconciling = 0;
             for (String hostId : config.hostIds()) {
+                long driverStart = System.nanoTime();
                 HostDriver driver = driverFactory.apply(hostId);
+                reconciling += System.nanoTime() - driverStart;
                 drivers.put(hostId, driver);
                 publisher.publish(new HostEvent.Announced(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId,
                         driver.kind(), Instant.now()), null);
@@ -120,9 +123,10 @@ public final class HostExecutor implements AutoCloseable {
             executor.heartbeats = Heartbeats.start(publisher, config.hostIds(), incarnationId,
                     config.heartbeatInterval());
             LOG.info("Executor {} serves {} with the {} driver; it takes commands {} ms after its start (hosts "
-                            + "reconciled and announced {} ms, outcomes and recoveries {} ms, dead letters {} ms, "
+                            + "reconciled {} ms, announced {} ms, outcomes and recoveries {} ms, dead letters {} ms, "
                             + "partitions {} ms)", incarnationId, config.hostIds(), config.driver(),
-                    millis(System.nanoTime() - began), millis(reconciled - began), millis(rebuilt - reconciled),
+                    millis(System.nanoTime() - began), millis(reconciling), millis(reconciled - began - reconciling),
+                    millis(rebuilt - reconciled),
                     millis(loaded - rebuilt), millis(System.nanoTime() - loaded));
             return executor;
         } catch (InterruptedException e) {

@@ -97,7 +97,8 @@ class ExecutorCrashRecoveryIntegrationTest {
         String deployV2 = send(deploy("v2", SlowApp.spec("v2", 6_000)));
         // v2's process runs but does not listen yet: the executor is waiting for it.
         await().atMost(WAIT).until(() -> InstanceProcesses.instances(journal).size() == 2);
-        assertEquals(List.of(Starting.class), typesCausedBy(deployV2));
+        assertEquals(List.of(Starting.class),
+                await().atMost(WAIT).until(() -> typesCausedBy(deployV2), types -> !types.isEmpty()));
         kill(first);
 
         startExecutor("second");
