@@ -207,7 +207,8 @@ public final class ProcessDriver implements HostDriver {
     /**
      * Stops every instance (they do not outlive the executor that is closed on purpose; one that is
      * killed leaves them to the next, which adopts them): SIGTERM to every group at once, then each
-     * is killed when its grace runs out. The journal then says nothing runs.
+     * is killed when its grace runs out. The journal then says nothing runs and keeps what ran as the
+     * version to roll back to.
      */
     @Override
     public void close() {
@@ -240,8 +241,11 @@ public final class ProcessDriver implements HostDriver {
             Thread.currentThread().interrupt();
         }
         services.forEach((service, state) -> {
+            // What ran until now is what the next executor rolls back to if the next deploy is bad.
+            Entry current = state.current();
+            Release previous = current == null ? state.previous() : new Release(current.version(), current.run());
             try {
-                journal.put(service, new ServiceState(null, state.previous(), null));
+                journal.put(service, new ServiceState(null, previous, null));
             } catch (DriverException e) {
                 LOG.warn("Cannot record that {} stopped on {}: {}", service, hostId, e.getMessage());
             }

@@ -120,6 +120,21 @@ class ProcessDriverTest {
     }
 
     @Test
+    void shouldRollBackAfterAGracefulRestartToWhatRanBeforeIt() throws Exception {
+        driver.deploy("shop", "v1", demoApp("v1"));
+        driver.close();
+        assertEquals(List.of(), liveChildren(), "a closed driver left its instance running");
+
+        driver = new ProcessDriver("host-7", logs, Duration.ofSeconds(60));
+        assertEquals(Optional.empty(), driver.current("shop"));
+        driver.deploy("shop", "v2", demoApp("v2"));
+        RunningInstance back = driver.rollback("shop").orElseThrow();
+        assertEquals("v1", back.version());
+        assertEquals("v1", healthVersion(back.instance()));
+        onlyChild();
+    }
+
+    @Test
     void shouldStopWhatItsUnreadableJournalHadStartedAndNothingElse() throws Exception {
         Path hostDir = logs.resolve("host-9").toAbsolutePath();
         Files.createDirectories(hostDir);
