@@ -34,14 +34,14 @@ final class HostEventPublisher implements AutoCloseable {
      * Sends {@code event} keyed by its host and waits for the broker's acknowledgement (bounded by
      * the producer's {@code delivery.timeout.ms}).
      *
-     * @throws IllegalStateException when it cannot be written
+     * @throws NotPublished when it cannot be written
      */
     void publish(HostEvent event, String causationId) throws InterruptedException {
         try {
             producer.send(CloudEvents.<HostEvent>record(Topics.HOST_EVENTS, event.hostId(), event,
                     SOURCE, causationId)).get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish " + event.typeName() + " for " + event.hostId() + ": "
+            throw new NotPublished("cannot publish " + event.typeName() + " for " + event.hostId() + ": "
                     + e.getCause().getMessage(), e.getCause());
         }
     }
@@ -57,6 +57,13 @@ final class HostEventPublisher implements AutoCloseable {
                         LOG.warn("Cannot publish {} for {}: {}", event.typeName(), event.hostId(), error.getMessage());
                     }
                 });
+    }
+
+    /** An event could not be written to Kafka; what caused it may be done, and is safe to retry. */
+    static final class NotPublished extends IllegalStateException {
+        NotPublished(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     void close(Duration wait) {

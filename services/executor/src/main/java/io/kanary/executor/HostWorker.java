@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HostWorker {
     private static final Logger LOG = LoggerFactory.getLogger(HostWorker.class);
+    private static final Duration RETRY = Duration.ofSeconds(5);
 
     private final HostDriver driver;
     private final HostEventPublisher publisher;
@@ -50,12 +51,29 @@ final class HostWorker {
         return driver;
     }
 
-    /** Queues {@code command}; {@code onDone} runs once its outcome is published. */
+    /**
+     * Queues {@code command}; {@code onDone} runs once its outcome is published. A command whose
+     * events cannot be written (Kafka is unreachable) is tried again until they are, before the
+     * host's next command; handling is idempotent, so a retry reports what was done and does not
+     * do it twice.
+     */
     void submit(HostCommand command, Runnable onDone) {
         thread.execute(() -> {
             try {
-                handle(command);
-                onDone.run();
+                while (true) {
+                    try {
+                        handle(command);
+                        onDone.run();
+                        return;
+                    } catch (HostEventPublisher.NotPublished e) {
+                        if (closing) {
+                            throw e;
+                        }
+                        LOG.error("Command {} for {} on {} was not completed; trying again in {} ms", command.eventId(),
+                                command.service(), driver.hostId(), RETRY.toMillis(), e);
+                        TimeUnit.MILLISECONDS.sleep(RETRY.toMillis());
+                    }
+                }
             } catch (CancellationException | InterruptedException e) {
                 // Left uncommitted on purpose: the next start carries it out.
                 LOG.info("Abandoned command {} for {} on shutdown", command.eventId(), command.service());
