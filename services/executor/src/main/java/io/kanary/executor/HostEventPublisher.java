@@ -30,6 +30,11 @@ final class HostEventPublisher implements AutoCloseable {
                 Topics.HOST_EVENTS.valueSerde().serializer());
     }
 
+    /** Over a given producer, for unit tests of the classes that publish. */
+    HostEventPublisher(Producer<String, HostEvent> producer) {
+        this.producer = producer;
+    }
+
     /**
      * Sends {@code event} keyed by its host and waits for the broker's acknowledgement (bounded by
      * the producer's {@code delivery.timeout.ms}).
