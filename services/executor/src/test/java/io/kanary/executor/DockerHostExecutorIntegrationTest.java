@@ -25,6 +25,7 @@ import io.kanary.schema.HostEvent.Announced;
 import io.kanary.schema.HostEvent.InstanceEvent;
 import io.kanary.schema.HostEvent.RolledBack;
 import io.kanary.schema.HostEvent.Started;
+import io.kanary.schema.HostEvent.Stopped;
 import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
 import java.io.IOException;
@@ -198,6 +199,31 @@ class DockerHostExecutorIntegrationTest {
         List<Container> running = running(host);
         assertEquals(1, running.size());
         assertEquals(command.eventId(), running.get(0).getLabels().get(DockerDriver.LABEL_COMMAND));
+    }
+
+    @Test
+    @Order(6)
+    void shouldStopAndReportASecondCopyLeftByACrashBetweenStartingTheNewAndStoppingTheOld() throws Exception {
+        String host = endpoints.keySet().iterator().next();
+        List<Container> before = running(host);
+        assertEquals(1, before.size());
+        Container old = containers(host).stream()
+                .filter(c -> !"running".equals(c.getState()) && "v1".equals(c.getLabels().get(DockerDriver.LABEL_VERSION)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no stopped v1 container is kept on " + host));
+        executor.close();
+        executor = null;
+        // As if the executor had died after starting v2 and before stopping v1.
+        engines.get(host).startContainerCmd(old.getId()).exec();
+        assertEquals(2, running(host).size());
+
+        executor = HostExecutor.start(ExecutorConfig.docker(kafka, "docker-it-second-copy", endpoints, WAIT));
+        assertEquals(List.of(before.get(0).getId()), running(host).stream().map(Container::getId).toList(),
+                "the newest container runs alone");
+        String oldCommand = old.getLabels().get(DockerDriver.LABEL_COMMAND);
+        Stopped stopped = awaitOutcome(oldCommand, Stopped.class, 1);
+        assertEquals("v1", stopped.version());
+        assertTrue(stopped.instanceId().endsWith(old.getId().substring(0, 12)), stopped.instanceId());
     }
 
     private static HostCommand.Deploy deploy(String host, String deploymentId, String version, String image) {
