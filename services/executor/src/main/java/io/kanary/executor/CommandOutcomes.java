@@ -10,12 +10,13 @@ import io.kanary.schema.HostEvent.Started;
 import io.kanary.schema.HostEvent.Starting;
 import io.kanary.schema.HostEvent.Stopped;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,15 +27,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor's idempotency record: for every command id, the last event it caused on host.events.
- * Rebuilt from host.events at start, so a command delivered again after a restart is reported
- * and not acted on twice.
+ * The executor's idempotency record: for the most recent command ids, the last event each caused on
+ * host.events. Rebuilt from host.events at start, so a command delivered again after a restart is
+ * reported and not acted on twice.
+ *
+ * <p>Bounded: only the latest {@link #DEFAULT_CAPACITY} commands are kept. A command is delivered
+ * again only while its offset is uncommitted, i.e. among the latest few; an older one read again
+ * (its group's offsets were lost) is still not acted on twice, because the drivers know which
+ * command started what runs and the rollback compares versions.
  */
 final class CommandOutcomes {
+    static final int DEFAULT_CAPACITY = 100_000;
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Logger LOG = LoggerFactory.getLogger(CommandOutcomes.class);
 
-    private final Map<String, InstanceEvent> lastEventByCommand = new ConcurrentHashMap<>();
+    private final Map<String, InstanceEvent> lastEventByCommand;
+    private final Set<String> started;
+
+    CommandOutcomes() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    CommandOutcomes(int capacity) {
+        this.lastEventByCommand = Collections.synchronizedMap(new Bounded<>(capacity));
+        this.started = Collections.newSetFromMap(Collections.synchronizedMap(new Bounded<>(capacity)));
+    }
+
+    /** Forgets the command recorded first once {@code capacity} are held. */
+    private static final class Bounded<K, V> extends LinkedHashMap<K, V> {
+        private final int capacity;
+
+        Bounded(int capacity) {
+            this.capacity = capacity;
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            return size() > capacity;
+        }
+    }
 
     /** Reads host.events from offset 0 to its end and keeps the events of {@code hostIds}. */
     static CommandOutcomes rebuild(Map<String, Object> kafka, Set<String> hostIds, Duration wait) {
@@ -81,7 +112,28 @@ final class CommandOutcomes {
     }
 
     void record(InstanceEvent event) {
-        lastEventByCommand.put(event.commandId(), event);
+        if (event instanceof Starting) {
+            started.add(event.commandId());
+        }
+        // An instance a deploy or rollback started may be reported stopped later under the same
+        // command (it exited while no executor watched): that does not undo the command's outcome.
+        lastEventByCommand.merge(event.commandId(), event, (recorded, next) ->
+                next instanceof Stopped && isConclusionOfStart(recorded) ? recorded : next);
+    }
+
+    private static boolean isConclusionOfStart(InstanceEvent event) {
+        return event instanceof Started || event instanceof RolledBack || event instanceof CommandFailed;
+    }
+
+    /** Whether a {@code host.instance.starting} was already reported for the command. */
+    boolean reportedStarting(String commandId) {
+        return started.contains(commandId);
+    }
+
+    /** Whether the command's concluding event is already on host.events, whatever the command's kind. */
+    boolean isConcluded(String commandId, Class<? extends InstanceEvent> conclusion) {
+        InstanceEvent last = lastEventByCommand.get(commandId);
+        return conclusion.isInstance(last) || last instanceof CommandFailed;
     }
 
     /**

@@ -27,11 +27,20 @@ final class CommandValidator {
         if (blank(command.eventId())) {
             return Optional.of("the command has no eventId (its command id)");
         }
+        if (command.schemaVersion() < 1) {
+            return Optional.of("the command has no schemaVersion (it is 1)");
+        }
         if (!key.equals(command.hostId())) {
             return Optional.of("the command is for host '" + command.hostId() + "' but its record key is '" + key + "'");
         }
         if (blank(command.service())) {
             return Optional.of("the command has no service");
+        }
+        if (blank(command.deploymentId())) {
+            return Optional.of("the command has no deploymentId");
+        }
+        if (command.issuedAt() == null) {
+            return Optional.of("the command has no issuedAt");
         }
         if (command instanceof HostCommand.Deploy deploy) {
             if (blank(deploy.version())) {

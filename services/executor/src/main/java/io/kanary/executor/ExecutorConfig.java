@@ -26,11 +26,15 @@ import java.util.Map;
  * @param docker        the docker driver's endpoints (host id → endpoint) and settings; every host
  *                      needs an endpoint when the driver is {@code docker}
  * @param allowList     what each service may run here ({@code KANARY_ALLOW_*}); nothing unless configured
+ * @param heartbeatInterval how often the executor publishes a {@code host.heartbeat} for each of its
+ *                      hosts, so the planner can tell a host whose executor is gone
  */
 public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
-                             Path logDir, Duration startDeadline, DockerSettings docker, RunAllowList allowList) {
+                             Path logDir, Duration startDeadline, DockerSettings docker, RunAllowList allowList,
+                             Duration heartbeatInterval) {
     public static final String DEFAULT_EXECUTOR_ID = "executor-1";
     public static final String DEFAULT_HOSTS = "host-1";
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
 
     public ExecutorConfig {
         kafka = Map.copyOf(kafka);
@@ -64,22 +68,33 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
         if (startDeadline == null || startDeadline.isNegative() || startDeadline.isZero()) {
             throw new IllegalArgumentException("the start deadline must be positive, was " + startDeadline);
         }
+        heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
+        if (heartbeatInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("KANARY_EXECUTOR_HEARTBEAT_MS must be at least 1, was "
+                    + heartbeatInterval.toMillis());
+        }
     }
 
-    /** A configuration that allows nothing to run until {@link #withAllowList}. */
+    /** Every setting but the allow-list and the heartbeat's: nothing may run until {@link #withAllowList}. */
     public ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
                           Path logDir, Duration startDeadline, DockerSettings docker) {
-        this(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, null);
+        this(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, null, null);
+    }
+
+    /** The same settings with another heartbeat interval. */
+    public ExecutorConfig withHeartbeatInterval(Duration interval) {
+        return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList, interval);
     }
 
     public ExecutorConfig withAllowList(RunAllowList allowList) {
-        return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList);
+        return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList,
+                heartbeatInterval);
     }
 
     /** The process driver's configuration (no Docker settings). */
     public ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
                           Path logDir, Duration startDeadline) {
-        this(kafka, executorId, hostIds, driver, logDir, startDeadline, null);
+        this(kafka, executorId, hostIds, driver, logDir, startDeadline, null, null, null);
     }
 
     /**
@@ -96,7 +111,8 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
     /**
      * Reads {@code KAFKA_*} (see {@link KafkaSettings}), {@code KANARY_EXECUTOR_ID},
      * {@code KANARY_EXECUTOR_HOSTS} (comma-separated), {@code KANARY_EXECUTOR_DRIVER},
-     * {@code KANARY_EXECUTOR_LOG_DIR}, {@code KANARY_EXECUTOR_START_DEADLINE_SECONDS} and, for the
+     * {@code KANARY_EXECUTOR_LOG_DIR}, {@code KANARY_EXECUTOR_START_DEADLINE_SECONDS},
+     * {@code KANARY_EXECUTOR_HEARTBEAT_MS} and, for the
      * docker driver, the {@code KANARY_DOCKER_*} settings of {@link DockerSettings#fromEnv}. With
      * {@code KANARY_EXECUTOR_DRIVER=docker} and no {@code KANARY_EXECUTOR_HOSTS}, the hosts are
      * those of {@code KANARY_DOCKER_HOSTS}. What may run comes from {@link RunAllowList#fromEnv}.
@@ -111,6 +127,16 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
                     "KANARY_EXECUTOR_START_DEADLINE_SECONDS must be a whole number, was '" + deadline + "'");
+        }
+        String heartbeat = env.get("KANARY_EXECUTOR_HEARTBEAT_MS");
+        Duration heartbeatInterval;
+        try {
+            heartbeatInterval = heartbeat == null || heartbeat.isBlank()
+                    ? DEFAULT_HEARTBEAT_INTERVAL
+                    : Duration.ofMillis(Long.parseLong(heartbeat.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "KANARY_EXECUTOR_HEARTBEAT_MS must be a whole number of milliseconds, was '" + heartbeat + "'");
         }
         String logDir = env.get("KANARY_EXECUTOR_LOG_DIR");
         String driver = env.getOrDefault("KANARY_EXECUTOR_DRIVER", ProcessDriver.KIND).trim();
@@ -134,7 +160,8 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
                         : Path.of(logDir),
                 startDeadline,
                 docker,
-                RunAllowList.fromEnv(env));
+                RunAllowList.fromEnv(env),
+                heartbeatInterval);
     }
 
     /** Its own group, so that several executors each read every command. */

@@ -11,10 +11,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Publishes host events and waits for each to be written, so offsets are committed only after. */
 final class HostEventPublisher implements AutoCloseable {
     static final String SOURCE = "/kanary/executor";
+    private static final Logger LOG = LoggerFactory.getLogger(HostEventPublisher.class);
 
     private final Producer<String, HostEvent> producer;
 
@@ -27,19 +30,44 @@ final class HostEventPublisher implements AutoCloseable {
                 Topics.HOST_EVENTS.valueSerde().serializer());
     }
 
+    /** Over a given producer, for unit tests of the classes that publish. */
+    HostEventPublisher(Producer<String, HostEvent> producer) {
+        this.producer = producer;
+    }
+
     /**
      * Sends {@code event} keyed by its host and waits for the broker's acknowledgement (bounded by
      * the producer's {@code delivery.timeout.ms}).
      *
-     * @throws IllegalStateException when it cannot be written
+     * @throws NotPublished when it cannot be written
      */
     void publish(HostEvent event, String causationId) throws InterruptedException {
         try {
             producer.send(CloudEvents.<HostEvent>record(Topics.HOST_EVENTS, event.hostId(), event,
                     SOURCE, causationId)).get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish " + event.typeName() + " for " + event.hostId() + ": "
+            throw new NotPublished("cannot publish " + event.typeName() + " for " + event.hostId() + ": "
                     + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Sends {@code event} without waiting, for events whose loss one interval later makes good
+     * (heartbeats); a failure is only logged.
+     */
+    void publishLater(HostEvent event) {
+        producer.send(CloudEvents.<HostEvent>record(Topics.HOST_EVENTS, event.hostId(), event, SOURCE, null),
+                (metadata, error) -> {
+                    if (error != null) {
+                        LOG.warn("Cannot publish {} for {}: {}", event.typeName(), event.hostId(), error.getMessage());
+                    }
+                });
+    }
+
+    /** An event could not be written to Kafka; what caused it may be done, and is safe to retry. */
+    static final class NotPublished extends IllegalStateException {
+        NotPublished(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -3,7 +3,6 @@ package io.kanary.executor;
 import io.kanary.executor.driver.DockerDriver;
 import io.kanary.executor.driver.HostDriver;
 import io.kanary.executor.driver.ProcessDriver;
-import io.kanary.kafka.DeadLetters;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostCommand;
@@ -19,9 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,14 +26,11 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,32 +46,36 @@ public final class HostExecutor implements AutoCloseable {
     static final Duration START_WAIT = Duration.ofSeconds(60);
     static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration DLQ_WAIT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(HostExecutor.class);
 
     private final ExecutorConfig config;
     private final Map<String, HostWorker> workers;
     private final HostEventPublisher publisher;
-    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final RefusedCommands refused;
+    private final String incarnationId;
+    private volatile Heartbeats heartbeats;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final OffsetTracker offsets = new OffsetTracker();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final Thread pollThread;
     private volatile boolean running = true;
 
-    private HostExecutor(ExecutorConfig config, Map<String, HostWorker> workers, HostEventPublisher publisher) {
+    private HostExecutor(ExecutorConfig config, Map<String, HostWorker> workers, HostEventPublisher publisher,
+                         RefusedCommands refused, String incarnationId) {
         this.config = config;
         this.workers = workers;
         this.publisher = publisher;
-        Map<String, Object> producerProps = new HashMap<>(config.kafka());
-        producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-dlq");
-        this.deadLetters = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        this.refused = refused;
+        this.incarnationId = incarnationId;
         Map<String, Object> consumerProps = new HashMap<>(config.kafka());
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId());
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // A static member: an executor restarted after a crash takes its partitions back at once,
+        // instead of waiting out the dead member's session (45 s by default).
+        consumerProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupId());
         this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.pollThread = new Thread(this::consume, "kanary-executor-" + config.executorId() + "-poll");
     }
@@ -92,32 +90,57 @@ public final class HostExecutor implements AutoCloseable {
      * consumer of host.commands has its partitions (bounded by {@link #START_WAIT}).
      */
     public static HostExecutor start(ExecutorConfig config, Function<String, HostDriver> driverFactory) {
+        long began = System.nanoTime();
         HostEventPublisher publisher = new HostEventPublisher(config.kafka(), config.executorId());
         Map<String, HostDriver> drivers = new LinkedHashMap<>();
         HostExecutor executor = null;
+        RefusedCommands refused = null;
+        // A new id at every start, so heartbeats tell a restarted executor from one that never left.
+        String incarnationId = config.executorId() + "-" + Ids.newId().substring(0, 8);
         try {
+            long reconciling = 0;
             for (String hostId : config.hostIds()) {
+                long driverStart = System.nanoTime();
                 HostDriver driver = driverFactory.apply(hostId);
+                reconciling += System.nanoTime() - driverStart;
                 drivers.put(hostId, driver);
                 publisher.publish(new HostEvent.Announced(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId,
                         driver.kind(), Instant.now()), null);
             }
+            long reconciled = System.nanoTime();
             CommandOutcomes outcomes = CommandOutcomes.rebuild(config.kafka(), drivers.keySet(), START_WAIT);
             Map<String, HostWorker> workers = new LinkedHashMap<>();
             drivers.forEach((hostId, driver) -> workers.put(hostId, new HostWorker(driver, publisher, outcomes)));
-            executor = new HostExecutor(config, workers, publisher);
+            for (HostWorker worker : workers.values()) {
+                worker.reportRecoveries();
+            }
+            long rebuilt = System.nanoTime();
+            refused = RefusedCommands.load(config.kafka(), config.groupId(), START_WAIT);
+            long loaded = System.nanoTime();
+            executor = new HostExecutor(config, workers, publisher, refused, incarnationId);
             executor.pollThread.start();
             executor.awaitAssignment();
-            LOG.info("Executor {} serves {} with the {} driver", config.executorId(), config.hostIds(), config.driver());
+            executor.heartbeats = Heartbeats.start(publisher, config.hostIds(), incarnationId,
+                    config.heartbeatInterval());
+            LOG.info("Executor {} serves {} with the {} driver; it takes commands {} ms after its start (hosts "
+                            + "reconciled {} ms, announced {} ms, outcomes and recoveries {} ms, dead letters {} ms, "
+                            + "partitions {} ms)", incarnationId, config.hostIds(), config.driver(),
+                    millis(System.nanoTime() - began), millis(reconciling), millis(reconciled - began - reconciling),
+                    millis(rebuilt - reconciled),
+                    millis(loaded - rebuilt), millis(System.nanoTime() - loaded));
             return executor;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeAfterFailedStart(executor, drivers, publisher);
+            closeAfterFailedStart(executor, drivers, publisher, refused);
             throw new IllegalStateException("interrupted while starting executor " + config.executorId(), e);
         } catch (RuntimeException e) {
-            closeAfterFailedStart(executor, drivers, publisher);
+            closeAfterFailedStart(executor, drivers, publisher, refused);
             throw e;
         }
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     static HostDriver driverFor(ExecutorConfig config, String hostId) {
@@ -165,6 +188,11 @@ public final class HostExecutor implements AutoCloseable {
         } finally {
             running = false;
             assigned.countDown();
+            Heartbeats beating = heartbeats;
+            if (beating != null) {
+                // No longer taking commands: the host must look executor-less to the planner.
+                beating.close();
+            }
             workers.values().forEach(worker -> worker.shutdown(CLOSE_WAIT));
             try {
                 commitProgress();
@@ -176,6 +204,10 @@ public final class HostExecutor implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands a record to its host's worker, or refuses it: whatever the record holds, the consumer
+     * moves on (a bad record goes to the DLQ once and its offset is committed past).
+     */
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
@@ -184,17 +216,20 @@ public final class HostExecutor implements AutoCloseable {
             offsets.skip(partition, record.offset());
             return;
         }
-        HostCommand command;
+        Optional<String> problem;
+        HostCommand command = null;
         try {
-            command = Topics.HOST_COMMANDS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            // The key is checked first: a keyless record is refused for that, whatever its value.
+            command = key == null ? null
+                    : Topics.HOST_COMMANDS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            problem = CommandValidator.problem(key, command);
         } catch (SerializationException e) {
-            deadLetter(record, e.getMessage());
-            offsets.skip(partition, record.offset());
-            return;
+            problem = Optional.of(e.getMessage());
+        } catch (RuntimeException e) {
+            problem = Optional.of("the record cannot be read: " + e);
         }
-        Optional<String> problem = CommandValidator.problem(key, command);
         if (problem.isPresent()) {
-            deadLetter(record, problem.get());
+            refuse(record, problem.get());
             offsets.skip(partition, record.offset());
             return;
         }
@@ -221,13 +256,9 @@ public final class HostExecutor implements AutoCloseable {
         }
     }
 
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
-        LOG.warn("Refusing {} record at partition {} offset {}: {}", record.topic(), record.partition(),
-                record.offset(), reason);
+    private void refuse(ConsumerRecord<byte[], byte[]> record, String reason) {
         try {
-            deadLetters.send(DeadLetters.of(record, reason)).get(DLQ_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.error("Cannot write the refused record to {}.dlq; moving on", record.topic(), e);
+            refused.refuse(record, reason);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -262,20 +293,32 @@ public final class HostExecutor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Heartbeats beating = heartbeats;
+        if (beating != null) {
+            beating.close();
+        }
         workers.values().forEach(worker -> worker.driver().close());
         publisher.close(CLOSE_WAIT);
-        deadLetters.close(CLOSE_WAIT);
+        refused.close();
         LOG.info("Executor {} closed", config.executorId());
     }
 
     private static void closeAfterFailedStart(HostExecutor executor, Map<String, HostDriver> drivers,
-                                              HostEventPublisher publisher) {
+                                              HostEventPublisher publisher, RefusedCommands refused) {
         if (executor != null) {
             executor.close();
         } else {
             drivers.values().forEach(HostDriver::close);
             publisher.close(CLOSE_WAIT);
+            if (refused != null) {
+                refused.close();
+            }
         }
+    }
+
+    /** This run's id in heartbeats: the executor id and a suffix that is new at every start. */
+    public String incarnationId() {
+        return incarnationId;
     }
 
     public static void main(String[] args) {

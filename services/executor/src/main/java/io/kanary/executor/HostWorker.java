@@ -3,6 +3,7 @@ package io.kanary.executor;
 import io.kanary.executor.driver.DeployContext;
 import io.kanary.executor.driver.DriverException;
 import io.kanary.executor.driver.HostDriver;
+import io.kanary.executor.driver.Recovery;
 import io.kanary.executor.driver.RunningInstance;
 import io.kanary.kafka.Ids;
 import io.kanary.schema.HostCommand;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HostWorker {
     private static final Logger LOG = LoggerFactory.getLogger(HostWorker.class);
+    private static final Duration RETRY = Duration.ofSeconds(5);
 
     private final HostDriver driver;
     private final HostEventPublisher publisher;
@@ -49,12 +51,29 @@ final class HostWorker {
         return driver;
     }
 
-    /** Queues {@code command}; {@code onDone} runs once its outcome is published. */
+    /**
+     * Queues {@code command}; {@code onDone} runs once its outcome is published. A command whose
+     * events cannot be written (Kafka is unreachable) is tried again until they are, before the
+     * host's next command; handling is idempotent, so a retry reports what was done and does not
+     * do it twice.
+     */
     void submit(HostCommand command, Runnable onDone) {
         thread.execute(() -> {
             try {
-                handle(command);
-                onDone.run();
+                while (true) {
+                    try {
+                        handle(command);
+                        onDone.run();
+                        return;
+                    } catch (HostEventPublisher.NotPublished e) {
+                        if (closing) {
+                            throw e;
+                        }
+                        LOG.error("Command {} for {} on {} was not completed; trying again in {} ms", command.eventId(),
+                                command.service(), driver.hostId(), RETRY.toMillis(), e);
+                        TimeUnit.MILLISECONDS.sleep(RETRY.toMillis());
+                    }
+                }
             } catch (CancellationException | InterruptedException e) {
                 // Left uncommitted on purpose: the next start carries it out.
                 LOG.info("Abandoned command {} for {} on shutdown", command.eventId(), command.service());
@@ -80,9 +99,17 @@ final class HostWorker {
     }
 
     private void deploy(HostCommand.Deploy c) throws InterruptedException {
-        publish(c, new Starting(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
-                c.service(), c.version(), Instant.now()));
         Optional<RunningInstance> replaced = driver.current(c.service());
+        if (replaced.isPresent() && driver.commandOf(c.service()).filter(c.eventId()::equals).isPresent()) {
+            // Carried out before a crash that came before its report: report it, do not start it again.
+            LOG.info("{} already runs {} for command {}; reporting it", c.hostId(), c.version(), c.eventId());
+            conclude(c, started(c, replaced.get()));
+            return;
+        }
+        if (!outcomes.reportedStarting(c.eventId())) {
+            publish(c, new Starting(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
+                    c.service(), c.version(), Instant.now()));
+        }
         Instance started;
         try {
             started = driver.deploy(c.service(), c.version(), c.run(), new DeployContext(c.deploymentId(), c.eventId()));
@@ -101,7 +128,8 @@ final class HostWorker {
         Optional<RunningInstance> current = driver.current(c.service());
         String running = current.map(RunningInstance::version).orElse(null);
         if (c.fromVersion() != null && !c.fromVersion().equals(running)) {
-            // The version to roll back never took over here (its deploy failed or was never sent).
+            // The version to roll back never took over here (its deploy failed or was never sent),
+            // or this rollback was carried out before a crash that came before its report.
             if (Objects.equals(running, c.toVersion())) {
                 conclude(c, rolledBack(c, current));
             } else {
@@ -113,8 +141,9 @@ final class HostWorker {
             return;
         }
         Optional<RunningInstance> back;
+        DeployContext context = new DeployContext(c.deploymentId(), c.eventId());
         try {
-            back = driver.rollback(c.service());
+            back = driver.rollback(c.service(), context);
         } catch (DriverException e) {
             if (current.isPresent() && driver.current(c.service()).isEmpty()) {
                 publish(c, stopped(c, current.get()));
@@ -125,13 +154,21 @@ final class HostWorker {
         if (current.isPresent()) {
             publish(c, stopped(c, current.get()));
         }
+        if (back.isEmpty() && c.toVersion() != null) {
+            // Saying "nothing ran before" would be false: the host lost what it was to go back to.
+            conclude(c, new CommandFailed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(),
+                    c.deploymentId(), c.service(), c.toVersion(), c.hostId() + " stopped "
+                    + (running == null ? "nothing" : running) + " of " + c.service() + " but keeps no record of "
+                    + c.toVersion() + " to start again; deploy " + c.toVersion() + " to bring it back", Instant.now()));
+            return;
+        }
         conclude(c, rolledBack(c, back));
     }
 
     private void stop(HostCommand.Stop c) throws InterruptedException {
         Optional<RunningInstance> stopped;
         try {
-            stopped = driver.stop(c.service());
+            stopped = driver.stop(c.service(), new DeployContext(c.deploymentId(), c.eventId()));
         } catch (DriverException e) {
             conclude(c, failed(c, null, e));
             return;
@@ -139,6 +176,63 @@ final class HostWorker {
         conclude(c, new Stopped(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
                 c.service(), stopped.map(RunningInstance::version).orElse(null),
                 stopped.map(s -> s.instance().instanceId()).orElse(null), Instant.now()));
+    }
+
+    /**
+     * Reports what the driver found at start: actions a killed executor left half-done, now seen
+     * through or given up, and instances that stopped while no executor watched. Runs before any
+     * command is taken, so a command seen again is answered from the record. A conclusion already
+     * on host.events is not reported twice.
+     */
+    void reportRecoveries() throws InterruptedException {
+        for (Recovery r : driver.recoveries()) {
+            if (r.commandId() == null || r.deploymentId() == null) {
+                LOG.info("Not reporting {} of {} on {}: no command caused it", r.kind(), r.service(), driver.hostId());
+                continue;
+            }
+            String hostId = driver.hostId();
+            Class<? extends InstanceEvent> conclusion = switch (r.kind()) {
+                case DEPLOYED -> Started.class;
+                case ROLLED_BACK -> RolledBack.class;
+                case STOPPED, EXITED -> Stopped.class;
+                case FAILED -> CommandFailed.class;
+            };
+            if (r.kind() != Recovery.Kind.EXITED && outcomes.isConcluded(r.commandId(), conclusion)) {
+                continue;
+            }
+            LOG.info("Reporting {} of {} on {} for command {}", r.kind(), r.service(), hostId, r.commandId());
+            if (r.stopped() != null) {
+                InstanceEvent stopped = new Stopped(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, r.commandId(),
+                        r.deploymentId(), r.service(), r.stopped().version(), r.stopped().instance().instanceId(),
+                        Instant.now());
+                if (r.kind() == Recovery.Kind.STOPPED) {
+                    record(r.commandId(), stopped);
+                    continue;
+                }
+                publisher.publish(stopped, r.commandId());
+                if (r.kind() == Recovery.Kind.EXITED) {
+                    outcomes.record(stopped);
+                    continue;
+                }
+            }
+            InstanceEvent outcome = switch (r.kind()) {
+                case DEPLOYED -> new Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, r.commandId(),
+                        r.deploymentId(), r.service(), r.now().version(), r.now().instance(), Instant.now());
+                case ROLLED_BACK -> new RolledBack(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, r.commandId(),
+                        r.deploymentId(), r.service(), r.now() == null ? null : r.now().version(),
+                        r.now() == null ? null : r.now().instance(), Instant.now());
+                case STOPPED -> new Stopped(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, r.commandId(),
+                        r.deploymentId(), r.service(), null, null, Instant.now());
+                default -> new CommandFailed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, r.commandId(),
+                        r.deploymentId(), r.service(), r.version(), r.failure(), Instant.now());
+            };
+            record(r.commandId(), outcome);
+        }
+    }
+
+    private void record(String commandId, InstanceEvent outcome) throws InterruptedException {
+        publisher.publish(outcome, commandId);
+        outcomes.record(outcome);
     }
 
     private void publish(HostCommand cause, InstanceEvent event) throws InterruptedException {
@@ -164,6 +258,11 @@ final class HostWorker {
     private static Stopped stopped(HostCommand c, RunningInstance was) {
         return new Stopped(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
                 c.service(), was.version(), was.instance().instanceId(), Instant.now());
+    }
+
+    private static Started started(HostCommand.Deploy c, RunningInstance now) {
+        return new Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
+                c.service(), now.version(), now.instance(), Instant.now());
     }
 
     private static RolledBack rolledBack(HostCommand c, Optional<RunningInstance> now) {

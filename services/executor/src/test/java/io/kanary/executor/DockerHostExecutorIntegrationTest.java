@@ -10,6 +10,8 @@ import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
 import io.kanary.executor.HostExecutorIntegrationTest.TopicTail;
 import io.kanary.executor.driver.DemoImages;
+import io.kanary.executor.driver.DeployContext;
+import io.kanary.executor.driver.DockerSettings;
 import io.kanary.executor.driver.DockerDriver;
 import io.kanary.executor.driver.DockerEngines;
 import io.kanary.kafka.CloudEvents;
@@ -23,6 +25,7 @@ import io.kanary.schema.HostEvent.Announced;
 import io.kanary.schema.HostEvent.InstanceEvent;
 import io.kanary.schema.HostEvent.RolledBack;
 import io.kanary.schema.HostEvent.Started;
+import io.kanary.schema.HostEvent.Stopped;
 import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
 import java.io.IOException;
@@ -171,6 +174,58 @@ class DockerHostExecutorIntegrationTest {
             assertEquals(v1Containers.get(host), running.get(0).getId(), "the kept v1 container runs again on " + host);
             assertEquals(before, containerIds(host), "a warm rollback creates no container");
         }
+    }
+
+    @Test
+    @Order(5)
+    void shouldReportADeployCarriedOutBeforeACrashWithoutStartingItAgain() throws Exception {
+        String host = endpoints.keySet().iterator().next();
+        HostCommand.Deploy command = deploy(host, "dep-5", "v2", images.get(1));
+        executor.close();
+        executor = null;
+        // The executor carried the command out and died before it could report it.
+        try (DockerDriver driver = DockerDriver.connect(host, DockerSettings.of(endpoints), WAIT)) {
+            driver.deploy(SERVICE, "v2", command.run(), new DeployContext(command.deploymentId(), command.eventId()));
+        }
+        List<String> before = containerIds(host);
+
+        executor = HostExecutor.start(ExecutorConfig.docker(kafka, "docker-it-crashed", endpoints, WAIT));
+        send(command);
+        Started started = awaitOutcome(command.eventId(), Started.class, 1);
+        assertEquals(List.of(Started.class), causedBy(command.eventId()).stream().map(Object::getClass).toList(),
+                "a deploy already carried out was started again");
+        assertEquals("v2", started.version());
+        // The v2 image fails some of its requests on purpose.
+        await().atMost(WAIT).ignoreExceptions().until(() -> "v2".equals(healthVersion(started.instance())));
+        assertEquals(before, containerIds(host), "a deploy already carried out created a container");
+        List<Container> running = running(host);
+        assertEquals(1, running.size());
+        assertEquals(command.eventId(), running.get(0).getLabels().get(DockerDriver.LABEL_COMMAND));
+    }
+
+    @Test
+    @Order(6)
+    void shouldStopAndReportASecondCopyLeftByACrashBetweenStartingTheNewAndStoppingTheOld() throws Exception {
+        String host = endpoints.keySet().iterator().next();
+        List<Container> before = running(host);
+        assertEquals(1, before.size());
+        Container old = containers(host).stream()
+                .filter(c -> !"running".equals(c.getState()) && "v1".equals(c.getLabels().get(DockerDriver.LABEL_VERSION)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no stopped v1 container is kept on " + host));
+        executor.close();
+        executor = null;
+        // As if the executor had died after starting v2 and before stopping v1.
+        engines.get(host).startContainerCmd(old.getId()).exec();
+        assertEquals(2, running(host).size());
+
+        executor = HostExecutor.start(ExecutorConfig.docker(kafka, "docker-it-second-copy", endpoints, WAIT));
+        assertEquals(List.of(before.get(0).getId()), running(host).stream().map(Container::getId).toList(),
+                "the newest container runs alone");
+        String oldCommand = old.getLabels().get(DockerDriver.LABEL_COMMAND);
+        Stopped stopped = awaitOutcome(oldCommand, Stopped.class, 1);
+        assertEquals("v1", stopped.version());
+        assertTrue(stopped.instanceId().endsWith(old.getId().substring(0, 12)), stopped.instanceId());
     }
 
     private static HostCommand.Deploy deploy(String host, String deploymentId, String version, String image) {

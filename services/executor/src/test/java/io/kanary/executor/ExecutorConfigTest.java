@@ -31,6 +31,20 @@ class ExecutorConfigTest {
     }
 
     @Test
+    void shouldReadTheHeartbeatIntervalAndRefuseOneThatIsNotANumber() {
+        assertEquals(Duration.ofSeconds(2), ExecutorConfig.fromEnv(Map.of()).heartbeatInterval());
+        assertEquals(Duration.ofMillis(750),
+                ExecutorConfig.fromEnv(Map.of("KANARY_EXECUTOR_HEARTBEAT_MS", "750")).heartbeatInterval());
+        IllegalArgumentException notANumber = assertThrows(IllegalArgumentException.class,
+                () -> ExecutorConfig.fromEnv(Map.of("KANARY_EXECUTOR_HEARTBEAT_MS", "2s")));
+        assertEquals("KANARY_EXECUTOR_HEARTBEAT_MS must be a whole number of milliseconds, was '2s'",
+                notANumber.getMessage());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> ExecutorConfig.fromEnv(Map.of("KANARY_EXECUTOR_HEARTBEAT_MS", "0")));
+        assertEquals("KANARY_EXECUTOR_HEARTBEAT_MS must be at least 1, was 0", zero.getMessage());
+    }
+
+    @Test
     void shouldRefuseAnUnsupportedDriverAndARepeatedHost() {
         IllegalArgumentException driver = assertThrows(IllegalArgumentException.class,
                 () -> ExecutorConfig.fromEnv(Map.of("KANARY_EXECUTOR_DRIVER", "kubernetes")));

@@ -95,6 +95,7 @@ public final class DockerDriver implements HostDriver {
     private final Duration startDeadline;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean reconciled;
+    private final List<Recovery> recoveries = new ArrayList<>();
     private volatile boolean closed;
     private long lastRevision;
 
@@ -280,6 +281,21 @@ public final class DockerDriver implements HostDriver {
         return current == null ? Optional.empty() : Optional.of(running(current));
     }
 
+    @Override
+    public synchronized List<Recovery> recoveries() {
+        List<Recovery> found = List.copyOf(recoveries);
+        recoveries.clear();
+        return found;
+    }
+
+    /** The command whose deploy created the current container, from its {@code kanary.command} label. */
+    @Override
+    public Optional<String> commandOf(String service) {
+        Slot slot = slots.get(service);
+        Revision current = slot == null ? null : slot.current;
+        return current == null ? Optional.empty() : Optional.ofNullable(current.commandId());
+    }
+
     /**
      * Stops taking calls. Containers keep running (the engine's restart policy looks after them and
      * the next driver reconciles from their labels) unless {@link DockerSettings#stopOnClose()}.
@@ -351,6 +367,10 @@ public final class DockerDriver implements HostDriver {
             for (Revision extra : running.subList(Math.min(1, running.size()), running.size())) {
                 LOG.warn("{} runs a second copy of {}: {}; stopping it", hostId, entry.getKey(), instanceId(extra));
                 stopGracefully(extra);
+                // An executor killed between starting a new version and stopping the old one: the
+                // old one's stop is reported under the command that started it.
+                recoveries.add(new Recovery(Recovery.Kind.EXITED, extra.commandId(), extra.deploymentId(),
+                        extra.service(), extra.version(), running(extra), null, null));
             }
             Revision current = slot.current;
             slot.previous = newestFirst.stream()

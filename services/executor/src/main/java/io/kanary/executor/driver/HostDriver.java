@@ -41,6 +41,35 @@ public interface HostDriver extends AutoCloseable {
     /** @return the instance it stopped, or empty when none was running */
     Optional<RunningInstance> stop(String service) throws DriverException;
 
+    /**
+     * {@link #rollback(String)} on behalf of a command, which drivers that keep a journal record
+     * so that a restart can see the rollback through.
+     */
+    default Optional<RunningInstance> rollback(String service, DeployContext context) throws DriverException {
+        return rollback(service);
+    }
+
+    /** {@link #stop(String)} on behalf of a command; see {@link #rollback(String, DeployContext)}. */
+    default Optional<RunningInstance> stop(String service, DeployContext context) throws DriverException {
+        return stop(service);
+    }
+
+    /**
+     * The id of the command that started the service's current instance, if the driver knows it:
+     * a deploy command seen again whose instance already runs is reported, not carried out twice.
+     */
+    default Optional<String> commandOf(String service) {
+        return Optional.empty();
+    }
+
+    /**
+     * What the driver did at start about actions an earlier executor left half-done, and instances
+     * that stopped while no executor watched; each is returned once.
+     */
+    default java.util.List<Recovery> recoveries() {
+        return java.util.List.of();
+    }
+
     /** The service's current instance, if one runs. */
     Optional<RunningInstance> current(String service);
 

@@ -100,13 +100,14 @@ class ProcessDriverTest {
                 .map(line -> line.substring(0, line.indexOf('=')))
                 .collect(Collectors.toSet());
         assertTrue(names.containsAll(Set.of("GREETING", "PORT")), names.toString());
-        assertTrue(Set.of("GREETING", "PORT", "PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR").containsAll(names),
+        assertTrue(Set.of("GREETING", "PORT", "PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
+                        "KANARY_EXECUTOR_JOURNAL", "KANARY_INSTANCE_ID").containsAll(names),
                 "inherited more than it should: " + names);
     }
 
     @Test
     void shouldKillAnInstanceThatDoesNotListenBeforeTheDeadline() {
-        ProcessDriver impatient = new ProcessDriver("host-7", logs, Duration.ofSeconds(1));
+        ProcessDriver impatient = new ProcessDriver("host-8", logs.resolve("host-8"), Duration.ofSeconds(1));
         try {
             DriverException e = assertThrows(DriverException.class,
                     () -> impatient.deploy("shop", "v1", RunSpec.process(List.of("sleep", "60"), Map.of())));
@@ -115,6 +116,44 @@ class ProcessDriverTest {
             assertEquals(List.of(), liveChildren());
         } finally {
             impatient.close();
+        }
+    }
+
+    @Test
+    void shouldRollBackAfterAGracefulRestartToWhatRanBeforeIt() throws Exception {
+        driver.deploy("shop", "v1", demoApp("v1"));
+        driver.close();
+        assertEquals(List.of(), liveChildren(), "a closed driver left its instance running");
+
+        driver = new ProcessDriver("host-7", logs, Duration.ofSeconds(60));
+        assertEquals(Optional.empty(), driver.current("shop"));
+        driver.deploy("shop", "v2", demoApp("v2"));
+        RunningInstance back = driver.rollback("shop").orElseThrow();
+        assertEquals("v1", back.version());
+        assertEquals("v1", healthVersion(back.instance()));
+        onlyChild();
+    }
+
+    @Test
+    void shouldStopWhatItsUnreadableJournalHadStartedAndNothingElse() throws Exception {
+        Path hostDir = logs.resolve("host-9").toAbsolutePath();
+        Files.createDirectories(hostDir);
+        Files.writeString(hostDir.resolve("journal.json"), "{\"format\":1,\"hostId\":\"host-9\",\"serv");
+        ProcessBuilder marked = new ProcessBuilder("setsid", "sleep", "600");
+        marked.environment().put(ProcessDriver.JOURNAL_ENV, hostDir.resolve("journal.json").toString());
+        marked.environment().put(ProcessDriver.INSTANCE_ENV, "host-9/shop/v1/0badf00d");
+        Process ours = marked.start();
+        Process unrelated = new ProcessBuilder("sleep", "600").start();
+        ProcessDriver reconciled = new ProcessDriver("host-9", hostDir, Duration.ofSeconds(10));
+        try {
+            // Stopped while the driver reconciled, before it takes any command.
+            assertTrue(ours.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "an instance of the lost journal runs on");
+            assertTrue(unrelated.isAlive(), "a process the journal never started was stopped");
+            assertEquals(Optional.empty(), reconciled.current("shop"));
+        } finally {
+            reconciled.close();
+            ours.destroyForcibly();
+            unrelated.destroyForcibly();
         }
     }
 
