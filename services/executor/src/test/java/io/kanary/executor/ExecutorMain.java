@@ -1,6 +1,7 @@
 package io.kanary.executor;
 
 import io.kanary.kafka.KafkaSettings;
+import io.kanary.security.RunAllowList;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ public final class ExecutorMain {
         long began = System.nanoTime();
         HostExecutor executor = HostExecutor.start(new ExecutorConfig(KafkaSettings.bootstrap(args[0]), args[1],
                 List.of(args[2]), "process", Path.of(args[3]), Duration.ofSeconds(60))
-                .withHeartbeatInterval(Duration.ofMillis(500)));
+                .withHeartbeatInterval(Duration.ofMillis(500)).withAllowList(RunAllowList.ANYTHING));
         Runtime.getRuntime().addShutdownHook(new Thread(executor::close, "executor-main-shutdown"));
         System.out.println("EXECUTOR READY " + executor.incarnationId() + " in "
                 + (System.nanoTime() - began) / 1_000_000 + " ms");

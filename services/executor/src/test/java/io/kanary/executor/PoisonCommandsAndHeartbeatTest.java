@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kanary.broker.EmbeddedKafkaBroker;
+import io.kanary.security.RunAllowList;
 import io.kanary.broker.TopicSetup;
 import io.kanary.executor.HostExecutorIntegrationTest.TopicTail;
 import io.kanary.kafka.CloudEvents;
@@ -68,7 +69,8 @@ class PoisonCommandsAndHeartbeatTest {
 
     @Test
     void shouldDeadLetterEachBadCommandOnceEvenWhenReadAgainAfterARestart() throws Exception {
-        ExecutorConfig config = new ExecutorConfig(kafka, "poison", List.of(HOST), "process", logs, WAIT);
+        ExecutorConfig config = new ExecutorConfig(kafka, "poison", List.of(HOST), "process", logs, WAIT)
+                .withAllowList(RunAllowList.ANYTHING);
         executor = HostExecutor.start(config);
         sendRaw(HOST, null);
         sendRaw(HOST, "{not json");
@@ -121,7 +123,7 @@ class PoisonCommandsAndHeartbeatTest {
     @Test
     void shouldBeatForEachHostWithANewIdAtEveryStart() {
         ExecutorConfig config = new ExecutorConfig(kafka, "beat", List.of("host-1", "host-2"), "process", logs, WAIT)
-                .withHeartbeatInterval(Duration.ofMillis(200));
+                .withHeartbeatInterval(Duration.ofMillis(200)).withAllowList(RunAllowList.ANYTHING);
         executor = HostExecutor.start(config);
         String first = executor.incarnationId();
         try (TopicTail events = new TopicTail(kafka, Topics.HOST_EVENTS.name())) {
