@@ -69,15 +69,7 @@ public final class RollbackBench {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        BenchOptions options;
-        try {
-            options = BenchOptions.parse(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(BenchOptions.USAGE);
-            System.exit(2);
-            return;
-        }
+        BenchOptions options = BenchArgs.parseOrExit(new BenchOptions.Flags(), args, f -> f.options(System.getenv()));
         System.out.println(run(options));
     }
 

@@ -1,5 +1,6 @@
 package io.kanary.bench.prometheus;
 
+import io.kanary.bench.BenchArgs;
 import io.kanary.bench.scenario.DetectorRun;
 import io.kanary.bench.scenario.PromRule;
 import io.kanary.bench.scenario.ProbeStreamGenerator;
@@ -43,13 +44,8 @@ public final class PrometheusReplayBench {
     }
 
     public static void main(String[] args) throws Exception {
-        ReplayBenchOptions options;
-        try {
-            options = ReplayBenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n" + ReplayBenchOptions.USAGE);
-            return;
-        }
+        ReplayBenchOptions options = BenchArgs.parseOrExit(new ReplayBenchOptions.Flags(), args,
+                ReplayBenchOptions.Flags::options);
         Instant started = Instant.now();
         String loadAtStart = loadAverage();
         String version = PrometheusServer.version(options.prometheus());
