@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Issue 3's benchmark: how much faster a warm rollback (start the kept, stopped v1 container) brings
+ * The rollback benchmark: how much faster a warm rollback (start the kept, stopped v1 container) brings
  * v1 back than a cold redeploy (what a tool without a warm copy does: remove it, create and start
  * v1 again), on one real Docker engine.
  *

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Issue 4's side-by-side comparison with a real Prometheus: every scenario's probe streams (seeds
+ * The side-by-side comparison with a real Prometheus: every scenario's probe streams (seeds
  * 1..N) replayed at once, in wall-clock time, by a {@link ReplayExporter} that two real Prometheus
  * servers scrape — "seeds" (the seeds' rule, 15 s scrape and evaluation, {@code for: 2m}) and
  * "tuned" (5 s, a 30 s rate, {@code for: 0s}) — while kanary's real breach-detector judges the same

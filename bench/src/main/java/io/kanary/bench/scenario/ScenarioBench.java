@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Issue 4's scenario benchmark: every scenario's probe streams (seeds 1..N) through the real
+ * The scenario benchmark: every scenario's probe streams (seeds 1..N) through the real
  * breach-detector topology in {@link org.apache.kafka.streams.TopologyTestDriver}, and, side by
  * side, through Prometheus's rule evaluator ({@code promtool test rules}) with the alert rules a team
  * writes today. Prints one table to stdout; progress goes to stderr.
