@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A service's settings read from its environment, typed: a value that is not of its type is refused
@@ -35,69 +36,25 @@ public final class Env {
     }
 
     public int wholeNumber(String name, int fallback) {
-        String value = text(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw refused(name, "a whole number", value, e);
-        }
+        return read(name, fallback, "a whole number", Integer::parseInt);
     }
 
     public long longNumber(String name, long fallback) {
-        String value = text(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw refused(name, "a whole number", value, e);
-        }
+        return read(name, fallback, "a whole number", Long::parseLong);
     }
 
     public double number(String name, double fallback) {
-        String value = text(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            double number = Double.parseDouble(value);
-            if (Double.isFinite(number)) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            throw refused(name, "a number", value, e);
-        }
-        throw refused(name, "a finite number", value, null);
+        return read(name, fallback, "a finite number", Env::finite);
     }
 
     /** A duration given as a whole number of milliseconds ({@code ..._MS} variables). */
     public Duration millis(String name, Duration fallback) {
-        String value = text(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Duration.ofMillis(Long.parseLong(value));
-        } catch (NumberFormatException e) {
-            throw refused(name, "a whole number of milliseconds", value, e);
-        }
+        return read(name, fallback, "a whole number of milliseconds", value -> Duration.ofMillis(Long.parseLong(value)));
     }
 
     /** A duration given as a whole number of seconds ({@code ..._SECONDS} variables). */
     public Duration seconds(String name, Duration fallback) {
-        String value = text(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Duration.ofSeconds(Long.parseLong(value));
-        } catch (NumberFormatException e) {
-            throw refused(name, "a whole number of seconds", value, e);
-        }
+        return read(name, fallback, "a whole number of seconds", value -> Duration.ofSeconds(Long.parseLong(value)));
     }
 
     /** {@code true}, {@code 1} or {@code yes}; {@code false}, {@code 0} or {@code no} (any case). */
@@ -116,6 +73,27 @@ public final class Env {
     public Path path(String name, Path fallback) {
         String value = text(name);
         return value == null ? fallback : Path.of(value);
+    }
+
+    /** The value of {@code name} parsed, or {@code fallback} when unset; a value {@code parse} refuses is said as {@code kind}. */
+    private <T> T read(String name, T fallback, String kind, Function<String, T> parse) {
+        String value = text(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return parse.apply(value);
+        } catch (NumberFormatException e) {
+            throw refused(name, kind, value, e);
+        }
+    }
+
+    private static double finite(String value) {
+        double number = Double.parseDouble(value);
+        if (!Double.isFinite(number)) {
+            throw new NumberFormatException("not finite: " + value);
+        }
+        return number;
     }
 
     private static IllegalArgumentException refused(String name, String kind, String value, Exception cause) {

@@ -48,7 +48,7 @@ class EnvTest {
                 assertThrows(IllegalArgumentException.class, () -> ENV.millis("RATE", Duration.ZERO)).getMessage());
         assertEquals("WORD must be a whole number of seconds, was 'eighty'",
                 assertThrows(IllegalArgumentException.class, () -> ENV.seconds("WORD", Duration.ZERO)).getMessage());
-        assertEquals("WORD must be a number, was 'eighty'",
+        assertEquals("WORD must be a finite number, was 'eighty'",
                 assertThrows(IllegalArgumentException.class, () -> ENV.number("WORD", 1)).getMessage());
         assertEquals("NAN must be a finite number, was 'NaN'",
                 assertThrows(IllegalArgumentException.class, () -> Env.of(Map.of("NAN", "NaN")).number("NAN", 1)).getMessage());
