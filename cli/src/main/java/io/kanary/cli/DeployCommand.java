@@ -11,10 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * kanary deploy: asks the planner to roll a version out. {@code --version} is the service's version
@@ -34,14 +32,8 @@ import picocli.CommandLine.Spec;
 final class DeployCommand implements Callable<Integer> {
     private static final String DEFAULT_PLANNER = "http://127.0.0.1:8080";
 
-    @Spec
-    CommandSpec spec;
-
     @Mixin
-    HelpOption help;
-
-    @Mixin
-    PlannerOption planner;
+    PlannerVerb planner;
 
     @Option(names = "--service", required = true, description = "Service to deploy, e.g. web.")
     String service;
@@ -99,9 +91,9 @@ final class DeployCommand implements Callable<Integer> {
     public Integer call() {
         JsonNode answer = planner.client().post("v1/deployments", request());
         String id = answer.path("deploymentId").asText();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = planner.out();
         out.printf("deployment %s requested: %s %s%n", id, service, version);
-        String plannerFlag = DEFAULT_PLANNER.equals(planner.url) ? "" : " --planner " + planner.url;
+        String plannerFlag = DEFAULT_PLANNER.equals(planner.url()) ? "" : " --planner " + planner.url();
         out.printf("follow it with:  kanary status %s%s   or   kanary watch%n", id, plannerFlag);
         return 0;
     }

@@ -6,24 +6,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** kanary rollback: an operator's rollback command. */
 @Command(name = "rollback",
         description = {"Roll a ROLLING or PAUSED deployment back: every updated host returns to its previous version. "
                 + "Publishes a rollback command (rollback.commands) naming you as the operator."})
 final class RollbackDeploymentCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
-    HelpOption help;
-
-    @Mixin
-    PlannerOption planner;
+    PlannerVerb planner;
 
     @Parameters(paramLabel = "DEPLOYMENT", description = "The deployment id.")
     String deploymentId;
@@ -40,7 +32,7 @@ final class RollbackDeploymentCommand implements Callable<Integer> {
         }
         JsonNode answer = planner.client().post("v1/deployments/" + UrlPath.encode(deploymentId)
                 + "/rollback", body);
-        spec.commandLine().getOut().printf("rollback of %s requested (command %s)%n", deploymentId,
+        planner.out().printf("rollback of %s requested (command %s)%n", deploymentId,
                 answer.path("rollbackCommandId").asText());
         return 0;
     }

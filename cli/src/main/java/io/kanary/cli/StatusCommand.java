@@ -7,10 +7,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** kanary status: one deployment in detail, or the list. */
 @Command(name = "status",
@@ -18,14 +16,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  kanary status                 list every deployment, newest first",
                 "  kanary status --service web   list the deployments of web", "  kanary status web-1a2b3c4d     one deployment in detail"})
 final class StatusCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
-    HelpOption help;
-
-    @Mixin
-    PlannerOption planner;
+    PlannerVerb planner;
 
     @Parameters(arity = "0..1", paramLabel = "DEPLOYMENT", description = "A deployment id.")
     String deploymentId;
@@ -36,7 +28,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PlannerClient client = planner.client();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = planner.out();
         if (deploymentId != null) {
             print(client.get("v1/deployments/" + UrlPath.encode(deploymentId)), out);
             return 0;
