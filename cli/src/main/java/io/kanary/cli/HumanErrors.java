@@ -19,7 +19,6 @@ import picocli.CommandLine.Model.OptionSpec;
 final class HumanErrors implements CommandLine.IExecutionExceptionHandler {
     static final int EXIT_FAILED = 1;
     static final int EXIT_UNREACHABLE = 3;
-    static final int EXIT_CONFLICT = 4;
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
