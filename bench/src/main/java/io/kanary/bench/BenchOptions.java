@@ -4,6 +4,9 @@ import io.kanary.executor.driver.DemoImages;
 import io.kanary.executor.driver.DockerSettings;
 import java.nio.file.Path;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * How to run the benchmark: {@code --runs N} (default 15) repetitions of each path, on the Docker
@@ -12,9 +15,6 @@ import java.util.Map;
  */
 public record BenchOptions(int runs, String endpoint, Path busybox) {
     public static final int DEFAULT_RUNS = 15;
-    public static final String USAGE = "usage: RollbackBench [--runs N] [--endpoint unix:///path/docker.sock] "
-            + "[--busybox /usr/bin/busybox]\n"
-            + "  default endpoint: the first of KANARY_DOCKER_HOSTS (host-1=unix:///...,host-2=...)";
 
     public BenchOptions {
         if (runs < 1) {
@@ -25,35 +25,28 @@ public record BenchOptions(int runs, String endpoint, Path busybox) {
         }
     }
 
-    public static BenchOptions parse(String[] args, Map<String, String> env) {
-        int runs = DEFAULT_RUNS;
-        String endpoint = null;
-        Path busybox = DemoImages.DEFAULT_BUSYBOX;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args[++i];
-            switch (flag) {
-                case "--runs" -> runs = wholeNumber(value);
-                case "--endpoint" -> endpoint = value;
-                case "--busybox" -> busybox = Path.of(value);
-                default -> throw new IllegalArgumentException("unknown option " + flag);
-            }
-        }
-        if (endpoint == null) {
-            endpoint = DockerSettings.parseHosts(env.getOrDefault("KANARY_DOCKER_HOSTS", ""))
-                    .values().stream().findFirst().orElse(null);
-        }
-        return new BenchOptions(runs, endpoint, busybox);
-    }
+    /** RollbackBench's command line. */
+    @Command(name = "RollbackBench", description = "Warm rollback against cold redeploy on a real Docker engine; prints a table.")
+    public static final class Flags {
+        @Mixin
+        BenchArgs.Help help;
 
-    private static int wholeNumber(String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--runs must be a whole number, was '" + value + "'");
+        @Option(names = "--runs", description = "Repetitions of each path (default: ${DEFAULT-VALUE}).")
+        int runs = DEFAULT_RUNS;
+
+        @Option(names = "--endpoint", paramLabel = "URL",
+                description = "The Docker engine, e.g. unix:///var/run/docker.sock (default: the first of KANARY_DOCKER_HOSTS).")
+        String endpoint;
+
+        @Option(names = "--busybox", paramLabel = "PATH",
+                description = "The static busybox the images are built from (default: ${DEFAULT-VALUE}).")
+        Path busybox = DemoImages.DEFAULT_BUSYBOX;
+
+        /** The options, the endpoint defaulting to the first engine of {@code KANARY_DOCKER_HOSTS} in {@code env}. */
+        public BenchOptions options(Map<String, String> env) {
+            String engine = endpoint != null ? endpoint : DockerSettings.parseHosts(env.getOrDefault("KANARY_DOCKER_HOSTS", ""))
+                    .values().stream().findFirst().orElse(null);
+            return new BenchOptions(runs, engine, busybox);
         }
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Issue 3's benchmark: how much faster a warm rollback (start the kept, stopped v1 container) brings
+ * The rollback benchmark: how much faster a warm rollback (start the kept, stopped v1 container) brings
  * v1 back than a cold redeploy (what a tool without a warm copy does: remove it, create and start
  * v1 again), on one real Docker engine.
  *
@@ -69,15 +69,7 @@ public final class RollbackBench {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        BenchOptions options;
-        try {
-            options = BenchOptions.parse(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(BenchOptions.USAGE);
-            System.exit(2);
-            return;
-        }
+        BenchOptions options = BenchArgs.parseOrExit(new BenchOptions.Flags(), args, f -> f.options(System.getenv()));
         System.out.println(run(options));
     }
 

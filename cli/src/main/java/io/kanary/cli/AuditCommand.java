@@ -7,14 +7,22 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** kanary audit: the topics replayed from offset 0 into a timeline per deployment. */
-@Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Replay every kanary topic from offset 0 and print a timeline per deployment, cause -> effect,",
-                "and whether each causal chain from request to final state is complete. Exits 1 if one is broken."},
+@Command(name = "audit",
+        description = {"Replay every kanary topic from offset 0 and print a timeline per deployment, cause -> effect, "
+                + "and whether each causal chain from request to final state is complete. Exits 1 if one is broken."},
         footer = {"", "Examples:", "  kanary audit --service demo", "  kanary audit --deployment demo-v2 --json | jq ."})
 final class AuditCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
     @Mixin
     KafkaOption kafka;
 
@@ -34,8 +42,8 @@ final class AuditCommand implements Callable<Integer> {
     public Integer call() {
         AuditReport report = AuditReplay.replay(kafka.clientProps(), Duration.ofSeconds(timeoutSeconds));
         AuditFilter filter = new AuditFilter(service, deployment);
-        System.out.println(json ? report.toJson(filter) : report.render(filter));
+        spec.commandLine().getOut().println(json ? report.toJson(filter) : report.render(filter));
         boolean complete = report.deployments().stream().filter(filter::matches).allMatch(d -> d.chainComplete());
-        return complete ? 0 : 1;
+        return complete ? 0 : HumanErrors.EXIT_FAILED;
     }
 }

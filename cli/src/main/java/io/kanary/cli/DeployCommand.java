@@ -1,8 +1,10 @@
 package io.kanary.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kanary.schema.DeployRequest;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,24 +14,31 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** kanary deploy: asks the planner to roll a version out. */
-@Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = {"Roll a new version of a service out, a batch of hosts at a time.",
-                "Each batch advances only when every updated instance passed its health gate; a breach of the",
-                "policy rolls every updated host back by itself."},
+/**
+ * kanary deploy: asks the planner to roll a version out. {@code --version} is the service's version
+ * here, so this verb has -h/--help but no -V (kanary's own version is {@code kanary --version}).
+ */
+@Command(name = "deploy",
+        description = {"Roll a new version of a service out, a batch of hosts at a time. Each batch advances only when "
+                + "every updated instance passed its health gate; a breach of the policy rolls every updated host back "
+                + "by itself."},
         footer = {"", "Examples:",
-                "  kanary deploy --service web --version v2 --hosts host-1,host-2,host-3 -- java -jar web.jar --port {port}",
-                "  kanary deploy --service web --version v3 --max-error-rate 0.02 --batch-size 2 --env MODE=prod -- ./web",
-                "", "The command after -- is started as an argv list, never through a shell; {port} and env PORT give",
-                "the port the executor chose for the instance."})
+                "  kanary deploy --service web --version v2 --health-path / \\",
+                "      --hosts host-1,host-2,host-3 -- python3 -m http.server '{port}'",
+                "  kanary deploy --service web --version v3 --max-error-rate 0.02 \\",
+                "      --batch-size 2 --env MODE=prod -- ./web",
+                "", "The command after -- is started as an argv list, never through a shell; {port} and env PORT give "
+                + "the port the executor chose for the instance."})
 final class DeployCommand implements Callable<Integer> {
+    private static final String DEFAULT_PLANNER = "http://127.0.0.1:8080";
+
     @Mixin
-    PlannerOption planner;
+    PlannerVerb planner;
 
     @Option(names = "--service", required = true, description = "Service to deploy, e.g. web.")
     String service;
 
-    @Option(names = "--version", required = true, description = "Version to roll out, e.g. v2.")
+    @Option(names = "--version", required = true, description = "Version of the service to roll out, e.g. v2.")
     String version;
 
     @Option(names = "--id", description = "Deployment id (default: <service>-<random>).")
@@ -47,7 +56,8 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--env", description = "Environment of the new instances, KEY=VALUE; repeatable.")
     Map<String, String> env = new LinkedHashMap<>();
 
-    @Option(names = "--health-path", defaultValue = "/health", description = "Path probed on each instance (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--health-path", defaultValue = "/health",
+            description = "Path probed on each instance; it must answer 2xx when healthy (default: ${DEFAULT-VALUE}).")
     String healthPath;
 
     @Option(names = "--max-error-rate", description = "Largest tolerated error rate, 0..1 (default: " + Policy.DEFAULT_MAX_ERROR_RATE + ").")
@@ -79,21 +89,19 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> request = new LinkedHashMap<>();
-        if (deploymentId != null) {
-            request.put("deploymentId", deploymentId);
-        }
-        request.put("service", service);
-        request.put("version", version);
-        request.put("run", new RunSpec(image, command, env, healthPath, null));
-        request.put("hosts", hosts);
-        request.put("batchSize", batchSize);
-        request.put("policy", new Policy(maxErrorRate, maxP99Ms, windowMs, minSamples, probeIntervalMs, healthyProbes,
-                minHealthyMs, healthDeadlineMs));
-        request.put("requestedBy", "cli:" + System.getProperty("user.name", "unknown"));
-        JsonNode answer = planner.client().post("v1/deployments", request);
-        System.out.printf("deployment %s requested: %s %s%n", answer.path("deploymentId").asText(), service, version);
-        System.out.printf("follow it with:  kanary status %s   or   kanary watch%n", answer.path("deploymentId").asText());
+        JsonNode answer = planner.client().post("v1/deployments", request());
+        String id = answer.path("deploymentId").asText();
+        PrintWriter out = planner.out();
+        out.printf("deployment %s requested: %s %s%n", id, service, version);
+        String plannerFlag = DEFAULT_PLANNER.equals(planner.url()) ? "" : " --planner " + planner.url();
+        out.printf("follow it with:  kanary status %s%s   or   kanary watch%n", id, plannerFlag);
         return 0;
+    }
+
+    /** The request as the planner's API takes it; the API fills in the event id, schema version and time. */
+    DeployRequest request() {
+        return new DeployRequest(null, 0, deploymentId, service, version, new RunSpec(image, command, env, healthPath, null),
+                hosts, batchSize, new Policy(maxErrorRate, maxP99Ms, windowMs, minSamples, probeIntervalMs, healthyProbes,
+                minHealthyMs, healthDeadlineMs), "cli:" + System.getProperty("user.name", "unknown"), null);
     }
 }

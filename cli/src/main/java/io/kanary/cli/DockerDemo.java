@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 
 /** The demo's images on every Docker host: built locally from busybox-static, since no registry may be reachable. */
 final class DockerDemo {
@@ -26,10 +27,7 @@ final class DockerDemo {
                 docker.pingCmd().exec();
                 DemoImages.build(docker, busybox);
             } catch (RuntimeException e) {
-                Throwable root = e;
-                while (root.getCause() != null) {
-                    root = root.getCause();
-                }
+                Throwable root = ExceptionUtils.getRootCause(e);
                 throw new UserError("cannot reach the Docker engine of " + host.getKey() + " at " + host.getValue() + ": "
                         + root.getMessage() + " (set --docker-hosts or KANARY_DOCKER_HOSTS)", HumanErrors.EXIT_UNREACHABLE);
             }

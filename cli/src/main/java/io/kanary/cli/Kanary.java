@@ -10,18 +10,25 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, DeployCommand.class, StatusCommand.class, WatchCommand.class,
                 RollbackDeploymentCommand.class, AuditCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start here:  kanary up --demo     (embedded Kafka, demo fleet, a bad rollout rolled back)",
-                "Then:        kanary up          (stays up; deploy your own service with 'kanary deploy --help')"})
+                "Then:        kanary up          (stays up; deploy your own service with 'kanary deploy --help')",
+                "", "Exit codes:  0 done; 1 refused or failed (a broken audit chain too); 2 a bad flag or value;",
+                "             3 the planner or Kafka cannot be reached; 4 the service already has an active deployment."})
 public final class Kanary {
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (tests call this; main exits with it). */
+    /** Runs the command line and returns its exit code; main exits with it. */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with kanary's error handling; tests set its out and err and call execute. */
+    static CommandLine commandLine() {
         return new CommandLine(new Kanary())
+                .setExecutionStrategy(new TargetCheck())
                 .setExecutionExceptionHandler(new HumanErrors())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .execute(args);
+                .setCaseInsensitiveEnumValuesAllowed(true);
     }
 }

@@ -10,12 +10,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** kanary rollback: an operator's rollback command. */
-@Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = {"Roll a ROLLING or PAUSED deployment back: every updated host returns to its previous version.",
-                "Publishes a rollback command (rollback.commands) naming you as the operator."})
+@Command(name = "rollback",
+        description = {"Roll a ROLLING or PAUSED deployment back: every updated host returns to its previous version. "
+                + "Publishes a rollback command (rollback.commands) naming you as the operator."})
 final class RollbackDeploymentCommand implements Callable<Integer> {
     @Mixin
-    PlannerOption planner;
+    PlannerVerb planner;
 
     @Parameters(paramLabel = "DEPLOYMENT", description = "The deployment id.")
     String deploymentId;
@@ -30,8 +30,10 @@ final class RollbackDeploymentCommand implements Callable<Integer> {
         if (reason != null) {
             body.put("reason", reason);
         }
-        JsonNode answer = planner.client().post("v1/deployments/" + deploymentId + "/rollback", body);
-        System.out.printf("rollback of %s requested (command %s)%n", deploymentId, answer.path("rollbackCommandId").asText());
+        JsonNode answer = planner.client().post("v1/deployments/" + UrlPath.encode(deploymentId)
+                + "/rollback", body);
+        planner.out().printf("rollback of %s requested (command %s)%n", deploymentId,
+                answer.path("rollbackCommandId").asText());
         return 0;
     }
 }

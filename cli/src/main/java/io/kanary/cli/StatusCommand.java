@@ -1,6 +1,7 @@
 package io.kanary.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,13 +11,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** kanary status: one deployment in detail, or the list. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status",
         description = "Show a deployment (its phase, batches and each host), or list deployments.",
         footer = {"", "Examples:", "  kanary status                 list every deployment, newest first",
                 "  kanary status --service web   list the deployments of web", "  kanary status web-1a2b3c4d     one deployment in detail"})
 final class StatusCommand implements Callable<Integer> {
     @Mixin
-    PlannerOption planner;
+    PlannerVerb planner;
 
     @Parameters(arity = "0..1", paramLabel = "DEPLOYMENT", description = "A deployment id.")
     String deploymentId;
@@ -27,32 +28,34 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PlannerClient client = planner.client();
+        PrintWriter out = planner.out();
         if (deploymentId != null) {
-            print(client.get("v1/deployments/" + deploymentId));
+            print(client.get("v1/deployments/" + UrlPath.encode(deploymentId)), out);
             return 0;
         }
-        JsonNode list = client.get("v1/deployments" + (service == null ? "" : "?service=" + service)).path("deployments");
+        JsonNode list = client.get("v1/deployments" + (service == null ? ""
+                : "?service=" + UrlPath.encode(service))).path("deployments");
         if (list.isEmpty()) {
-            System.out.println("no deployments yet");
+            out.println("no deployments yet");
         }
         for (JsonNode d : list) {
-            System.out.printf("%-28s %-12s %-10s %-13s batch %d/%d  %s%n", d.path("id").asText(), d.path("service").asText(),
+            out.printf("%-28s %-12s %-10s %-13s batch %d/%d  %s%n", d.path("id").asText(), d.path("service").asText(),
                     d.path("version").asText(), d.path("phase").asText(), d.path("batch").asInt(), d.path("batches").asInt(),
                     d.path("reason").asText(""));
         }
         return 0;
     }
 
-    static void print(JsonNode d) {
-        System.out.printf("deployment %s: %s %s (baseline %s)%n", d.path("id").asText(), d.path("service").asText(),
+    static void print(JsonNode d, PrintWriter out) {
+        out.printf("deployment %s: %s %s (baseline %s)%n", d.path("id").asText(), d.path("service").asText(),
                 d.path("version").asText(), d.path("baselineVersion").asText("none"));
-        System.out.printf("  phase   %s, batch %d of %d%n", d.path("phase").asText(), d.path("batch").asInt(), d.path("batches").asInt());
+        out.printf("  phase   %s, batch %d of %d%n", d.path("phase").asText(), d.path("batch").asInt(), d.path("batches").asInt());
         if (d.hasNonNull("reason")) {
-            System.out.printf("  reason  %s%n", d.path("reason").asText());
+            out.printf("  reason  %s%n", d.path("reason").asText());
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = d.path("hosts").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> host = it.next();
-            System.out.printf("  %-10s %-12s was %-8s %s%n", host.getKey(), host.getValue().path("state").asText(),
+            out.printf("  %-10s %-12s was %-8s %s%n", host.getKey(), host.getValue().path("state").asText(),
                     host.getValue().path("previousVersion").asText("-"), host.getValue().path("detail").asText(""));
         }
     }

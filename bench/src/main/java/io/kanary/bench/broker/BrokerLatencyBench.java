@@ -1,5 +1,6 @@
 package io.kanary.bench.broker;
 
+import io.kanary.bench.BenchArgs;
 import io.kanary.detector.DetectorConfig;
 import io.kanary.kafka.Topics;
 import java.io.PrintStream;
@@ -9,9 +10,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * Issue 4's latency target on the embedded broker: "decisive probe produced → rollback command
+ * The detector's latency target on the embedded broker: "decisive probe produced → rollback command
  * readable by a read_committed consumer: ≤ 200 ms p99". Each run is its own deployment of its own
  * service ({@link LatencyRun}); warm-up runs come first and are not counted. Prints one table to
  * stdout; progress goes to stderr.
@@ -22,39 +26,45 @@ import java.util.Locale;
  * </pre>
  */
 public final class BrokerLatencyBench {
-    static final String USAGE = "usage: BrokerLatencyBench [--runs N] [--warmup-runs N] [--probe-interval-ms MS] "
-            + "[--failure-rate 0..1] [--commit-interval-ms MS (the detector's)] [--run-timeout-seconds S]";
     static final double TARGET_P99_MS = 200;
 
     record Options(int runs, int warmupRuns, Duration probeInterval, double failureRate, Duration commitInterval,
                    Duration runTimeout) {
-        static Options parse(String[] args) {
-            int runs = 200;
-            int warmupRuns = 10;
-            long intervalMs = 20;
-            double failureRate = 0.6;
-            long commitMs = DetectorConfig.DEFAULT_COMMIT_INTERVAL.toMillis();
-            long timeoutSeconds = 30;
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
-                }
-                String value = args[++i];
-                switch (flag) {
-                    case "--runs" -> runs = Integer.parseInt(value);
-                    case "--warmup-runs" -> warmupRuns = Integer.parseInt(value);
-                    case "--probe-interval-ms" -> intervalMs = Long.parseLong(value);
-                    case "--failure-rate" -> failureRate = Double.parseDouble(value);
-                    case "--commit-interval-ms" -> commitMs = Long.parseLong(value);
-                    case "--run-timeout-seconds" -> timeoutSeconds = Long.parseLong(value);
-                    default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
-                }
+        Options {
+            if (runs < 1 || warmupRuns < 0 || probeInterval.toMillis() < 1 || commitInterval.toMillis() < 1
+                    || runTimeout.toSeconds() < 1 || !(failureRate > 0 && failureRate <= 1)) {
+                throw new IllegalArgumentException("runs, intervals and timeouts must be positive, the failure rate in (0, 1]");
             }
-            if (runs < 1 || warmupRuns < 0 || intervalMs < 1 || commitMs < 1 || timeoutSeconds < 1
-                    || !(failureRate > 0 && failureRate <= 1)) {
-                throw new IllegalArgumentException("runs, intervals and timeouts must be positive, the failure rate in (0, 1]\n" + USAGE);
-            }
+        }
+    }
+
+    /** BrokerLatencyBench's command line. */
+    @Command(name = "BrokerLatencyBench",
+            description = "Time from a failing probe's send to the rollback command on the embedded broker, over many runs; "
+                    + "prints one table to stdout, progress to stderr.")
+    static final class Flags {
+        @Mixin
+        BenchArgs.Help help;
+
+        @Option(names = "--runs", description = "Measured runs (default: ${DEFAULT-VALUE}).")
+        int runs = 200;
+
+        @Option(names = "--warmup-runs", description = "Runs before the measured ones (default: ${DEFAULT-VALUE}).")
+        int warmupRuns = 10;
+
+        @Option(names = "--probe-interval-ms", paramLabel = "MS", description = "Time between probes (default: ${DEFAULT-VALUE}).")
+        long intervalMs = 20;
+
+        @Option(names = "--failure-rate", paramLabel = "0..1", description = "Share of the new version's probes that fail (default: ${DEFAULT-VALUE}).")
+        double failureRate = 0.6;
+
+        @Option(names = "--commit-interval-ms", paramLabel = "MS", description = "The detector's commit interval (default: ${DEFAULT-VALUE}).")
+        long commitMs = DetectorConfig.DEFAULT_COMMIT_INTERVAL.toMillis();
+
+        @Option(names = "--run-timeout-seconds", paramLabel = "S", description = "Bound on one run (default: ${DEFAULT-VALUE}).")
+        long timeoutSeconds = 30;
+
+        Options options() {
             return new Options(runs, warmupRuns, Duration.ofMillis(intervalMs), failureRate, Duration.ofMillis(commitMs),
                     Duration.ofSeconds(timeoutSeconds));
         }
@@ -64,13 +74,7 @@ public final class BrokerLatencyBench {
     }
 
     public static void main(String[] args) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return;
-        }
+        Options options = BenchArgs.parseOrExit(new Flags(), args, Flags::options);
         Instant started = Instant.now();
         String loadAtStart = LoadAverage.now();
         List<LatencySample> samples = new ArrayList<>();

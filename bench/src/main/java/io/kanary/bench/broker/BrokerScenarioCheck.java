@@ -1,5 +1,6 @@
 package io.kanary.bench.broker;
 
+import io.kanary.bench.BenchArgs;
 import io.kanary.bench.scenario.DetectorRun;
 import io.kanary.bench.scenario.ProbeStream;
 import io.kanary.bench.scenario.ProbeStreamGenerator;
@@ -12,13 +13,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * Issue 4's scenarios through the real detector on the embedded broker, checked against the same
+ * The benchmark's scenarios through the real detector on the embedded broker, checked against the same
  * streams in {@link org.apache.kafka.streams.TopologyTestDriver} ({@link DetectorRun}): a few seeds
  * of each scenario, cut to a short horizon, each run its own service. Same verdict, same decisive
  * probe? Prints one table to stdout; progress goes to stderr.
@@ -28,38 +31,42 @@ import java.util.function.Predicate;
  * </pre>
  */
 public final class BrokerScenarioCheck {
-    static final String USAGE = "usage: BrokerScenarioCheck [--seeds N] [--horizon-seconds S (after the onset)] "
-            + "[--scenarios a,b] [--commit-interval-ms MS]";
-
     record Options(int seeds, Duration horizon, List<String> scenarios, Duration commitInterval) {
-        static Options parse(String[] args) {
-            int seeds = 3;
-            long horizonSeconds = 60;
-            List<String> scenarios = List.of();
-            long commitMs = DetectorConfig.DEFAULT_COMMIT_INTERVAL.toMillis();
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
-                }
-                String value = args[++i];
-                switch (flag) {
-                    case "--seeds" -> seeds = Integer.parseInt(value);
-                    case "--horizon-seconds" -> horizonSeconds = Long.parseLong(value);
-                    case "--scenarios" -> scenarios = Arrays.asList(value.split(","));
-                    case "--commit-interval-ms" -> commitMs = Long.parseLong(value);
-                    default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
-                }
+        Options {
+            if (seeds < 1 || horizon.toSeconds() < 1 || commitInterval.toMillis() < 1) {
+                throw new IllegalArgumentException("--seeds, --horizon-seconds and --commit-interval-ms must be at least 1");
             }
-            if (seeds < 1 || horizonSeconds < 1 || commitMs < 1) {
-                throw new IllegalArgumentException("seeds, horizon and commit interval must be positive\n" + USAGE);
-            }
-            return new Options(seeds, Duration.ofSeconds(horizonSeconds), scenarios, Duration.ofMillis(commitMs));
+            scenarios.forEach(Scenarios::named); // an unknown name is refused here
         }
 
         List<Scenario> selected() {
             List<Scenario> chosen = scenarios.isEmpty() ? Scenarios.all() : scenarios.stream().map(Scenarios::named).toList();
             return chosen.stream().map(s -> s.withHorizon(horizon)).toList();
+        }
+    }
+
+    /** BrokerScenarioCheck's command line. */
+    @Command(name = "BrokerScenarioCheck",
+            description = "A few seeds of each scenario through the detector on the embedded broker, checked against the "
+                    + "same streams in the TopologyTestDriver; prints one table to stdout, progress to stderr.")
+    static final class Flags {
+        @Mixin
+        BenchArgs.Help help;
+
+        @Option(names = "--seeds", description = "Seeds of each scenario (default: ${DEFAULT-VALUE}).")
+        int seeds = 3;
+
+        @Option(names = "--horizon-seconds", paramLabel = "S", description = "Each run's length after the onset (default: ${DEFAULT-VALUE}).")
+        long horizonSeconds = 60;
+
+        @Option(names = "--scenarios", split = ",", paramLabel = "NAME", description = "Scenarios to run (default: all).")
+        List<String> scenarios = List.of();
+
+        @Option(names = "--commit-interval-ms", paramLabel = "MS", description = "The detector's commit interval (default: ${DEFAULT-VALUE}).")
+        long commitMs = DetectorConfig.DEFAULT_COMMIT_INTERVAL.toMillis();
+
+        Options options() {
+            return new Options(seeds, Duration.ofSeconds(horizonSeconds), scenarios, Duration.ofMillis(commitMs));
         }
     }
 
@@ -92,13 +99,7 @@ public final class BrokerScenarioCheck {
     }
 
     public static void main(String[] args) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return;
-        }
+        Options options = BenchArgs.parseOrExit(new Flags(), args, Flags::options);
         Instant started = Instant.now();
         String loadAtStart = LoadAverage.now();
         List<Comparison> comparisons = new ArrayList<>();

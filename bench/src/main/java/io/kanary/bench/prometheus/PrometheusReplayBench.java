@@ -1,5 +1,6 @@
 package io.kanary.bench.prometheus;
 
+import io.kanary.bench.BenchArgs;
 import io.kanary.bench.scenario.DetectorRun;
 import io.kanary.bench.scenario.PromRule;
 import io.kanary.bench.scenario.ProbeStreamGenerator;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Issue 4's side-by-side comparison with a real Prometheus: every scenario's probe streams (seeds
+ * The side-by-side comparison with a real Prometheus: every scenario's probe streams (seeds
  * 1..N) replayed at once, in wall-clock time, by a {@link ReplayExporter} that two real Prometheus
  * servers scrape — "seeds" (the seeds' rule, 15 s scrape and evaluation, {@code for: 2m}) and
  * "tuned" (5 s, a 30 s rate, {@code for: 0s}) — while kanary's real breach-detector judges the same
@@ -43,13 +44,8 @@ public final class PrometheusReplayBench {
     }
 
     public static void main(String[] args) throws Exception {
-        ReplayBenchOptions options;
-        try {
-            options = ReplayBenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n" + ReplayBenchOptions.USAGE);
-            return;
-        }
+        ReplayBenchOptions options = BenchArgs.parseOrExit(new ReplayBenchOptions.Flags(), args,
+                ReplayBenchOptions.Flags::options);
         Instant started = Instant.now();
         String loadAtStart = loadAverage();
         String version = PrometheusServer.version(options.prometheus());

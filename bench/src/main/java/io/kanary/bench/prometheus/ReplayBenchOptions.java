@@ -1,10 +1,13 @@
 package io.kanary.bench.prometheus;
 
+import io.kanary.bench.BenchArgs;
 import io.kanary.bench.scenario.Scenario;
 import io.kanary.bench.scenario.Scenarios;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * How to run {@link PrometheusReplayBench}: which scenarios, seeds 1..N of each, each scenario's
@@ -22,10 +25,6 @@ public record ReplayBenchOptions(List<Scenario> scenarios, int seeds, Duration h
     public static final Duration DEFAULT_HORIZON_CAP = Duration.ofSeconds(300);
     /** The seeds' rule's interval, a multiple of the tuned one's: every phase of both grids. */
     public static final Duration DEFAULT_STAGGER = Duration.ofSeconds(15);
-    public static final String USAGE = "usage: PrometheusReplayBench [--scenarios a,b (default: all)] [--seeds N (20)]"
-            + " [--horizon-seconds S (cap on each scenario's horizon after onset, 300)]"
-            + " [--stagger-seconds S (seed s of N starts (s-1)/N*S later, 15; 0: all at once)] [--prometheus PATH (prometheus)]"
-            + " [--threads N (1, kanary's detector, while the replay runs)]";
 
     public ReplayBenchOptions {
         if (scenarios.isEmpty()) {
@@ -42,31 +41,40 @@ public record ReplayBenchOptions(List<Scenario> scenarios, int seeds, Duration h
         }
     }
 
-    public static ReplayBenchOptions parse(String[] args) {
-        List<Scenario> scenarios = Scenarios.all();
+    /** PrometheusReplayBench's command line. */
+    @Command(name = "PrometheusReplayBench",
+            description = "Replays the scenarios' probe streams to real Prometheus servers and to kanary's detector at once; "
+                    + "prints the times to fire side by side.")
+    public static final class Flags {
+        @Mixin
+        BenchArgs.Help help;
+
+        @Option(names = "--scenarios", split = ",", paramLabel = "NAME", description = "Scenarios to replay (default: all).")
+        List<String> scenarios = List.of();
+
+        @Option(names = "--seeds", description = "Seeds 1..N of each scenario (default: ${DEFAULT-VALUE}).")
         int seeds = DEFAULT_SEEDS;
-        Duration cap = DEFAULT_HORIZON_CAP;
-        Duration stagger = DEFAULT_STAGGER;
+
+        @Option(names = "--horizon-seconds", paramLabel = "S",
+                description = "Cap on each scenario's horizon after its onset (default: ${DEFAULT-VALUE}).")
+        long horizonSeconds = DEFAULT_HORIZON_CAP.toSeconds();
+
+        @Option(names = "--stagger-seconds", paramLabel = "S",
+                description = "Seed s of N starts (s-1)/N × S later; 0: all at once (default: ${DEFAULT-VALUE}).")
+        long staggerSeconds = DEFAULT_STAGGER.toSeconds();
+
+        @Option(names = "--prometheus", paramLabel = "PATH", description = "The Prometheus binary (default: ${DEFAULT-VALUE}).")
         String prometheus = "prometheus";
+
+        @Option(names = "--threads", description = "Threads running kanary's detector while the replay runs (default: ${DEFAULT-VALUE}).")
         int threads = 1;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args[++i];
-            switch (flag) {
-                case "--scenarios" -> scenarios = Arrays.stream(value.split(",")).map(String::trim)
-                        .map(Scenarios::named).toList();
-                case "--seeds" -> seeds = wholeNumber(flag, value);
-                case "--horizon-seconds" -> cap = Duration.ofSeconds(wholeNumber(flag, value));
-                case "--stagger-seconds" -> stagger = Duration.ofSeconds(wholeNumber(flag, value));
-                case "--prometheus" -> prometheus = value;
-                case "--threads" -> threads = wholeNumber(flag, value);
-                default -> throw new IllegalArgumentException("unknown option " + flag);
-            }
+
+        public ReplayBenchOptions options() {
+            List<Scenario> chosen = scenarios.isEmpty() ? Scenarios.all()
+                    : scenarios.stream().map(String::trim).map(Scenarios::named).toList();
+            return new ReplayBenchOptions(chosen, seeds, Duration.ofSeconds(horizonSeconds), Duration.ofSeconds(staggerSeconds),
+                    prometheus, threads);
         }
-        return new ReplayBenchOptions(scenarios, seeds, cap, stagger, prometheus, threads);
     }
 
     /** The scenarios as replayed: each runs its own horizon, or the cap when that is shorter. */
@@ -79,13 +87,5 @@ public record ReplayBenchOptions(List<Scenario> scenarios, int seeds, Duration h
     /** How long after the common start seed {@code seed} (1..N) starts. */
     public Duration lagOf(long seed) {
         return Duration.ofMillis(stagger.toMillis() * (seed - 1) / seeds);
-    }
-
-    private static int wholeNumber(String flag, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a whole number, was '" + value + "'");
-        }
     }
 }

@@ -1,9 +1,9 @@
 package io.kanary.bench.scenario;
 
+import io.kanary.bench.BenchArgs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,9 +12,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * Issue 4's scenario benchmark: every scenario's probe streams (seeds 1..N) through the real
+ * The scenario benchmark: every scenario's probe streams (seeds 1..N) through the real
  * breach-detector topology in {@link org.apache.kafka.streams.TopologyTestDriver}, and, side by
  * side, through Prometheus's rule evaluator ({@code promtool test rules}) with the alert rules a team
  * writes today. Prints one table to stdout; progress goes to stderr.
@@ -25,46 +28,17 @@ import java.util.concurrent.ExecutionException;
  * </pre>
  */
 public final class ScenarioBench {
-    static final String USAGE = "usage: ScenarioBench [--runs N] [--healthy-runs N] [--prometheus-runs N (0: skip)] "
-            + "[--threads N] [--scenarios a,b] [--promtool PATH] [--healthy-seconds S (healthy runs' length after onset)] "
-            + "[--alpha A (the policy's false-rollback probability instead of its default)]";
-
     record Options(int runs, int healthyRuns, int prometheusRuns, int threads, List<String> scenarios,
                    String promtool, Duration healthyHorizon, Double alpha) {
-        static Options parse(String[] args) {
-            int runs = 200;
-            int healthyRuns = 1000;
-            int prometheusRuns = 20;
-            int threads = 1;
-            List<String> scenarios = List.of();
-            String promtool = "promtool";
-            Duration healthyHorizon = null;
-            Double alpha = null;
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
-                }
-                String value = args[++i];
-                switch (flag) {
-                    case "--runs" -> runs = Integer.parseInt(value);
-                    case "--healthy-runs" -> healthyRuns = Integer.parseInt(value);
-                    case "--prometheus-runs" -> prometheusRuns = Integer.parseInt(value);
-                    case "--threads" -> threads = Integer.parseInt(value);
-                    case "--scenarios" -> scenarios = Arrays.asList(value.split(","));
-                    case "--promtool" -> promtool = value;
-                    case "--healthy-seconds" -> healthyHorizon = Duration.ofSeconds(Long.parseLong(value));
-                    case "--alpha" -> alpha = Double.parseDouble(value);
-                    default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
-                }
-            }
+        Options {
             if (runs < 1 || healthyRuns < 1 || threads < 1 || prometheusRuns < 0) {
-                throw new IllegalArgumentException("runs and threads must be positive\n" + USAGE);
+                throw new IllegalArgumentException("--runs, --healthy-runs and --threads must be at least 1, "
+                        + "--prometheus-runs at least 0");
             }
             if (alpha != null && !(alpha > 0 && alpha <= 0.5)) {
-                throw new IllegalArgumentException("--alpha must be in (0, 0.5], was " + alpha + "\n" + USAGE);
+                throw new IllegalArgumentException("--alpha must be in (0, 0.5], was " + alpha);
             }
-            return new Options(runs, healthyRuns, prometheusRuns, threads, scenarios, promtool, healthyHorizon, alpha);
+            scenarios.forEach(Scenarios::named); // an unknown name is refused here, with the names there are
         }
 
         List<Scenario> selected() {
@@ -85,17 +59,50 @@ public final class ScenarioBench {
         }
     }
 
+    /** ScenarioBench's command line. */
+    @Command(name = "ScenarioBench",
+            description = "The scenarios' probe streams judged by kanary's detector and by the Prometheus alert rules a team "
+                    + "writes today (promtool test rules); prints one table to stdout, progress to stderr.")
+    static final class Flags {
+        @Mixin
+        BenchArgs.Help help;
+
+        @Option(names = "--runs", description = "Runs of each scenario (default: ${DEFAULT-VALUE}).")
+        int runs = 200;
+
+        @Option(names = "--healthy-runs", description = "Runs of each healthy-traffic scenario (default: ${DEFAULT-VALUE}).")
+        int healthyRuns = 1000;
+
+        @Option(names = "--prometheus-runs", description = "Runs judged by promtool; 0 skips it (default: ${DEFAULT-VALUE}).")
+        int prometheusRuns = 20;
+
+        @Option(names = "--threads", description = "Threads running the detector (default: ${DEFAULT-VALUE}).")
+        int threads = 1;
+
+        @Option(names = "--scenarios", split = ",", paramLabel = "NAME", description = "Scenarios to run (default: all).")
+        List<String> scenarios = List.of();
+
+        @Option(names = "--promtool", paramLabel = "PATH", description = "The promtool binary (default: ${DEFAULT-VALUE}).")
+        String promtool = "promtool";
+
+        @Option(names = "--healthy-seconds", paramLabel = "S", description = "Healthy runs' length after the onset.")
+        Long healthySeconds;
+
+        @Option(names = "--alpha", paramLabel = "A",
+                description = "The policy's false-rollback probability instead of its default, in (0, 0.5].")
+        Double alpha;
+
+        Options options() {
+            return new Options(runs, healthyRuns, prometheusRuns, threads, scenarios, promtool,
+                    healthySeconds == null ? null : Duration.ofSeconds(healthySeconds), alpha);
+        }
+    }
+
     private ScenarioBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return;
-        }
+        Options options = BenchArgs.parseOrExit(new Flags(), args, Flags::options);
         Instant started = Instant.now();
         Map<Scenario, ScenarioOutcomes> kanary = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());

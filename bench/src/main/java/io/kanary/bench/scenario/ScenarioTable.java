@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** The benchmark's printed table: the detector's figures, the targets, and promtool's beside them. */
+/** The benchmark's printed table: the detector's figures, its targets, and promtool's beside them. */
 final class ScenarioTable {
     private final PrintStream out;
 

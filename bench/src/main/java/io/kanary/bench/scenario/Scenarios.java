@@ -3,7 +3,7 @@ package io.kanary.bench.scenario;
 import java.time.Duration;
 import java.util.List;
 
-/** The scenarios of issue 4, each at the rates it names (1% background errors on both versions). */
+/** The benchmark's scenarios, each at the rates its name gives (1% background errors on both versions). */
 public final class Scenarios {
     public static final double BACKGROUND = 0.01;
     /** Five hosts: the new version on one, the baseline on four. */

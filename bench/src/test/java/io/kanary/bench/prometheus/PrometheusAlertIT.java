@@ -3,12 +3,10 @@ package io.kanary.bench.prometheus;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kanary.bench.scenario.ProbeStreamGenerator;
 import io.kanary.bench.scenario.Scenarios;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** A real Prometheus scrapes the replay exporter and fires a trivially true alert per run. */
 class PrometheusAlertIT {
-    private static final String PROMETHEUS = "/usr/bin/prometheus";
     /** True once the run's new version has been probed: false before the replay starts (all counters 0). */
     private static final PrometheusSetup ANY_PROBE = new PrometheusSetup("it", Duration.ofSeconds(1),
             PrometheusSetup.ALERT, "kanary_probes_total{version=\"v2\"} > 0", Duration.ZERO);
@@ -28,12 +25,11 @@ class PrometheusAlertIT {
 
     @BeforeEach
     void start() {
-        assumeTrue(Files.isExecutable(Path.of(PROMETHEUS)),
-                PROMETHEUS + " is missing: install Debian's prometheus package to run this test");
+        String prometheus = PrometheusBinaries.require(PrometheusBinaries.PROMETHEUS);
         ReplayRun run = ReplayRun.of(ProbeStreamGenerator.generate(
                 Scenarios.named("sudden-30%").withHorizon(Duration.ofSeconds(10)), 1));
         replay = PrometheusReplay.open(List.of(run));
-        replay.startServers(PROMETHEUS, List.of(ANY_PROBE), Duration.ofSeconds(20));
+        replay.startServers(prometheus, List.of(ANY_PROBE), Duration.ofSeconds(20));
     }
 
     @AfterEach

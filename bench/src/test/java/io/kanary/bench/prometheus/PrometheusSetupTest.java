@@ -2,7 +2,6 @@ package io.kanary.bench.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kanary.bench.scenario.PromRule;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PrometheusSetupTest {
-    private static final String PROMTOOL = "/usr/bin/promtool";
-
     @Test
     void shouldWriteTheSeedsRuleWithItsIntervalAndFor() {
         PrometheusSetup seeds = PrometheusSetup.of(PromRule.SEEDS);
@@ -68,13 +65,13 @@ class PrometheusSetupTest {
 
     @Test
     void shouldWriteFilesPromtoolAccepts(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of(PROMTOOL)), PROMTOOL + " is missing (Debian's prometheus package)");
+        String promtool = PrometheusBinaries.require(PrometheusBinaries.PROMTOOL);
         for (PromRule rule : List.of(PromRule.SEEDS, PromRule.TUNED)) {
             PrometheusSetup setup = PrometheusSetup.of(rule);
             Files.writeString(dir.resolve("rules.yml"), setup.rulesYml());
             Files.writeString(dir.resolve("prometheus.yml"), setup.prometheusYml("127.0.0.1:9", "rules.yml"));
 
-            Process check = new ProcessBuilder(PROMTOOL, "check", "config", dir.resolve("prometheus.yml").toString())
+            Process check = new ProcessBuilder(promtool, "check", "config", dir.resolve("prometheus.yml").toString())
                     .redirectErrorStream(true).start();
             String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(check.waitFor(30, TimeUnit.SECONDS), "promtool check config did not finish");

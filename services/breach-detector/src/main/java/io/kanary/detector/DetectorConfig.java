@@ -1,6 +1,7 @@
 package io.kanary.detector;
 
 import io.kanary.kafka.KafkaSettings;
+import io.kanary.settings.Env;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -107,15 +108,7 @@ public record DetectorConfig(Map<String, Object> kafka, String applicationId, Pa
     }
 
     private static Duration millis(Map<String, String> env, String name, Duration fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Duration.ofMillis(Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number of milliseconds, was '" + value + "'", e);
-        }
+        return Env.of(env).millis(name, fallback);
     }
 
     private static void requirePositive(Duration duration, String name) {

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BreachTopologyTest {
+    private static final double STATISTIC_21_FAILURES = 43.67086064576685;
     @TempDir
     Path stateDir;
     DetectorDriver detector;
@@ -56,14 +57,15 @@ class BreachTopologyTest {
 
         // Failures in 3 distinct seconds are the least evidence: the 21st failure, at 3.0 s, decides.
         Breach breach = detector.breaches.readValue();
+        // The log-likelihood ratio of 21 failures in a row against a 10% limit, given the mixture's prior.
+        assertEquals(STATISTIC_21_FAILURES, breach.statistic(), 1e-9);
         assertEquals(new Breach(EventIds.breach("d-1"), KanaryEvent.SCHEMA_VERSION, "d-1", SERVICE, "v2", "v1",
                 Breach.ERROR_RATE, 1.0, 0.1, 0.0, 3_000, 21, 30, at(1_000), at(3_000), Judgement.TEST_ERROR_RATE_LIMIT,
                 breach.statistic(), Math.log(4 / 0.001)), breach);
-        assertTrue(breach.statistic() >= breach.statisticThreshold());
         assertEquals(List.of(KeyValue.pair(SERVICE, new RollbackCommand(EventIds.rollback("d-1"),
-                        KanaryEvent.SCHEMA_VERSION, "d-1", SERVICE, String.format(java.util.Locale.ROOT,
-                        "v2 error rate 100.0%% > limit 10.0%% over 3s (mSPRT error rate > limit: log-LR %.1f ≥ 8.3; "
-                                + "21 probes; baseline v1 0.0%% over 30)", breach.statistic()), breach.eventId(),
+                        KanaryEvent.SCHEMA_VERSION, "d-1", SERVICE,
+                        "v2 error rate 100.0% > limit 10.0% over 3s (mSPRT error rate > limit: log-LR 43.7 ≥ 8.3; "
+                                + "21 probes; baseline v1 0.0% over 30)", breach.eventId(),
                         null, at(3_000)))),
                 detector.rollbacks.readKeyValuesToList());
         assertTrue(detector.breaches.isEmpty(), "one breach per deployment");
@@ -86,13 +88,26 @@ class BreachTopologyTest {
     }
 
     @Test
-    void shouldNotRollBackWhileErrorRateStaysWithinPolicy() {
-        detector.started("d-1", "v2", "v1", T0);
-        detector.probes(9, "v2", OK, 40, at(1_000));
-        detector.probe("v2", FAILED, 40, at(1_900));
+    void shouldNotRollBackAnErrorRateAtItsLimit() {
+        // 900 probes, one in ten failing, each failure in a second of its own: plenty of evidence, none against 10%.
+        detector.started("d-1", "v2", "v1", T0, new Policy(0.10, 500L, 60_000L, 5, null, null, null, null));
+        detector.traffic(90, 10, at(1_000), "v2", ProbeShape.failingOneIn(10), null, null);
 
-        assertTrue(detector.rollbacks.isEmpty(), "10% failed is not above the 10% allowed");
-        assertTrue(detector.breaches.isEmpty());
+        assertTrue(detector.breaches.isEmpty(), "10% failed is not above the 10% allowed");
+        assertTrue(detector.rollbacks.isEmpty());
+    }
+
+    @Test
+    void shouldRollBackTheSameErrorRateAgainstALowerLimit() {
+        // The traffic of the test above against a 4% limit: the limit, not the traffic, decides.
+        detector.started("d-1", "v2", "v1", T0, new Policy(0.04, 500L, 60_000L, 5, null, null, null, null));
+        detector.traffic(90, 10, at(1_000), "v2", ProbeShape.failingOneIn(10), null, null);
+
+        Breach breach = detector.breaches.readValue();
+        assertEquals(List.of(Breach.ERROR_RATE, Judgement.TEST_ERROR_RATE_LIMIT, 0.1, 0.04, 360L, at(1_900), at(36_900)),
+                List.of(breach.metric(), breach.test(), breach.observed(), breach.threshold(), breach.samples(),
+                        breach.firstBadProbeAt(), breach.detectedAt()));
+        assertEquals(List.of("d-1"), detector.rolledBackDeployments());
     }
 
     @Test
@@ -118,11 +133,23 @@ class BreachTopologyTest {
 
     @Test
     void shouldJudgeOnlyTheProbesInsideTheWindow() {
-        detector.started("d-1", "v2", "v1", T0);
-        detector.probes(2, "v2", FAILED, 40, at(1_000));
-        detector.probes(5, "v2", OK, 40, at(20_000));
+        // A quarter of the probes fail, two probes a second, for two minutes: against a 10% limit that takes
+        // 62 s of evidence to tell (see the next test), more than any 40 s window holds.
+        detector.started("d-1", "v2", "v1", T0, new Policy(0.10, 500L, 40_000L, 5, null, null, null, null));
+        detector.traffic(120, 2, at(1_000), "v2", ProbeShape.failingOneIn(4), null, null);
 
-        assertTrue(detector.rollbacks.isEmpty(), "the failures are 19 s old, outside the 10 s window");
+        assertTrue(detector.breaches.isEmpty(), "no 40 s of this traffic is evidence enough");
+        assertTrue(detector.rollbacks.isEmpty());
+    }
+
+    @Test
+    void shouldRollBackOnceTheWindowHoldsEnoughEvidence() {
+        detector.started("d-1", "v2", "v1", T0, new Policy(0.10, 500L, 120_000L, 5, null, null, null, null));
+        detector.traffic(120, 2, at(1_000), "v2", ProbeShape.failingOneIn(4), null, null);
+
+        Breach breach = detector.breaches.readValue();
+        assertEquals(List.of(0.25, 62_000L, 124L, at(2_500), at(62_500)), List.of(breach.observed(), breach.windowMs(),
+                breach.samples(), breach.firstBadProbeAt(), breach.detectedAt()));
     }
 
     @Test

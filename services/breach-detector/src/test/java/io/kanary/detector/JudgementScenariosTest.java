@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scenario classes of issue 4, one deployment each, through the real topology: the verdict and
+ * The benchmark's scenario classes (bench/'s Scenarios), one deployment each, through the real topology: the verdict and
  * its explanation. Probe streams are deterministic (every n-th probe fails).
  */
 class JudgementScenariosTest {

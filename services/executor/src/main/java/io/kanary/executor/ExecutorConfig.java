@@ -5,6 +5,7 @@ import io.kanary.executor.driver.DockerSettings;
 import io.kanary.executor.driver.ProcessDriver;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.security.RunAllowList;
+import io.kanary.settings.Env;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -118,26 +119,9 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
      * those of {@code KANARY_DOCKER_HOSTS}. What may run comes from {@link RunAllowList#fromEnv}.
      */
     public static ExecutorConfig fromEnv(Map<String, String> env) {
-        String deadline = env.get("KANARY_EXECUTOR_START_DEADLINE_SECONDS");
-        Duration startDeadline;
-        try {
-            startDeadline = deadline == null || deadline.isBlank()
-                    ? ProcessDriver.DEFAULT_START_DEADLINE
-                    : Duration.ofSeconds(Long.parseLong(deadline.trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "KANARY_EXECUTOR_START_DEADLINE_SECONDS must be a whole number, was '" + deadline + "'");
-        }
-        String heartbeat = env.get("KANARY_EXECUTOR_HEARTBEAT_MS");
-        Duration heartbeatInterval;
-        try {
-            heartbeatInterval = heartbeat == null || heartbeat.isBlank()
-                    ? DEFAULT_HEARTBEAT_INTERVAL
-                    : Duration.ofMillis(Long.parseLong(heartbeat.trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "KANARY_EXECUTOR_HEARTBEAT_MS must be a whole number of milliseconds, was '" + heartbeat + "'");
-        }
+        Duration startDeadline = Env.of(env).seconds("KANARY_EXECUTOR_START_DEADLINE_SECONDS",
+                ProcessDriver.DEFAULT_START_DEADLINE);
+        Duration heartbeatInterval = Env.of(env).millis("KANARY_EXECUTOR_HEARTBEAT_MS", DEFAULT_HEARTBEAT_INTERVAL);
         String logDir = env.get("KANARY_EXECUTOR_LOG_DIR");
         String driver = env.getOrDefault("KANARY_EXECUTOR_DRIVER", ProcessDriver.KIND).trim();
         DockerSettings docker = DockerDriver.KIND.equals(driver) ? DockerSettings.fromEnv(env) : null;

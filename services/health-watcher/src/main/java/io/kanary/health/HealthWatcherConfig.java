@@ -1,6 +1,7 @@
 package io.kanary.health;
 
 import io.kanary.kafka.KafkaSettings;
+import io.kanary.settings.Env;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -49,14 +50,6 @@ public record HealthWatcherConfig(Map<String, Object> kafka, long defaultProbeIn
     }
 
     private static long longOr(Map<String, String> env, String name, long fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number of milliseconds, was '" + value + "'", e);
-        }
+        return Env.of(env).millis(name, Duration.ofMillis(fallback)).toMillis();
     }
 }

@@ -3,6 +3,7 @@ package io.kanary.planner;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.planner.http.auth.ApiAuth;
 import io.kanary.security.RunAllowList;
+import io.kanary.settings.Env;
 import java.time.Duration;
 import java.util.Map;
 
@@ -45,7 +46,7 @@ public record PlannerConfig(Map<String, Object> kafka, String httpHost, int http
     public static PlannerConfig fromEnv(Map<String, String> env) {
         PlannerConfig d = defaults(KafkaSettings.fromEnv(env));
         return new PlannerConfig(d.kafka(), env.getOrDefault("PLANNER_HTTP_HOST", d.httpHost()),
-                Integer.parseInt(env.getOrDefault("PLANNER_HTTP_PORT", Integer.toString(d.httpPort()))),
+                Env.of(env).wholeNumber("PLANNER_HTTP_PORT", d.httpPort()),
                 env.getOrDefault("PLANNER_GROUP_ID", d.groupId()),
                 env.getOrDefault("PLANNER_TRANSACTIONAL_ID", d.transactionalId()), d.tick(), d.replayTimeout(),
                 ApiAuth.fromEnv(env), RunAllowList.fromEnv(env));

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.kanary.settings.Env;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public record DockerSettings(Map<String, String> endpoints, Path tlsCertPath, bo
                 wholeNumber(env, "KANARY_DOCKER_KEEP_REVISIONS", DEFAULT_KEEP_REVISIONS),
                 Duration.ofSeconds(wholeNumber(env, "KANARY_DOCKER_CALL_TIMEOUT_SECONDS",
                         (int) DEFAULT_CALL_TIMEOUT.toSeconds())),
-                Boolean.parseBoolean(env.getOrDefault("KANARY_DOCKER_STOP_ON_CLOSE", "false")));
+                Env.of(env).flag("KANARY_DOCKER_STOP_ON_CLOSE", false));
     }
 
     /** {@code host-1=unix:///a.sock,host-2=tcp://b:2376} → an ordered map; blank → empty. */
@@ -146,14 +147,6 @@ public record DockerSettings(Map<String, String> endpoints, Path tlsCertPath, bo
     }
 
     private static int wholeNumber(Map<String, String> env, String name, int fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
-        }
+        return Env.of(env).wholeNumber(name, fallback);
     }
 }

@@ -27,10 +27,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,7 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The planner's HTTP API and its Kafka side, on a real broker. */
+/** The planner's HTTP API and its Kafka side, on a real broker. Each test uses its own services and ids. */
 class PlannerApiIT {
     private static EmbeddedKafkaBroker broker;
     private static PlannerService planner;
@@ -114,8 +116,9 @@ class PlannerApiIT {
         assertEquals("/v1/deployments/api-1", accepted.headers().firstValue("Location").orElseThrow());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "ROLLING".equals(get("/v1/deployments/api-1").path("phase").asText()));
-        List<ConsumerRecord<byte[], byte[]>> commands = readUntil(Topics.HOST_COMMANDS.name(), 1);
-        assertEquals("host-1", new String(commands.get(0).key(), StandardCharsets.UTF_8));
+        ConsumerRecord<byte[], byte[]> command = readFirst(Topics.HOST_COMMANDS.name(),
+                r -> "api-1".equals(CloudEvents.header(r.headers(), CloudEvents.SUBJECT).orElse(null)));
+        assertEquals("host-1", new String(command.key(), StandardCharsets.UTF_8), "the first batch is the first host");
 
         HttpResponse<String> conflict = post("/v1/deployments", """
                 {"service": "api", "version": "v2", "run": {"command": ["api-server"]}}""");
@@ -138,10 +141,11 @@ class PlannerApiIT {
 
     @Test
     void shouldSendAnUnreadableDeployRequestToTheDlqAndKeepGoing() throws Exception {
+        byte[] key = ("unreadable-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.DEPLOY_REQUESTS.name(), "x".getBytes(), "not json".getBytes())).get();
+            producer.send(new ProducerRecord<>(Topics.DEPLOY_REQUESTS.name(), key, "not json".getBytes())).get();
         }
-        ConsumerRecord<byte[], byte[]> dead = readUntil(Topics.DEPLOY_REQUESTS.dlqName(), 1).get(0);
+        ConsumerRecord<byte[], byte[]> dead = readFirst(Topics.DEPLOY_REQUESTS.dlqName(), r -> Arrays.equals(key, r.key()));
         assertEquals("not json", new String(dead.value(), StandardCharsets.UTF_8));
         String reason = CloudEvents.header(dead.headers(), DeadLetters.REASON).orElseThrow();
         assertTrue(reason.contains("Not a valid DeployRequest"), reason);
@@ -152,7 +156,8 @@ class PlannerApiIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> "ROLLING".equals(get("/v1/deployments/shop-1").path("phase").asText()));
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, int count) {
+    /** The first record of {@code topic} (read from its start) that {@code wanted} picks; other tests write there too. */
+    private static ConsumerRecord<byte[], byte[]> readFirst(String topic, Predicate<ConsumerRecord<byte[], byte[]>> wanted) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -161,11 +166,15 @@ class PlannerApiIT {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return records.size() >= count;
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (wanted.test(r)) {
+                        records.add(r);
+                    }
+                });
+                return !records.isEmpty();
             });
         }
-        return records;
+        return records.get(0);
     }
 
     private static JsonNode get(String path) throws Exception {

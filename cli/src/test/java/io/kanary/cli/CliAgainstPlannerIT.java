@@ -1,0 +1,142 @@
+package io.kanary.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The verbs against a real planner and executor on the embedded broker: what a user sees when a
+ * request is taken, refused, conflicts, or is rolled back, and the exit code of each. No
+ * health-watcher runs, so a rollout stays ROLLING until it is rolled back: each test deploys its own
+ * service and depends on no other.
+ */
+class CliAgainstPlannerIT {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static KanaryStack stack;
+    private static String planner;
+
+    @BeforeAll
+    static void startPlannerAndExecutor() throws Exception {
+        stack = KanaryStack.start(StackOptions.processes(null, 0, Files.createTempDirectory("kanary-cli-it-"),
+                EnumSet.of(ServiceName.PLANNER, ServiceName.EXECUTOR), List.of("host-1"), 0, 200), System.out);
+        planner = "http://127.0.0.1:" + stack.plannerPort();
+        await().atMost(PATIENCE).until(() -> CliRun.of("status", "--planner", planner).exit() == 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** kanary deploy of demo-app v1 on host-1, with a deadline that keeps it ROLLING while no gate passes. */
+    private static CliRun deploy(String service, String id, String... more) {
+        List<String> args = new ArrayList<>(List.of("deploy", "--planner", planner, "--service", service, "--version", "v1",
+                "--id", id, "--hosts", "host-1", "--health-deadline-ms", "600000", "--env", "DEMO_VERSION=v1"));
+        args.addAll(List.of(more));
+        args.add("--");
+        args.addAll(DemoScenario.demoApp("v1", 0.0).command());
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    private static void awaitPhase(String id, String phase) {
+        await().atMost(PATIENCE).until(() -> CliRun.of("status", id, "--planner", planner).out()
+                .contains("  phase   " + phase + ","));
+    }
+
+    @Test
+    void shouldRequestADeploymentAndShowItsStatus() {
+        CliRun run = deploy("cli-status", "cli-status-1");
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("deployment cli-status-1 requested: cli-status v1\n"
+                + "follow it with:  kanary status cli-status-1 --planner " + planner + "   or   kanary watch\n", run.out());
+
+        awaitPhase("cli-status-1", "ROLLING");
+        CliRun status = CliRun.of("status", "cli-status-1", "--planner", planner);
+        assertAll(status.toString(),
+                () -> assertEquals(0, status.exit()),
+                () -> assertTrue(status.out().startsWith("deployment cli-status-1: cli-status v1 (baseline none)\n"
+                        + "  phase   ROLLING, batch 1 of 1\n")),
+                () -> assertTrue(status.out().contains("  host-1 ")));
+        CliRun list = CliRun.of("status", "--service", "cli-status", "--planner", planner);
+        assertEquals(0, list.exit(), list.toString());
+        assertTrue(list.out().startsWith("cli-status-1"), list.toString());
+    }
+
+    @Test
+    void shouldAnswerASecondRolloutOfABusyServiceWithExitFour() {
+        assertEquals(0, deploy("cli-busy", "cli-busy-1").exit());
+        awaitPhase("cli-busy-1", "ROLLING");
+
+        CliRun second = deploy("cli-busy", "cli-busy-2");
+        assertEquals(4, second.exit(), second.toString());
+        assertTrue(second.err().startsWith("error: 409 Deployment conflict: "), second.toString());
+        assertTrue(second.err().contains("cli-busy-1"), second.toString());
+    }
+
+    @Test
+    void shouldNameAnUnknownHostWithExitOne() {
+        CliRun run = CliRun.of("deploy", "--planner", planner, "--service", "cli-nohost", "--version", "v1",
+                "--hosts", "host-9", "--", "./web");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.err().startsWith("error: 422 Unknown target hosts"), run.toString());
+        assertTrue(run.err().contains("host-9"), run.toString());
+    }
+
+    @Test
+    void shouldNameEveryBrokenRuleWithExitOne() {
+        CliRun run = CliRun.of("deploy", "--planner", planner, "--service", "cli-rules", "--version", "v1",
+                "--hosts", "host-1", "--max-error-rate", "1.5", "--min-samples", "0", "--", "./web");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.err().startsWith("error: 422 Invalid deploy request\n"), run.toString());
+        assertTrue(run.err().contains("  - policy.maxErrorRate: "), run.toString());
+        assertTrue(run.err().contains("  - policy.minSamples: "), run.toString());
+    }
+
+    @Test
+    void shouldSayAnUnknownDeploymentIsNotFound() {
+        CliRun run = CliRun.of("status", "no-such-deployment", "--planner", planner);
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.err().startsWith("error: 404 "), run.toString());
+        assertEquals(1, CliRun.of("rollback", "no-such-deployment", "--planner", planner).exit());
+    }
+
+    @Test
+    void shouldRollADeploymentBackOnRequestAndRefuseASecondRollback() {
+        assertEquals(0, deploy("cli-undo", "cli-undo-1").exit());
+        awaitPhase("cli-undo-1", "ROLLING");
+
+        CliRun rollback = CliRun.of("rollback", "cli-undo-1", "--reason", "customer reports", "--planner", planner);
+        assertEquals(0, rollback.exit(), rollback.toString());
+        assertTrue(rollback.out().startsWith("rollback of cli-undo-1 requested (command "), rollback.toString());
+        awaitPhase("cli-undo-1", "ROLLED_BACK");
+        CliRun status = CliRun.of("status", "cli-undo-1", "--planner", planner);
+        assertTrue(status.out().contains("customer reports"), status.toString());
+
+        CliRun again = CliRun.of("rollback", "cli-undo-1", "--planner", planner);
+        assertEquals(4, again.exit(), again.toString());
+        assertTrue(again.err().startsWith("error: 409 "), again.toString());
+    }
+
+    @Test
+    void shouldAuditADeploymentFromTheBroker() {
+        assertEquals(0, deploy("cli-audit", "cli-audit-1").exit());
+        awaitPhase("cli-audit-1", "ROLLING");
+
+        CliRun audit = CliRun.of("audit", "--bootstrap-server", stack.bootstrapServers(), "--deployment", "cli-audit-1");
+        assertEquals(0, audit.exit(), audit.toString());
+        assertTrue(audit.out().contains("  deployment cli-audit-1: v1 — "), audit.toString());
+        assertTrue(audit.out().contains("    chain: complete so far (in progress)"), audit.toString());
+    }
+}
