@@ -35,4 +35,8 @@ public record PlannerConfig(Map<String, Object> kafka, String httpHost, int http
     public PlannerConfig withHttpPort(int port) {
         return new PlannerConfig(kafka, httpHost, port, groupId, transactionalId, tick, replayTimeout);
     }
+
+    public PlannerConfig withHttpHost(String host) {
+        return new PlannerConfig(kafka, host, httpPort, groupId, transactionalId, tick, replayTimeout);
+    }
 }
