@@ -90,26 +90,39 @@ final class InvariantCheck {
 
     private void oneRollbackPerBreach() {
         for (DeploymentTimeline d : deployments()) {
-            long breaches = d.events().stream().filter(e -> e.event() instanceof Breach).count();
+            List<Breach> breaches = d.events().stream().filter(e -> e.event() instanceof Breach)
+                    .map(e -> (Breach) e.event()).toList();
             long detectorCommands = d.events().stream()
                     .filter(e -> e.event() instanceof RollbackCommand c && c.operator() == null).count();
             long rollingBack = d.events().stream().filter(e -> e.event() instanceof DeploymentEvent.RollingBack).count();
-            boolean breached = breaches > 0 || detectorCommands > 0;
-            if (!breached) {
+            if (breaches.isEmpty() && detectorCommands == 0) {
+                continue;
+            }
+            java.time.Instant ended = d.events().stream()
+                    .filter(e -> e.event() instanceof DeploymentEvent de && de.isTerminal())
+                    .map(AuditEvent::time).findFirst().orElse(null);
+            String what = breaches.isEmpty() ? "a rollback command of the breach-detector" : describe(breaches.get(0));
+            if (ended != null && !breaches.isEmpty() && breaches.get(0).detectedAt() != null
+                    && breaches.get(0).detectedAt().isAfter(ended) && rollingBack == 0) {
+                // Nothing is left to roll back once a deployment ended: the planner rightly ignores it.
+                observations.add("deployment " + d.deploymentId() + " (" + d.version() + ") was judged after it had ended "
+                        + d.outcome() + ": " + what + ".");
                 continue;
             }
             if (detectorCommands != 1) {
-                violations.add("deployment " + d.deploymentId() + " was breached and the breach-detector issued "
-                        + detectorCommands + " rollback commands for it, not one.");
+                violations.add("deployment " + d.deploymentId() + " was breached (" + what
+                        + ") and the breach-detector issued " + detectorCommands + " rollback commands for it, not one.");
             }
             if (rollingBack != 1) {
-                violations.add("deployment " + d.deploymentId() + " was breached and started rolling back "
-                        + rollingBack + " times, not once.");
-            }
-            if ("succeeded".equals(d.outcome())) {
-                violations.add("deployment " + d.deploymentId() + " was breached yet ended succeeded.");
+                violations.add("deployment " + d.deploymentId() + " was breached (" + what + ") and started rolling back "
+                        + rollingBack + " times, not once; it ended " + d.outcome() + ".");
             }
         }
+    }
+
+    private static String describe(Breach b) {
+        return String.format(java.util.Locale.ROOT, "%s %s %.3g against threshold %.3g over %d samples, detected %s",
+                b.version(), b.metric(), b.observed(), b.threshold(), b.samples(), b.detectedAt());
     }
 
     /** The host.events of the service, in each host's order (per partition, by offset). */
