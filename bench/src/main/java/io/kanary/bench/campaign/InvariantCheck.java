@@ -211,11 +211,18 @@ final class InvariantCheck {
             if (started.isEmpty()) {
                 continue;
             }
+            java.util.Set<String> touched = d.events().stream()
+                    .filter(e -> e.event() instanceof DeploymentEvent.BatchStarted)
+                    .flatMap(e -> ((DeploymentEvent.BatchStarted) e.event()).hosts().stream())
+                    .collect(Collectors.toSet());
             for (String host : started.get().hosts()) {
-                String version = "succeeded".equals(d.outcome()) ? d.version()
-                        : started.get().previousVersions().get(host);
-                if ("succeeded".equals(d.outcome()) || "rolled-back".equals(d.outcome())) {
-                    expected.put(host, new Expected(version, d.deploymentId(), d.outcome()));
+                if ("succeeded".equals(d.outcome())) {
+                    expected.put(host, new Expected(d.version(), d.deploymentId(), "succeeded"));
+                } else if (!touched.contains(host)) {
+                    continue; // its batch never started: the host keeps what it ran
+                } else if ("rolled-back".equals(d.outcome())) {
+                    expected.put(host, new Expected(started.get().previousVersions().get(host), d.deploymentId(),
+                            "rolled back to what it recorded the host ran before"));
                 } else {
                     expected.remove(host); // failed or aborted: the record itself does not say what is left
                 }
