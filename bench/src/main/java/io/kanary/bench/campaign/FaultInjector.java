@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /**
  * Kills one process at a time with SIGKILL at random moments — a random service, or one of the
- * brokers — and starts it again after a random delay, until told to stop or out of kills. All its
+ * brokers, each kind once in a random order before any kind again — and starts it again after a random delay, until told to stop or out of kills. All its
  * choices come from the campaign's seed; when they happen depends on the machine.
  */
 final class FaultInjector implements Runnable {
@@ -42,13 +42,18 @@ final class FaultInjector implements Runnable {
 
     @Override
     public void run() {
-        FaultKind[] kinds = FaultKind.values();
+        List<FaultKind> bag = new ArrayList<>();
         try {
             while (!stopping && crashes.size() < maxKills) {
                 if (!pause(between(minGap, maxGap))) {
                     return;
                 }
-                FaultKind kind = kinds[random.nextInt(kinds.length)];
+                // Every kind once, in a random order, before any kind again: short campaigns hit different kinds.
+                if (bag.isEmpty()) {
+                    bag.addAll(List.of(FaultKind.values()));
+                    java.util.Collections.shuffle(bag, random);
+                }
+                FaultKind kind = bag.remove(0);
                 List<ManagedProcess> targets = rig.targets(kind);
                 ManagedProcess victim = targets.get(random.nextInt(targets.size()));
                 long down = between(Duration.ofMillis(500), maxDown);
