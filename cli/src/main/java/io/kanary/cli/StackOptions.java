@@ -28,11 +28,13 @@ import java.util.Set;
  * @param partitions        partitions of each topic created where missing
  * @param replicationFactor replication factor of each topic created where missing (0: the number of
  *                          brokers, at most 3)
+ * @param instanceId        this process's name among the planners and detectors of the cluster: part
+ *                          of their static consumer-group membership
  */
 record StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<ServiceName> services, List<String> hosts,
                     int httpPort, long probeIntervalMs, Driver driver, Map<String, String> dockerHosts,
                     boolean stopOnClose, String executorId, String httpHost, long probeTimeoutMs, Path stateDir,
-                    Path logDir, int partitions, int replicationFactor) {
+                    Path logDir, int partitions, int replicationFactor, String instanceId) {
 
     static final String DEFAULT_HTTP_HOST = "127.0.0.1";
 
@@ -42,7 +44,16 @@ record StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<Se
                  boolean stopOnClose) {
         this(bootstrapServers, kafkaPort, dataDir, services, hosts, httpPort, probeIntervalMs, driver, dockerHosts,
                 stopOnClose, ExecutorConfig.DEFAULT_EXECUTOR_ID, DEFAULT_HTTP_HOST,
-                HealthWatcherConfig.DEFAULT_PROBE_TIMEOUT.toMillis(), null, null, 1, 0);
+                HealthWatcherConfig.DEFAULT_PROBE_TIMEOUT.toMillis(), null, null, 1, 0, defaultInstanceId());
+    }
+
+    /** This machine's host name, or {@code local} when it has none. */
+    static String defaultInstanceId() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "local";
+        }
     }
 
     /** The process driver's options. */

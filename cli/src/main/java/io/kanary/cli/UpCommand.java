@@ -91,6 +91,11 @@ final class UpCommand implements Callable<Integer> {
                     + "or a temporary directory).")
     Path stateDir;
 
+    @Option(names = "--instance-id", defaultValue = "${env:KANARY_INSTANCE_ID}",
+            description = "This process's name among the planners and breach-detectors of the cluster, for their static "
+                    + "group membership: a restart takes its partitions back at once (env KANARY_INSTANCE_ID; default: the host name).")
+    String instanceId;
+
     @Option(names = "--partitions", defaultValue = "${env:KANARY_TOPIC_PARTITIONS:-1}",
             description = "Partitions of each kanary topic created where missing on --bootstrap-server "
                     + "(env KANARY_TOPIC_PARTITIONS; default: ${DEFAULT-VALUE}).")
@@ -118,7 +123,8 @@ final class UpCommand implements Callable<Integer> {
         }
         StackOptions options = new StackOptions(blankToNull(bootstrapServer), kafkaPort, dataDir,
                 EnumSet.copyOf(services), hosts, httpPort, probeIntervalMs, driver, endpoints, demo, executorId, httpHost,
-                probeTimeoutMs, stateDir, logDir, partitions, replicationFactor);
+                probeTimeoutMs, stateDir, logDir, partitions, replicationFactor,
+                instanceId == null || instanceId.isBlank() ? StackOptions.defaultInstanceId() : instanceId.trim());
         if (demo && driver == Driver.DOCKER) {
             DockerDemo.buildImages(endpoints, busybox, System.out);
         }

@@ -19,15 +19,16 @@ import java.time.Duration;
  * @param allowViolations  exit 0 even when invariants are violated (the table still lists them)
  * @param workDir          where the brokers' data and the logs go (null: a temporary directory)
  * @param keepWorkDir      keep the work directory afterwards (logs to read)
+ * @param kinds            the kinds of process the campaign may kill
  */
 record CampaignOptions(int rollouts, long seed, int hosts, int maxKills, Duration minGap, Duration maxGap,
                        Duration maxDown, double badShare, Duration maxDuration, Duration rolloutTimeout,
-                       boolean allowViolations, Path workDir, boolean keepWorkDir) {
+                       boolean allowViolations, Path workDir, boolean keepWorkDir, java.util.Set<FaultKind> kinds) {
 
     static final String USAGE = """
             usage: run-fault-campaign.sh [--rollouts N] [--seed S] [--hosts N] [--kills N] [--min-gap-s S] [--max-gap-s S]
                                          [--max-down-s S] [--bad-share F] [--max-minutes M] [--rollout-timeout-s S]
-                                         [--allow-violations] [--work-dir DIR] [--keep-work-dir]
+                                         [--kinds K,...] [--allow-violations] [--work-dir DIR] [--keep-work-dir]
               --rollouts N          rollouts to request one after another (default 12; the first is healthy)
               --seed S              seeds every random choice (default: the clock, printed)
               --hosts N             hosts the executor serves (default 3)
@@ -37,6 +38,7 @@ record CampaignOptions(int rollouts, long seed, int hosts, int maxKills, Duratio
               --bad-share F         share of later rollouts that fail half their requests (default 0.4)
               --max-minutes M       bound of the whole campaign (default 30)
               --rollout-timeout-s S most one rollout may take to end (default 180)
+              --kinds K,...         what may be killed: planner, executor, health-watcher, breach-detector, broker (default all)
               --allow-violations    exit 0 even when an invariant is violated (env KANARY_CAMPAIGN_ALLOW_VIOLATIONS=1)
               --work-dir DIR        brokers' data and every process's log (default: a temporary directory, removed)
               --keep-work-dir       keep the work directory to read the logs
@@ -48,6 +50,9 @@ record CampaignOptions(int rollouts, long seed, int hosts, int maxKills, Duratio
         }
         if (minGap.isNegative() || maxGap.compareTo(minGap) < 0 || maxDown.toMillis() < 500) {
             throw new IllegalArgumentException("--max-gap-s must be at least --min-gap-s, and --max-down-s at least 0.5");
+        }
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("--kinds names no kind of process");
         }
         if (!(badShare >= 0 && badShare <= 1)) {
             throw new IllegalArgumentException("--bad-share must be between 0 and 1, was " + badShare);
@@ -69,6 +74,7 @@ record CampaignOptions(int rollouts, long seed, int hosts, int maxKills, Duratio
                 || "true".equalsIgnoreCase(env.get("KANARY_CAMPAIGN_ALLOW_VIOLATIONS"));
         Path workDir = null;
         boolean keep = false;
+        java.util.Set<FaultKind> kinds = java.util.EnumSet.allOf(FaultKind.class);
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             switch (name) {
@@ -93,6 +99,7 @@ record CampaignOptions(int rollouts, long seed, int hosts, int maxKills, Duratio
                             case "--max-minutes" -> maxMinutes = Double.parseDouble(value);
                             case "--rollout-timeout-s" -> rolloutTimeout = Double.parseDouble(value);
                             case "--work-dir" -> workDir = Path.of(value);
+                            case "--kinds" -> kinds = kinds(value);
                             default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
                         }
                     } catch (NumberFormatException e) {
@@ -103,7 +110,18 @@ record CampaignOptions(int rollouts, long seed, int hosts, int maxKills, Duratio
         }
         return new CampaignOptions(rollouts, seed, hosts, kills == null ? rollouts : kills, seconds(minGap),
                 seconds(maxGap), seconds(maxDown), badShare, seconds(maxMinutes * 60), seconds(rolloutTimeout), allow,
-                workDir, keep || workDir != null);
+                workDir, keep || workDir != null, kinds);
+    }
+
+    private static java.util.Set<FaultKind> kinds(String value) {
+        java.util.Set<FaultKind> kinds = java.util.EnumSet.noneOf(FaultKind.class);
+        for (String name : value.split(",")) {
+            FaultKind kind = java.util.Arrays.stream(FaultKind.values()).filter(k -> k.label().equals(name.trim()))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown kind '" + name.trim()
+                            + "' in --kinds; choose from planner, executor, health-watcher, breach-detector, broker"));
+            kinds.add(kind);
+        }
+        return kinds;
     }
 
     private static Duration seconds(double s) {

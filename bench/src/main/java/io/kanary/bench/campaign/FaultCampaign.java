@@ -66,7 +66,7 @@ public final class FaultCampaign {
             log.accept("work dir " + rig.workDir() + "; seed " + options.seed() + "; plan " + describe(plan));
             Map<String, Long> coldStarts = rig.start();
             FaultInjector injector = new FaultInjector(rig, new Random(random.nextLong()), options.maxKills(),
-                    options.minGap(), options.maxGap(), options.maxDown(), log);
+                    options.kinds(), options.minGap(), options.maxGap(), options.maxDown(), log);
             Thread faults = new Thread(injector, "fault-injector");
             faults.start();
             RolloutRunner runner = new RolloutRunner(new PlannerHttp(rig.plannerPort()), rig.hosts(), rig.appCommand(),
