@@ -114,8 +114,11 @@ final class InvariantCheck {
                         + ") and the breach-detector issued " + detectorCommands + " rollback commands for it, not one.");
             }
             if (rollingBack != 1) {
+                String before = ended == null || breaches.isEmpty() || breaches.get(0).detectedAt() == null ? ""
+                        : String.format(java.util.Locale.ROOT, " %.1f s after that",
+                        java.time.Duration.between(breaches.get(0).detectedAt(), ended).toMillis() / 1000.0);
                 violations.add("deployment " + d.deploymentId() + " was breached (" + what + ") and started rolling back "
-                        + rollingBack + " times, not once; it ended " + d.outcome() + ".");
+                        + rollingBack + " times, not once; it ended " + d.outcome() + before + ".");
             }
         }
     }
