@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kanary", mixinStandardHelpOptions = true, version = "kanary 0.1.0",
         description = {"Roll new versions out a batch at a time; roll them back by themselves within seconds",
                 "when their error rate or latency breaks the deployment's policy. Every step is an event on Kafka."},
-        subcommands = {UpCommand.class, DeployCommand.class, StatusCommand.class, WatchCommand.class,
+        subcommands = {UpCommand.class, BrokerCommand.class, DeployCommand.class, StatusCommand.class, WatchCommand.class,
                 RollbackDeploymentCommand.class, AuditCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start here:  kanary up --demo     (embedded Kafka, demo fleet, a bad rollout rolled back)",
                 "Then:        kanary up          (stays up; deploy your own service with 'kanary deploy --help')",

@@ -58,7 +58,13 @@ final class KanaryStack implements AutoCloseable {
             stack.started.push(broker);
         }
         try {
-            TopicSetup.createTopics(kafka, 1, (short) 1);
+            if (broker != null) {
+                TopicSetup.createTopics(kafka, 1, (short) 1);
+            } else {
+                short replication = ClusterTopics.ensure(kafka, options.partitions(), options.replicationFactor());
+                out.printf("%-11s present on %s (missing ones created with %d partition(s), replication %d)%n", "topics",
+                        bootstrap, options.partitions(), replication);
+            }
             stack.startServices(options, out);
         } catch (Exception e) {
             stack.close();
@@ -70,39 +76,59 @@ final class KanaryStack implements AutoCloseable {
     private void startServices(StackOptions options, PrintStream out) {
         if (options.services().contains(ServiceName.BREACH_DETECTOR)) {
             // Streams state belongs to its broker: beside the broker's data, or fresh with a fresh broker.
-            Path stateDir = options.dataDir() == null ? tempDir("kanary-streams-") : options.dataDir().resolve("streams");
+            Path stateDir = options.stateDir() != null ? options.stateDir()
+                    : options.dataDir() == null ? tempDir("kanary-streams-") : options.dataDir().resolve("streams");
             timed(out, "detector", "Kafka Streams job RUNNING (exactly_once_v2)",
-                    () -> BreachDetector.start(DetectorConfig.defaults(kafka).withStateDir(stateDir)));
+                    () -> BreachDetector.start(DetectorConfig.defaults(staticMember("kanary-breach-detector-" + options.instanceId()))
+                            .withStateDir(stateDir)));
         }
         if (options.services().contains(ServiceName.HEALTH_WATCHER)) {
             timed(out, "watcher", "probing instances from host.events",
                     () -> HealthWatcher.start(new HealthWatcherConfig(kafka, options.probeIntervalMs(),
-                            HealthWatcherConfig.DEFAULT_PROBE_TIMEOUT, HealthWatcherConfig.DEFAULT_GROUP_ID)));
+                            Duration.ofMillis(options.probeTimeoutMs()), HealthWatcherConfig.DEFAULT_GROUP_ID)));
         }
         if (options.services().contains(ServiceName.PLANNER)) {
-            planner = timed(out, "planner", "state rebuilt from deploy.events; HTTP API on 127.0.0.1:" + options.httpPort(),
-                    () -> PlannerService.start(PlannerConfig.defaults(kafka).withHttpPort(options.httpPort())
-                            .withAuth(ApiAuth.single(LocalCredential.principal(), credential(options).token()))
-                            .withAllowList(EmbeddedAllowList.of(System.getenv()))));
+            PlannerConfig config = PlannerConfig.defaults(staticMember("kanary-planner-" + options.instanceId()))
+                    .withHttpPort(options.httpPort())
+                    .withHttpHost(options.httpHost())
+                    .withAuth(ApiAuth.single(LocalCredential.principal(), credential(options).token()))
+                    .withAllowList(EmbeddedAllowList.of(System.getenv()));
+            planner = timed(out, "planner", "state rebuilt from deploy.events; HTTP API on " + options.httpHost() + ":"
+                    + options.httpPort(), () -> PlannerService.start(config));
         }
         if (options.services().contains(ServiceName.EXECUTOR)) {
-            timed(out, "executor", options.driver().name().toLowerCase(java.util.Locale.ROOT) + " driver serving "
+            timed(out, "executor", options.executorId() + ", " + options.driver().name().toLowerCase(java.util.Locale.ROOT)
+                    + " driver serving "
                     + String.join(", ", options.executorHosts()), () -> HostExecutor.start(executorConfig(options)));
         }
     }
 
     private ExecutorConfig executorConfig(StackOptions options) {
-        Path logs = (options.dataDir() == null ? Path.of(System.getProperty("java.io.tmpdir"), "kanary")
+        Path logs = options.logDir() != null ? options.logDir()
+                : (options.dataDir() == null ? Path.of(System.getProperty("java.io.tmpdir"), "kanary")
                 : options.dataDir()).resolve("instances");
         if (options.driver() == Driver.DOCKER) {
             DockerSettings d = DockerSettings.of(options.dockerHosts());
             DockerSettings settings = new DockerSettings(d.endpoints(), d.tlsCertPath(), d.tlsVerify(), d.pullPolicy(),
                     d.keepRevisions(), d.callTimeout(), options.stopOnClose());
-            return new ExecutorConfig(kafka, ExecutorConfig.DEFAULT_EXECUTOR_ID, options.executorHosts(), DockerDriver.KIND,
+            return new ExecutorConfig(staticMember("kanary-executor-" + options.executorId()), options.executorId(),
+                    options.executorHosts(), DockerDriver.KIND,
                     logs, EXECUTOR_START_DEADLINE, settings).withAllowList(EmbeddedAllowList.of(System.getenv()));
         }
-        return new ExecutorConfig(kafka, ExecutorConfig.DEFAULT_EXECUTOR_ID, options.hosts(), ProcessDriver.KIND, logs,
+        return new ExecutorConfig(staticMember("kanary-executor-" + options.executorId()), options.executorId(),
+                options.hosts(), ProcessDriver.KIND, logs,
                 EXECUTOR_START_DEADLINE).withAllowList(EmbeddedAllowList.of(System.getenv()));
+    }
+
+    /**
+     * The Kafka settings of one service, as a static member of its consumer group: restarted after a
+     * crash, it takes its partitions back at once instead of waiting for the dead member's session
+     * to time out (45 s). A {@code KAFKA_GROUP_INSTANCE_ID} of the user's own wins.
+     */
+    private Map<String, Object> staticMember(String instanceId) {
+        Map<String, Object> props = new java.util.HashMap<>(kafka);
+        props.putIfAbsent("group.instance.id", instanceId);
+        return props;
     }
 
     private <T extends AutoCloseable> T timed(PrintStream out, String name, String what, java.util.function.Supplier<T> start) {
@@ -145,6 +171,11 @@ final class KanaryStack implements AutoCloseable {
 
     String bootstrapServers() {
         return (String) kafka.get("bootstrap.servers");
+    }
+
+    /** Whether the planner runs in this process. */
+    boolean hasPlanner() {
+        return planner != null;
     }
 
     /** The planner's HTTP port; the planner must be one of the started services. */

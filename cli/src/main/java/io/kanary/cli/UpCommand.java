@@ -17,31 +17,43 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  kanary up --demo                                  the demo: v2 breaches and rolls back, v3 succeeds",
                 "  kanary up                                         stay up; deploy with 'kanary deploy'",
-                "  kanary up --bootstrap-server kafka:9092 --services planner,breach-detector"})
+                "  kanary up --bootstrap-server kafka:9092 --services planner,breach-detector",
+                "  kanary up --bootstrap-server kafka:9092 --services executor --executor-id web-a --hosts web-1,web-2",
+                "", "Every option also reads the environment variable it names (the flag wins)."})
 final class UpCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "Run the demo: a fleet of demo-app v1, then a failing v2 and a healthy v3.")
     boolean demo;
 
-    @Option(names = "--bootstrap-server", description = "Use this Kafka cluster instead of the embedded broker.")
+    @Option(names = "--bootstrap-server", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
+            description = "Use this Kafka cluster instead of the embedded broker (env KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServer;
 
-    @Option(names = "--kafka-port", defaultValue = "9092",
-            description = "Port of the embedded broker (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(names = "--kafka-port", defaultValue = "${env:KANARY_KAFKA_PORT:-9092}",
+            description = "Port of the embedded broker (env KANARY_KAFKA_PORT; default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int kafkaPort;
 
-    @Option(names = "--data-dir", description = "Keep the embedded broker's data here across runs (default: a temporary directory).")
+    @Option(names = "--data-dir", defaultValue = "${env:KANARY_DATA_DIR}",
+            description = "Keep the embedded broker's data, the detector's state and the instance logs here across runs "
+                    + "(env KANARY_DATA_DIR; default: a temporary directory).")
     Path dataDir;
 
     @Option(names = "--services", split = ",", converter = ServiceNameConverter.class,
-            description = "Services to start (default: all): planner, executor, health-watcher, breach-detector.")
-    List<ServiceName> services = List.of(ServiceName.values());
+            defaultValue = "${env:KANARY_SERVICES:-planner,executor,health-watcher,breach-detector}",
+            description = "Services to start (env KANARY_SERVICES; default: all): planner, executor, health-watcher, "
+                    + "breach-detector. Any subset runs on its own against --bootstrap-server.")
+    List<ServiceName> services;
 
-    @Option(names = "--hosts", split = ",", defaultValue = "host-1,host-2,host-3",
-            description = "Hosts the executor serves with the process driver (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hosts", split = ",", defaultValue = "${env:KANARY_EXECUTOR_HOSTS:-host-1,host-2,host-3}",
+            description = "Hosts the executor serves with the process driver (env KANARY_EXECUTOR_HOSTS; default: ${DEFAULT-VALUE}).")
     List<String> hosts;
 
-    @Option(names = "--driver", defaultValue = "process",
-            description = "How the executor runs instances: process (local processes) or docker (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--executor-id", defaultValue = "${env:KANARY_EXECUTOR_ID:-executor-1}",
+            description = "The executor's id; give each executor process its own (env KANARY_EXECUTOR_ID; default: ${DEFAULT-VALUE}).")
+    String executorId;
+
+    @Option(names = "--driver", defaultValue = "${env:KANARY_EXECUTOR_DRIVER:-process}",
+            description = "How the executor runs instances: process (local processes) or docker "
+                    + "(env KANARY_EXECUTOR_DRIVER; default: ${DEFAULT-VALUE}).")
     Driver driver;
 
     @Option(names = "--docker-hosts", defaultValue = "${KANARY_DOCKER_HOSTS:-host-1=unix:///var/run/docker.sock}",
@@ -49,24 +61,70 @@ final class UpCommand implements Callable<Integer> {
                     + "(env KANARY_DOCKER_HOSTS; default: ${DEFAULT-VALUE}).")
     String dockerHosts;
 
+    @Option(names = "--log-dir", defaultValue = "${env:KANARY_EXECUTOR_LOG_DIR}",
+            description = "Where the process driver writes each instance's output (env KANARY_EXECUTOR_LOG_DIR; "
+                    + "default: <data-dir>/instances, or <tmp>/kanary/instances).")
+    Path logDir;
+
     @Option(names = "--busybox", defaultValue = "/usr/bin/busybox",
             description = "With --demo --driver docker: the static busybox the demo images are built from (default: ${DEFAULT-VALUE}).")
     Path busybox;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "The planner's HTTP port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-host", defaultValue = "${env:PLANNER_HTTP_HOST:-127.0.0.1}",
+            description = "The address the planner's HTTP API binds (env PLANNER_HTTP_HOST; default: ${DEFAULT-VALUE}).")
+    String httpHost;
+
+    @Option(names = "--http-port", defaultValue = "${env:PLANNER_HTTP_PORT:-8080}",
+            description = "The planner's HTTP port (env PLANNER_HTTP_PORT; default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int httpPort;
 
-    @Option(names = "--probe-interval-ms", defaultValue = "200",
-            description = "Probe interval for services whose deployment gave none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--probe-interval-ms", defaultValue = "${env:HEALTH_PROBE_INTERVAL_MS:-200}",
+            description = "Probe interval for services whose deployment gave none (env HEALTH_PROBE_INTERVAL_MS; default: ${DEFAULT-VALUE}).")
     long probeIntervalMs;
+
+    @Option(names = "--probe-timeout-ms", defaultValue = "${env:HEALTH_PROBE_TIMEOUT_MS:-1000}",
+            description = "How long a probe waits for an answer (env HEALTH_PROBE_TIMEOUT_MS; default: ${DEFAULT-VALUE}).")
+    long probeTimeoutMs;
+
+    @Option(names = "--state-dir", defaultValue = "${env:BREACH_DETECTOR_STATE_DIR}",
+            description = "The breach-detector's state stores (env BREACH_DETECTOR_STATE_DIR; default: <data-dir>/streams, "
+                    + "or a temporary directory).")
+    Path stateDir;
+
+    @Option(names = "--instance-id", defaultValue = "${env:KANARY_INSTANCE_ID}",
+            description = "This process's name among the planners and breach-detectors of the cluster, for their static "
+                    + "group membership: a restart takes its partitions back at once (env KANARY_INSTANCE_ID; default: the host name).")
+    String instanceId;
+
+    @Option(names = "--partitions", defaultValue = "${env:KANARY_TOPIC_PARTITIONS:-1}",
+            description = "Partitions of each kanary topic created where missing on --bootstrap-server "
+                    + "(env KANARY_TOPIC_PARTITIONS; default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication-factor", defaultValue = "${env:KANARY_TOPIC_REPLICATION_FACTOR:-0}",
+            description = "Replication factor of each kanary topic created where missing on --bootstrap-server "
+                    + "(env KANARY_TOPIC_REPLICATION_FACTOR; default: 0, the number of brokers up to 3).")
+    int replicationFactor;
 
     @Override
     public Integer call() throws Exception {
         long began = System.nanoTime();
         Map<String, String> endpoints = driver == Driver.DOCKER ? DockerSettings.parseHosts(dockerHosts) : Map.of();
         // The demo cleans up after itself; a kanary that stays up leaves its containers to the next executor.
-        StackOptions options = new StackOptions(bootstrapServer, kafkaPort, dataDir, EnumSet.copyOf(services), hosts,
-                httpPort, probeIntervalMs, driver, endpoints, demo);
+        if (services.isEmpty()) {
+            throw new UserError("--services names no service; name at least one of " + ServiceName.list());
+        }
+        if (demo && !EnumSet.copyOf(services).equals(EnumSet.allOf(ServiceName.class))) {
+            throw new UserError("--demo runs every service in this process: drop --services");
+        }
+        if (partitions < 1 || replicationFactor < 0) {
+            throw new UserError("--partitions must be at least 1 and --replication-factor at least 0 (0: as many as "
+                    + "there are brokers, up to 3)");
+        }
+        StackOptions options = new StackOptions(blankToNull(bootstrapServer), kafkaPort, dataDir,
+                EnumSet.copyOf(services), hosts, httpPort, probeIntervalMs, driver, endpoints, demo, executorId, httpHost,
+                probeTimeoutMs, stateDir, logDir, partitions, replicationFactor,
+                instanceId == null || instanceId.isBlank() ? StackOptions.defaultInstanceId() : instanceId.trim());
         if (demo && driver == Driver.DOCKER) {
             DockerDemo.buildImages(endpoints, busybox, System.out);
         }
@@ -81,10 +139,12 @@ final class UpCommand implements Callable<Integer> {
         Thread stopOnSignal = new Thread(stack::close, "kanary-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnSignal);
         if (!demo) {
-            System.out.printf("%nkanary is up: planner http://127.0.0.1:%d, Kafka at %s. Ctrl-C to stop.%n",
-                    stack.plannerPort(), stack.bootstrapServers());
-            System.out.println("try: ./kanary deploy --help   ./kanary watch   ./kanary audit --bootstrap-server "
-                    + stack.bootstrapServers());
+            System.out.printf("%nkanary is up: %s; Kafka at %s. Ctrl-C to stop.%n", running(options, stack),
+                    stack.bootstrapServers());
+            if (stack.hasPlanner()) {
+                System.out.println("try: ./kanary deploy --help   ./kanary watch   ./kanary audit --bootstrap-server "
+                        + stack.bootstrapServers());
+            }
             new CountDownLatch(1).await(); // until a signal: the hook stops everything
             return 0;
         }
@@ -100,10 +160,28 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
+    /** One phrase per started service, e.g. "planner http://127.0.0.1:8080, executor executor-1 (host-1, host-2)". */
+    private static String running(StackOptions options, KanaryStack stack) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (ServiceName service : options.services()) {
+            parts.add(switch (service) {
+                case PLANNER -> "planner http://" + options.httpHost() + ":" + stack.plannerPort();
+                case EXECUTOR -> "executor " + options.executorId() + " (" + String.join(", ", options.executorHosts()) + ")";
+                case HEALTH_WATCHER -> "health-watcher";
+                case BREACH_DETECTOR -> "breach-detector";
+            });
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
     static final class ServiceNameConverter implements picocli.CommandLine.ITypeConverter<ServiceName> {
         @Override
         public ServiceName convert(String value) {
-            return ServiceName.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            return ServiceName.parse(value);
         }
     }
 

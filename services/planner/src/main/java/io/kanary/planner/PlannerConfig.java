@@ -63,4 +63,8 @@ public record PlannerConfig(Map<String, Object> kafka, String httpHost, int http
     public PlannerConfig withAllowList(RunAllowList allowList) {
         return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList);
     }
+
+    public PlannerConfig withHttpHost(String host) {
+        return new PlannerConfig(kafka, host, httpPort, groupId, transactionalId, tick, replayTimeout);
+    }
 }
