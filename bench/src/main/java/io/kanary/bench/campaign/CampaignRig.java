@@ -60,7 +60,9 @@ final class CampaignRig implements AutoCloseable {
                     "--data-dir", workDir.resolve("kafka-" + n).toString()), "broker " + n + " ready",
                     workDir.resolve("broker-" + n + ".log")));
         }
-        services.add(service(FaultKind.PLANNER, "--http-port", Integer.toString(plannerPort)));
+        // Its own data dir, so the API token it makes is the campaign's (not the user's ~/.kanary one).
+        services.add(service(FaultKind.PLANNER, "--http-port", Integer.toString(plannerPort),
+                "--data-dir", workDir.resolve("planner").toString()));
         services.add(service(FaultKind.EXECUTOR, "--executor-id", "campaign-executor", "--hosts", String.join(",", hosts),
                 "--log-dir", workDir.resolve("instances").toString()));
         services.add(service(FaultKind.HEALTH_WATCHER));
@@ -133,6 +135,11 @@ final class CampaignRig implements AutoCloseable {
 
     static Duration readyTimeout() {
         return READY_TIMEOUT;
+    }
+
+    /** The API token the planner made at its first start (an operator's). */
+    Path plannerTokenFile() {
+        return workDir.resolve("planner").resolve("api-token");
     }
 
     int plannerPort() {

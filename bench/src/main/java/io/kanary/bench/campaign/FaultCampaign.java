@@ -69,7 +69,7 @@ public final class FaultCampaign {
                     options.kinds(), options.minGap(), options.maxGap(), options.maxDown(), log);
             Thread faults = new Thread(injector, "fault-injector");
             faults.start();
-            RolloutRunner runner = new RolloutRunner(new PlannerHttp(rig.plannerPort()), rig.hosts(), rig.appCommand(),
+            RolloutRunner runner = new RolloutRunner(new PlannerHttp(rig.plannerPort(), rig.plannerTokenFile()), rig.hosts(), rig.appCommand(),
                     runId, options.rolloutTimeout(), log);
             List<Rollout> rollouts = runner.run(plan, deadline);
             injector.stop();
@@ -116,7 +116,7 @@ public final class FaultCampaign {
     /** Waits (bounded) until every accepted rollout is terminal in the planner's view; the last phases seen. */
     private static List<Rollout> settle(CampaignRig rig, List<Rollout> rollouts, Consumer<String> log)
             throws InterruptedException {
-        PlannerHttp planner = new PlannerHttp(rig.plannerPort());
+        PlannerHttp planner = new PlannerHttp(rig.plannerPort(), rig.plannerTokenFile());
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         List<Rollout> latest = rollouts;
         while (true) {

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * first version is healthy (the fleet); later ones are bad with the campaign's probability.
  */
 final class RolloutRunner {
-    static final String SERVICE = "shop";
+    // The embedded default allows the demo service to run this JVM's java: the campaign's app is the demo-app.
+    static final String SERVICE = "demo";
     static final double BAD_FAILURE_RATE = 0.5;
     private static final Duration POLL = Duration.ofMillis(300);
 
