@@ -56,8 +56,9 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         final LiveInstance instance;
         long timerId;
         boolean inFlight;
-        /** Probes skipped since this instance's last answer, for one log line per slow spell. */
-        long skippedInARow;
+        long skipped;
+        /** When a skip of this instance was last logged (System.nanoTime), or 0: at most a line a minute. */
+        long skipLoggedAtNanos;
 
         Probing(LiveInstance instance) {
             this.instance = instance;
@@ -170,6 +171,9 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         return intervals.getOrDefault(service, defaultIntervalMs);
     }
 
+    /** How often a slow instance's skipped probes are logged, at most. */
+    private static final long SKIP_LOG_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+
     /** Probes skipped so far because the previous probe of their instance was still in flight. */
     long skippedProbes() {
         return skipped.get();
@@ -178,21 +182,20 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     private void probeOnce(Probing p) {
         if (p.inFlight) {
             skipped.incrementAndGet();
-            if (p.skippedInARow++ == 0) {
-                LOG.info("Probe of {} {} on {} skipped: the previous one is still waiting for an answer "
-                                + "(every {} ms, timeout {} ms)", p.instance.service(), p.instance.version(),
-                        p.instance.hostId(), intervalOf(p.instance.service()), probeTimeout.toMillis());
+            p.skipped++;
+            long now = System.nanoTime();
+            if (p.skipLoggedAtNanos == 0 || now - p.skipLoggedAtNanos >= SKIP_LOG_EVERY_NANOS) {
+                p.skipLoggedAtNanos = now;
+                LOG.info("Skipping probes of {} {} on {} that fall due while the previous one waits for its answer "
+                                + "(every {} ms, timeout {} ms): {} skipped so far", p.instance.service(),
+                        p.instance.version(), p.instance.hostId(), intervalOf(p.instance.service()),
+                        probeTimeout.toMillis(), p.skipped);
             }
             return;
         }
         p.inFlight = true;
         probe.probe(p.instance.healthUrl()).onSuccess(outcome -> {
             p.inFlight = false;
-            if (p.skippedInARow > 0) {
-                LOG.info("{} probe(s) of {} {} on {} skipped while it took {} ms to answer", p.skippedInARow,
-                        p.instance.service(), p.instance.version(), p.instance.hostId(), outcome.latencyMs());
-                p.skippedInARow = 0;
-            }
             // An answer for an instance removed meanwhile is dropped: a stopped instance failing its
             // probe says nothing about its version.
             if (!stopped && probing.get(p.instance.key()) == p) {
