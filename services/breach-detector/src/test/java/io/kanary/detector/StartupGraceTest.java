@@ -110,6 +110,22 @@ class StartupGraceTest {
         assertEquals(List.of("d-1"), detector.rolledBackDeployments(), "an external sampler's failures count at once");
     }
 
+    @Test
+    void shouldKeepJudgingAnInstanceThatHasBeenUpForLongerThanTheRetention() {
+        detector.firstStarted("d-1", "v1", T0, GRACE_10S);
+        // Up and probed once a second for 11 min: past the 10 min retention after which an instance no
+        // longer probed is forgotten (checked once a minute of stream time), and would then be taken
+        // for a new one, in its grace, when probed again.
+        for (int second = 0; second < 660; second++) {
+            detector.probe("v1", OK, 40, at(second * 1_000L));
+        }
+        detector.probes(50, "v1", FAILED, 1_000, at(660_000));
+
+        Breach breach = detector.breaches.readValue();
+        assertEquals(List.of(at(660_000), at(662_000)), List.of(breach.firstBadProbeAt(), breach.detectedAt()),
+                "its failures count at once, with no grace");
+    }
+
     private static ProbeResult probeOf(String hostId, String instanceId, boolean ok, java.time.Instant at) {
         return new ProbeResult("p-" + hostId + "-" + at.toEpochMilli(), KanaryEvent.SCHEMA_VERSION, SERVICE, "v1",
                 hostId, instanceId, ok, ok ? 200 : 503, 40, at, null);
