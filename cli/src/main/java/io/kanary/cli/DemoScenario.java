@@ -27,12 +27,19 @@ final class DemoScenario {
     private final List<String> hosts;
     private final Driver driver;
     private final PrintStream out;
+    private final Duration outcomeTimeout;
 
     DemoScenario(PlannerClient planner, List<String> hosts, Driver driver, PrintStream out) {
+        this(planner, hosts, driver, out, OUTCOME_TIMEOUT);
+    }
+
+    /** @param outcomeTimeout how long to wait for the hosts, and for each rollout to end */
+    DemoScenario(PlannerClient planner, List<String> hosts, Driver driver, PrintStream out, Duration outcomeTimeout) {
         this.planner = planner;
         this.hosts = hosts;
         this.driver = driver;
         this.out = out;
+        this.outcomeTimeout = outcomeTimeout;
     }
 
     /** The three rollouts, their final phases and the phases the demo means to show. */
@@ -105,7 +112,7 @@ final class DemoScenario {
     }
 
     void awaitHosts() throws InterruptedException {
-        long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + outcomeTimeout.toNanos();
         while (planner.get("v1/hosts").path("hosts").size() < hosts.size()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the demo hosts never announced themselves");
@@ -115,7 +122,7 @@ final class DemoScenario {
     }
 
     JsonNode awaitEnd(String id) throws InterruptedException {
-        long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + outcomeTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode d = deploymentOrNull(id);
             if (d != null && List.of("SUCCEEDED", "ROLLED_BACK", "FAILED", "ABORTED").contains(d.path("phase").asText())) {
@@ -123,7 +130,7 @@ final class DemoScenario {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("deployment " + id + " did not end within " + OUTCOME_TIMEOUT.toSeconds() + " s");
+        throw new IllegalStateException("deployment " + id + " did not end within " + outcomeTimeout.toSeconds() + " s");
     }
 
     private JsonNode deploymentOrNull(String id) {

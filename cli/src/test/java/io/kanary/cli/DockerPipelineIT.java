@@ -93,7 +93,7 @@ class DockerPipelineIT {
         for (String host : hosts) {
             assertEquals(v1Instances.get(host).address(), back.get(host).address(), host);
         }
-        RolloutClock.Figures figures = await().atMost(Duration.ofSeconds(30))
+        RolloutClock.Figures figures = await().atMost(Duration.ofMinutes(2))
                 .until(() -> console.clock().figures("docker-v2"), f -> f.isPresent()).orElseThrow();
         OUT.printf("FIGURE docker, 2 hosts: first failing probe of v2 -> rollback command readable: %d ms%n",
                 figures.badProbeToRollbackCommand().toMillis());

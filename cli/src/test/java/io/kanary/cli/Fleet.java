@@ -33,12 +33,13 @@ final class Fleet {
 
     /** Probes each host's current instance: it must answer 200 with {@code version}. */
     static void assertEveryHostAnswers(Map<String, Object> kafka, List<String> hosts, String version) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        // Bounds a hang: a loaded machine may need long for a freshly started JVM to answer.
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
             Map<String, Instance> instances = currentInstances(kafka);
             assertEquals(Set.copyOf(hosts), instances.keySet());
             for (Map.Entry<String, Instance> e : instances.entrySet()) {
                 HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(e.getValue().healthUrl()))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, answer.statusCode(), e.getKey());
                 assertEquals(version, Json.mapper().readTree(answer.body()).path("version").asText(), e.getKey());
             }

@@ -11,6 +11,7 @@ import io.kanary.kafka.Json;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Instance;
+import io.kanary.schema.Policy;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,7 +48,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalkingPipelineIT {
     private static final List<String> HOSTS = List.of("host-1", "host-2", "host-3");
-    private static final Duration ROLLOUT = Duration.ofSeconds(120);
+    /**
+     * How long a rollout may take. On a loaded 2-core machine one demo-app JVM took 25 s to listen,
+     * and v3 starts three of them one after the other; this bounds a hang, not the machine's speed.
+     */
+    private static final Duration ROLLOUT = Duration.ofMinutes(5);
+    /** The demo's policy with a health deadline that a slowly starting JVM does not outlast. */
+    private static final Policy POLICY = new Policy(0.10, 2_000L, null, 20, 100L, 5, 2_000L, 150_000L);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final PrintStream OUT = System.out;
 
@@ -62,7 +69,7 @@ class WalkingPipelineIT {
         Path data = Files.createTempDirectory("kanary-e2e-");
         stack = KanaryStack.start(StackOptions.processes(null, 0, data, EnumSet.allOf(ServiceName.class), HOSTS, 0, 200), OUT);
         console = new LiveConsole(stack.kafka(), OUT, true).start();
-        demo = new DemoScenario(stack.plannerClient(), HOSTS, Driver.PROCESS, OUT);
+        demo = new DemoScenario(stack.plannerClient(), HOSTS, Driver.PROCESS, OUT, ROLLOUT);
         demo.awaitHosts();
     }
 
@@ -79,17 +86,17 @@ class WalkingPipelineIT {
     @Test
     @Order(1)
     void shouldBringUpTheFleetOnV1() throws Exception {
-        assertEquals("SUCCEEDED", demo.rollout("demo-v1", "v1", 0.0, HOSTS.size()));
+        assertEquals("SUCCEEDED", demo.rollout("demo-v1", "v1", 0.0, HOSTS.size(), POLICY));
         Fleet.assertEveryHostAnswers(stack.kafka(), HOSTS, "v1");
     }
 
     @Test
     @Order(2)
     void shouldRollTheFailingV2BackByItselfAndEveryHostAnswersAsV1() throws Exception {
-        assertEquals("ROLLED_BACK", demo.rollout("demo-v2", "v2", 0.30, 1));
+        assertEquals("ROLLED_BACK", demo.rollout("demo-v2", "v2", 0.30, 1, POLICY));
         Fleet.assertEveryHostAnswers(stack.kafka(), HOSTS, "v1");
 
-        RolloutClock.Figures figures = await().atMost(Duration.ofSeconds(30))
+        RolloutClock.Figures figures = await().atMost(ROLLOUT)
                 .until(() -> console.clock().figures("demo-v2"), f -> f.isPresent()).orElseThrow();
         OUT.printf("FIGURE first failing probe of v2 -> rollback command readable: %d ms%n",
                 figures.badProbeToRollbackCommand().toMillis());
@@ -100,7 +107,7 @@ class WalkingPipelineIT {
     @Test
     @Order(3)
     void shouldSucceedWithTheHealthyV3() throws Exception {
-        assertEquals("SUCCEEDED", demo.rollout("demo-v3", "v3", 0.0, 1));
+        assertEquals("SUCCEEDED", demo.rollout("demo-v3", "v3", 0.0, 1, POLICY));
         Fleet.assertEveryHostAnswers(stack.kafka(), HOSTS, "v3");
     }
 

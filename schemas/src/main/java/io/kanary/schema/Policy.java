@@ -18,10 +18,13 @@ package io.kanary.schema;
  * @param errorRateMargin   how much higher than the baseline's error rate the new version's may be (absolute, 0..1)
  * @param outageToleranceMs a run of one host's failed probes spanning less than this is a blip: the longest such
  *                          run counts as one failure (0: every failure counts)
+ * @param startupGraceMs    how long, from its first probe, a new instance's failed probes before it first answers
+ *                          healthy are taken as its start-up rather than the version's errors (0: no grace)
  */
 public record Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, Integer minSamples,
                      Long probeIntervalMs, Integer healthyProbes, Long minHealthyMs, Long healthDeadlineMs,
-                     Double alpha, Double maxP99Ratio, Double errorRateMargin, Long outageToleranceMs) {
+                     Double alpha, Double maxP99Ratio, Double errorRateMargin, Long outageToleranceMs,
+                     Long startupGraceMs) {
 
     public static final double DEFAULT_MAX_ERROR_RATE = 0.05;
     public static final long DEFAULT_MAX_P99_LATENCY_MS = 1_000;
@@ -35,12 +38,22 @@ public record Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, I
     public static final double DEFAULT_MAX_P99_RATIO = 2.0;
     public static final double DEFAULT_ERROR_RATE_MARGIN = 0.01;
     public static final long DEFAULT_OUTAGE_TOLERANCE_MS = 2_000;
+    /** Long enough for a JVM service to start on a busy host; the planner's health deadline still bounds a rollout. */
+    public static final long DEFAULT_STARTUP_GRACE_MS = 30_000;
 
     /** A policy with the statistical settings at their defaults. */
     public Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, Integer minSamples, Long probeIntervalMs,
                   Integer healthyProbes, Long minHealthyMs, Long healthDeadlineMs) {
         this(maxErrorRate, maxP99LatencyMs, windowMs, minSamples, probeIntervalMs, healthyProbes, minHealthyMs,
                 healthDeadlineMs, null, null, null, null);
+    }
+
+    /** A policy with the start-up grace at its default. */
+    public Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, Integer minSamples, Long probeIntervalMs,
+                  Integer healthyProbes, Long minHealthyMs, Long healthDeadlineMs, Double alpha, Double maxP99Ratio,
+                  Double errorRateMargin, Long outageToleranceMs) {
+        this(maxErrorRate, maxP99LatencyMs, windowMs, minSamples, probeIntervalMs, healthyProbes, minHealthyMs,
+                healthDeadlineMs, alpha, maxP99Ratio, errorRateMargin, outageToleranceMs, null);
     }
 
     /** A policy with the outage tolerance at its default. */
@@ -64,9 +77,16 @@ public record Policy(Double maxErrorRate, Long maxP99LatencyMs, Long windowMs, I
         maxP99Ratio = maxP99Ratio == null ? DEFAULT_MAX_P99_RATIO : maxP99Ratio;
         errorRateMargin = errorRateMargin == null ? DEFAULT_ERROR_RATE_MARGIN : errorRateMargin;
         outageToleranceMs = outageToleranceMs == null ? DEFAULT_OUTAGE_TOLERANCE_MS : outageToleranceMs;
+        startupGraceMs = startupGraceMs == null ? DEFAULT_STARTUP_GRACE_MS : startupGraceMs;
+    }
+
+    /** This policy with another start-up grace. */
+    public Policy withStartupGraceMs(long graceMs) {
+        return new Policy(maxErrorRate, maxP99LatencyMs, windowMs, minSamples, probeIntervalMs, healthyProbes,
+                minHealthyMs, healthDeadlineMs, alpha, maxP99Ratio, errorRateMargin, outageToleranceMs, graceMs);
     }
 
     public static Policy defaults() {
-        return new Policy(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new Policy(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

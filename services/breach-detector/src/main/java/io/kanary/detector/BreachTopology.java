@@ -46,6 +46,7 @@ public final class BreachTopology {
         builder.addStateStore(DetectorStores.activeDeployments());
         builder.addStateStore(DetectorStores.probeBuckets(config));
         builder.addStateStore(DetectorStores.failureRuns());
+        builder.addStateStore(DetectorStores.instanceStarts());
         builder.addStateStore(DetectorStores.judgedDeployments());
 
         events(builder, Topics.DEPLOY_EVENTS, InputRules::deploymentEvent)
@@ -53,7 +54,8 @@ public final class BreachTopology {
 
         events(builder, Topics.HEALTH_PROBES, InputRules::probe)
                 .process(() -> new ProbeWindows(config), Named.as("window-probes"),
-                        DetectorStores.PROBE_BUCKETS, DetectorStores.FAILURE_RUNS, DetectorStores.ACTIVE_DEPLOYMENTS)
+                        DetectorStores.PROBE_BUCKETS, DetectorStores.FAILURE_RUNS, DetectorStores.ACTIVE_DEPLOYMENTS,
+                        DetectorStores.INSTANCE_STARTS)
                 .mapValues(Judgement::of, Named.as("judge"))
                 .split(Named.as("verdict-"))
                 .branch((service, verdict) -> verdict.isBreach(), Branched.withConsumer(BreachTopology::breaches, "breach"))

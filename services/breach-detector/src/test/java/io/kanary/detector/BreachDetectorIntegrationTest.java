@@ -45,7 +45,8 @@ class BreachDetectorIntegrationTest {
     private static final Logger LOG = LoggerFactory.getLogger(BreachDetectorIntegrationTest.class);
     private static final String SERVICE = "checkout";
     private static final String APPLICATION_ID = "breach-detector-it";
-    private static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 5, null, null, null, null);
+    private static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 5, null, null, null, null)
+            .withStartupGraceMs(0);
 
     static EmbeddedKafkaBroker broker;
 

@@ -112,7 +112,8 @@ class BreachTopologyTest {
 
     @Test
     void shouldNotJudgeBeforeMinSamples() {
-        detector.started("d-1", "v2", "v1", T0, new Policy(0.10, 500L, 30_000L, 8, null, null, null, null));
+        detector.started("d-1", "v2", "v1", T0, new Policy(0.10, 500L, 30_000L, 8, null, null, null, null)
+                .withStartupGraceMs(0));
         for (int second = 1; second <= 7; second++) {
             detector.probe("v2", FAILED, 40, at(second * 1_000L));
         }

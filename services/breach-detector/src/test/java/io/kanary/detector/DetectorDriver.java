@@ -28,8 +28,11 @@ import org.apache.kafka.streams.test.TestRecord;
 final class DetectorDriver implements AutoCloseable {
     static final String SERVICE = "checkout";
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    /** Breach above 10% errors or a p99 over 500 ms, over 10 s, once 5 probes are in. */
-    static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 5, null, null, null, null);
+    /**
+     * Breach above 10% errors or a p99 over 500 ms, over 10 s, once 5 probes are in; no start-up grace,
+     * so that an instance's first probes are judged like any other.
+     */
+    static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 5, null, null, null, null).withStartupGraceMs(0);
     static final boolean OK = true;
     static final boolean FAILED = false;
     static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
@@ -69,6 +72,12 @@ final class DetectorDriver implements AutoCloseable {
     /** {@code deploymentId} starts rolling {@code version} out over {@code baseline}, under {@link #POLICY}. */
     void started(String deploymentId, String version, String baseline, Instant at) {
         started(deploymentId, version, baseline, at, POLICY);
+    }
+
+    /** {@code deploymentId} rolls out the service's first {@code version}: there is no baseline to compare with. */
+    void firstStarted(String deploymentId, String version, Instant at, Policy policy) {
+        deployEvent(new DeploymentEvent.Started("e-" + deploymentId, KanaryEvent.SCHEMA_VERSION, deploymentId,
+                SERVICE, version, null, Map.of(), null, policy, List.of(List.of("host-1")), "test", at));
     }
 
     void started(String deploymentId, String version, String baseline, Instant at, Policy policy) {

@@ -20,15 +20,17 @@ public final class HealthWatcher implements AutoCloseable {
     private final boolean ownsVertx;
     private final String verticleId;
     private final ProbeResultPublisher publisher;
+    private final ProbeVerticle verticle;
     private final InstanceFeed feed;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HealthWatcher(Vertx vertx, boolean ownsVertx, String verticleId, ProbeResultPublisher publisher,
-                          InstanceFeed feed) {
+                          ProbeVerticle verticle, InstanceFeed feed) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.verticleId = verticleId;
         this.publisher = publisher;
+        this.verticle = verticle;
         this.feed = feed;
     }
 
@@ -58,7 +60,7 @@ public final class HealthWatcher implements AutoCloseable {
             InstanceFeed feed = InstanceFeed.start(config.kafka(), config.groupId(), verticle, START_TIMEOUT);
             LOG.info("Health-watcher started (default probe interval {} ms, timeout {} ms)",
                     config.defaultProbeIntervalMs(), config.probeTimeout().toMillis());
-            return new HealthWatcher(vertx, ownsVertx, verticleId, publisher, feed);
+            return new HealthWatcher(vertx, ownsVertx, verticleId, publisher, verticle, feed);
         } catch (TimeoutException e) {
             publisher.close(Duration.ZERO);
             throw new IllegalStateException("The health-watcher's verticle did not deploy within " + START_TIMEOUT, e);
@@ -69,6 +71,14 @@ public final class HealthWatcher implements AutoCloseable {
             publisher.close(Duration.ZERO);
             throw e;
         }
+    }
+
+    /**
+     * Probes skipped so far because the previous probe of their instance was still waiting for its
+     * answer: a slow instance yields fewer samples, each with its real latency, instead of failures.
+     */
+    public long skippedProbes() {
+        return verticle.skippedProbes();
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Streams probe outcomes to health.probes, keyed by service, each naming the host event behind its instance. */
-final class ProbeResultPublisher implements AutoCloseable {
+final class ProbeResultPublisher implements ProbeSink, AutoCloseable {
     static final String SOURCE = "/kanary/health-watcher";
     private static final Logger LOG = LoggerFactory.getLogger(ProbeResultPublisher.class);
     private static final int LINGER_MS = 5;
@@ -50,7 +50,8 @@ final class ProbeResultPublisher implements AutoCloseable {
         return new ProbeResultPublisher(producer);
     }
 
-    void publish(LiveInstance instance, ProbeOutcome outcome) {
+    @Override
+    public void publish(LiveInstance instance, ProbeOutcome outcome) {
         ProbeResult result = new ProbeResult(Ids.newId(), KanaryEvent.SCHEMA_VERSION, instance.service(),
                 instance.version(), instance.hostId(), instance.instanceId(), outcome.ok(), outcome.statusCode(),
                 outcome.latencyMs(), outcome.probedAt(), outcome.error());

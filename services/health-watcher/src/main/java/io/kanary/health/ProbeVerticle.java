@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,11 +18,16 @@ import org.slf4j.LoggerFactory;
  * Owns the set of live instances and a periodic probe for each. Events arrive from the Kafka
  * thread through {@link #onHostEvent} and {@link #onDeploymentStarted}, which hop onto this
  * verticle's event loop: the instance map and the timers are only ever touched there.
+ *
+ * <p>At most one probe of an instance is in flight: a probe falling due while the previous one still
+ * waits for its answer is skipped, and counted as skipped, never as a failure. Probes queued behind
+ * each other would time out waiting for a connection, and a slow instance (answering in 600 ms,
+ * probed every 100 ms) would read as failing instead of as slow.
  */
 final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeVerticle.class);
 
-    private final ProbeResultPublisher publisher;
+    private final ProbeSink publisher;
     private final long defaultIntervalMs;
     private final Duration probeTimeout;
     private final Map<LiveInstance.Key, Probing> probing = new HashMap<>();
@@ -34,10 +40,12 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     private final Map<LiveInstance.Key, LiveInstance> beingReplaced = new HashMap<>();
     /** The probe interval of each service's latest deployment policy. */
     private final Map<String, Long> intervals = new HashMap<>();
+    /** Probes skipped because the instance's previous probe was still in flight; read by other threads. */
+    private final AtomicLong skipped = new AtomicLong();
     private HealthProbe probe;
     private boolean stopped;
 
-    ProbeVerticle(ProbeResultPublisher publisher, long defaultIntervalMs, Duration probeTimeout) {
+    ProbeVerticle(ProbeSink publisher, long defaultIntervalMs, Duration probeTimeout) {
         this.publisher = publisher;
         this.defaultIntervalMs = defaultIntervalMs;
         this.probeTimeout = probeTimeout;
@@ -47,6 +55,10 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     private static final class Probing {
         final LiveInstance instance;
         long timerId;
+        boolean inFlight;
+        long skipped;
+        /** When a skip of this instance was last logged (System.nanoTime), or 0: at most a line a minute. */
+        long skipLoggedAtNanos;
 
         Probing(LiveInstance instance) {
             this.instance = instance;
@@ -150,7 +162,8 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
 
     private void schedule(Probing p) {
         long interval = intervalOf(p.instance.service());
-        // A fixed rate, even while earlier probes are unanswered: a hanging instance must still yield samples.
+        // A fixed rate: a probe that falls due while the previous one is in flight is skipped, so a
+        // hanging instance still yields a sample (a failure) every timeout.
         p.timerId = vertx.setPeriodic(interval, interval, id -> probeOnce(p));
     }
 
@@ -158,8 +171,31 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         return intervals.getOrDefault(service, defaultIntervalMs);
     }
 
+    /** How often a slow instance's skipped probes are logged, at most. */
+    private static final long SKIP_LOG_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+
+    /** Probes skipped so far because the previous probe of their instance was still in flight. */
+    long skippedProbes() {
+        return skipped.get();
+    }
+
     private void probeOnce(Probing p) {
+        if (p.inFlight) {
+            skipped.incrementAndGet();
+            p.skipped++;
+            long now = System.nanoTime();
+            if (p.skipLoggedAtNanos == 0 || now - p.skipLoggedAtNanos >= SKIP_LOG_EVERY_NANOS) {
+                p.skipLoggedAtNanos = now;
+                LOG.info("Skipping probes of {} {} on {} that fall due while the previous one waits for its answer "
+                                + "(every {} ms, timeout {} ms): {} skipped so far", p.instance.service(),
+                        p.instance.version(), p.instance.hostId(), intervalOf(p.instance.service()),
+                        probeTimeout.toMillis(), p.skipped);
+            }
+            return;
+        }
+        p.inFlight = true;
         probe.probe(p.instance.healthUrl()).onSuccess(outcome -> {
+            p.inFlight = false;
             // An answer for an instance removed meanwhile is dropped: a stopped instance failing its
             // probe says nothing about its version.
             if (!stopped && probing.get(p.instance.key()) == p) {

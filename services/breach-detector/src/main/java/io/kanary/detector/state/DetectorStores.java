@@ -4,6 +4,7 @@ import io.kanary.detector.DetectorConfig;
 import io.kanary.detector.window.Bucket;
 import io.kanary.detector.window.BucketSerde;
 import io.kanary.detector.window.FailureRun;
+import io.kanary.detector.window.InstanceStart;
 import io.kanary.kafka.JsonSerde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -19,6 +20,8 @@ public final class DetectorStores {
     public static final String PROBE_BUCKETS = "probe-buckets";
     /** service + version + host → the host's current run of failed probes (absent: its last probe was good). */
     public static final String FAILURE_RUNS = "failure-runs";
+    /** service + version + instance → when it was first probed and whether it has answered healthy yet. */
+    public static final String INSTANCE_STARTS = "instance-starts";
     /** deployment id → the id of the breach it was rolled back for: never judged twice. */
     public static final String JUDGED_DEPLOYMENTS = "judged-deployments";
 
@@ -39,6 +42,11 @@ public final class DetectorStores {
     public static StoreBuilder<KeyValueStore<String, FailureRun>> failureRuns() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FAILURE_RUNS), Serdes.String(),
                 JsonSerde.of(FailureRun.class));
+    }
+
+    public static StoreBuilder<KeyValueStore<String, InstanceStart>> instanceStarts() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INSTANCE_STARTS), Serdes.String(),
+                JsonSerde.of(InstanceStart.class));
     }
 
     public static StoreBuilder<KeyValueStore<String, String>> judgedDeployments() {

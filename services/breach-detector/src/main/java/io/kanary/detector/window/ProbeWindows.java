@@ -4,7 +4,10 @@ import io.kanary.detector.DetectorConfig;
 import io.kanary.detector.state.ActiveDeployment;
 import io.kanary.detector.state.DetectorStores;
 import io.kanary.kafka.CloudEvents;
+import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
+import java.time.Duration;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,15 +18,20 @@ import org.apache.kafka.streams.state.WindowStore;
  * Counts every probe into its service version's bucket of probe time (event time is
  * {@link ProbeResult#probedAt()}, not the record's timestamp), noting runs of consecutive failures
  * per host. A probe of the active deployment's new version also looks back over the policy's window
- * and passes on what it sees, keyed by service.
+ * and passes on what it sees, keyed by service. A new instance's failures while it starts up, within
+ * the policy's start-up grace, are neither counted nor judged ({@link StartupGrace}).
  */
 public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult, String, Observation> {
+    /** How often (stream time) instances no longer probed are forgotten. */
+    static final Duration FORGET_INTERVAL = Duration.ofMinutes(1);
+
     private final long bucketMs;
     private final long retentionMs;
     private final double sketchAccuracy;
     private BucketCache buckets;
     private KeyValueStore<String, FailureRun> failureRuns;
     private KeyValueStore<String, ActiveDeployment> deployments;
+    private StartupGrace startupGrace;
 
     public ProbeWindows(DetectorConfig config) {
         this.bucketMs = config.bucketSize().toMillis();
@@ -38,15 +46,22 @@ public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult,
         buckets = new BucketCache(store, retentionMs);
         failureRuns = context.getStateStore(DetectorStores.FAILURE_RUNS);
         deployments = context.getStateStore(DetectorStores.ACTIVE_DEPLOYMENTS);
+        startupGrace = new StartupGrace(context.getStateStore(DetectorStores.INSTANCE_STARTS), retentionMs);
+        // Stream time, not wall-clock time: a replay forgets the same instances at the same probes.
+        context.schedule(FORGET_INTERVAL, PunctuationType.STREAM_TIME, startupGrace::forgetStale);
     }
 
     @Override
     public void process(Record<byte[], ProbeResult> record) {
         ProbeResult probe = record.value();
+        ActiveDeployment deployment = deployments.get(probe.service());
+        long graceMs = deployment == null ? Policy.DEFAULT_STARTUP_GRACE_MS : deployment.policy().startupGraceMs();
+        if (startupGrace.excuses(probe, graceMs)) {
+            return; // the instance is still starting: not its version's error
+        }
         long bucketStart = bucketStart(probe.probedAt().toEpochMilli());
         count(probe, bucketStart);
 
-        ActiveDeployment deployment = deployments.get(probe.service());
         if (deployment == null || !deployment.version().equals(probe.version())) {
             return; // no verdict: nothing is being deployed, or this probe feeds the baseline
         }

@@ -2,6 +2,7 @@ package io.kanary.health.probe;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
@@ -12,8 +13,18 @@ import java.util.concurrent.TimeoutException;
 /**
  * One HTTP GET of a health URL, non-blocking, never longer than the timeout. Its future always
  * succeeds: a failure to answer is an outcome to report, not an error of the watcher.
+ *
+ * <p>The connection pool is Vert.x's per endpoint (host and port), and every instance has one of its
+ * own. The watcher has at most one probe of an instance in flight; a probe given up at its timeout
+ * may hold its connection up to one more timeout (the idle timeout closes it). So an instance needs
+ * at most two connections, and {@value #CONNECTIONS_PER_ENDPOINT} leave room for a few instances
+ * behind one address: a probe never waits for a connection, where Vert.x's default of 5 made a slow
+ * instance's probes queue behind each other and time out.
  */
 public final class HealthProbe implements AutoCloseable {
+    /** HTTP/1 connections kept per endpoint: two per instance, for up to four instances sharing an address. */
+    public static final int CONNECTIONS_PER_ENDPOINT = 8;
+
     private final WebClient client;
     private final long timeoutMs;
 
@@ -26,7 +37,8 @@ public final class HealthProbe implements AutoCloseable {
         WebClientOptions options = new WebClientOptions()
                 .setUserAgent("kanary-health-watcher")
                 .setFollowRedirects(false);
-        return new HealthProbe(WebClient.create(vertx, options), timeout.toMillis());
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_ENDPOINT);
+        return new HealthProbe(WebClient.create(vertx, options, pool), timeout.toMillis());
     }
 
     public Future<ProbeOutcome> probe(String healthUrl) {

@@ -19,15 +19,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
 class HealthProbeTest {
-    private static final Duration TIMEOUT = Duration.ofMillis(500);
+    /**
+     * Generous, so that a loaded machine's first request (class loading, a cold JIT) is still an
+     * answer; only the hanging server's test waits it out, with a probe of its own.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration SHORT_TIMEOUT = Duration.ofMillis(500);
 
     private HttpServer server;
     private HealthProbe probe;
+    private HealthProbe impatient;
 
     /** /ok answers 200, /broken 500, /hang never answers. */
     @BeforeEach
     void startServer(Vertx vertx, VertxTestContext ctx) {
         probe = HealthProbe.create(vertx, TIMEOUT);
+        impatient = HealthProbe.create(vertx, SHORT_TIMEOUT);
         vertx.createHttpServer()
                 .requestHandler(request -> {
                     switch (request.path()) {
@@ -46,6 +53,7 @@ class HealthProbeTest {
     @AfterEach
     void stop() {
         probe.close();
+        impatient.close();
     }
 
     private String url(String path) {
@@ -60,7 +68,6 @@ class HealthProbeTest {
             assertEquals(200, outcome.statusCode());
             assertNull(outcome.error());
             assertFalse(outcome.probedAt().isBefore(before));
-            assertTrue(outcome.latencyMs() < TIMEOUT.toMillis());
             ctx.completeNow();
         })));
     }
@@ -77,12 +84,11 @@ class HealthProbeTest {
 
     @Test
     void shouldReportNoAnswerAfterTimeoutWhenServerHangs(VertxTestContext ctx) {
-        probe.probe(url("/hang")).onComplete(ctx.succeeding(outcome -> ctx.verify(() -> {
+        impatient.probe(url("/hang")).onComplete(ctx.succeeding(outcome -> ctx.verify(() -> {
             assertFalse(outcome.ok());
             assertEquals(0, outcome.statusCode());
-            assertNotNull(outcome.error());
-            assertTrue(outcome.latencyMs() >= TIMEOUT.toMillis() - 50, "gave up after " + outcome.latencyMs() + " ms");
-            assertTrue(outcome.latencyMs() < TIMEOUT.toMillis() * 10, "gave up after " + outcome.latencyMs() + " ms");
+            assertEquals("no answer within 500 ms", outcome.error());
+            assertTrue(outcome.latencyMs() >= SHORT_TIMEOUT.toMillis() - 50, "gave up after " + outcome.latencyMs() + " ms");
             ctx.completeNow();
         })));
     }

@@ -120,6 +120,10 @@ public final class RequestValidator {
             out.add(new Violation("policy.outageToleranceMs", "must be at least 0 (0: every failure counts); was "
                     + p.outageToleranceMs()));
         }
+        if (p.startupGraceMs() < 0) {
+            out.add(new Violation("policy.startupGraceMs", "must be at least 0 (0: no start-up grace); was "
+                    + p.startupGraceMs()));
+        }
         if (p.healthDeadlineMs() <= p.minHealthyMs()) {
             out.add(new Violation("policy.healthDeadlineMs", "must be greater than policy.minHealthyMs ("
                     + p.minHealthyMs() + "), was " + p.healthDeadlineMs()));
