@@ -189,7 +189,8 @@ class DockerHostExecutorIntegrationTest {
         }
         List<String> before = containerIds(host);
 
-        executor = HostExecutor.start(ExecutorConfig.docker(kafka, "docker-it-crashed", endpoints, WAIT));
+        executor = HostExecutor.start(ExecutorConfig.docker(kafka, "docker-it-crashed", endpoints, WAIT)
+                .withAllowList(io.kanary.security.RunAllowList.ANYTHING));
         send(command);
         Started started = awaitOutcome(command.eventId(), Started.class, 1);
         assertEquals(List.of(Started.class), causedBy(command.eventId()).stream().map(Object::getClass).toList(),
@@ -219,7 +220,8 @@ class DockerHostExecutorIntegrationTest {
         engines.get(host).startContainerCmd(old.getId()).exec();
         assertEquals(2, running(host).size());
 
-        executor = HostExecutor.start(ExecutorConfig.docker(kafka, "docker-it-second-copy", endpoints, WAIT));
+        executor = HostExecutor.start(ExecutorConfig.docker(kafka, "docker-it-second-copy", endpoints, WAIT)
+                .withAllowList(io.kanary.security.RunAllowList.ANYTHING));
         assertEquals(List.of(before.get(0).getId()), running(host).stream().map(Container::getId).toList(),
                 "the newest container runs alone");
         String oldCommand = old.getLabels().get(DockerDriver.LABEL_COMMAND);
