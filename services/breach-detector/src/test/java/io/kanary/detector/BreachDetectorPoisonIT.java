@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BreachDetectorPoisonIT {
     private static final String NOW = "2025-03-14T09:26:53Z";
-    private static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 5, null, null, null, null);
+    // No start-up grace: the deployment's probes fail from the first, and must be judged at once.
+    private static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 5, null, null, null, null).withStartupGraceMs(0);
 
     private EmbeddedKafkaBroker broker;
     private Map<String, Object> kafka;
