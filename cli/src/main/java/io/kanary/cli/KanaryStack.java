@@ -14,6 +14,7 @@ import io.kanary.health.HealthWatcherConfig;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
+import io.kanary.security.RunAllowList;
 import io.kanary.planner.http.auth.ApiAuth;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,14 +34,21 @@ final class KanaryStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Map<String, Object> kafka;
+    private final RunAllowList allowList;
     private PlannerService planner;
     private LocalCredential credential;
 
-    private KanaryStack(Map<String, Object> kafka) {
+    private KanaryStack(Map<String, Object> kafka, RunAllowList allowList) {
         this.kafka = kafka;
+        this.allowList = allowList;
     }
 
     static KanaryStack start(StackOptions options, PrintStream out) throws Exception {
+        return start(options, out, EmbeddedAllowList.of(System.getenv()));
+    }
+
+    /** The stack, with {@code allowList} saying what the planner and the executor let each service run. */
+    static KanaryStack start(StackOptions options, PrintStream out, RunAllowList allowList) throws Exception {
         EmbeddedKafkaBroker broker = null;
         String bootstrap = options.bootstrapServers();
         if (bootstrap == null) {
@@ -53,7 +61,7 @@ final class KanaryStack implements AutoCloseable {
         }
         Map<String, Object> kafka = KafkaSettings.fromEnv(System.getenv());
         kafka.put("bootstrap.servers", bootstrap);
-        KanaryStack stack = new KanaryStack(kafka);
+        KanaryStack stack = new KanaryStack(kafka, allowList);
         if (broker != null) {
             stack.started.push(broker);
         }
@@ -92,7 +100,7 @@ final class KanaryStack implements AutoCloseable {
                     .withHttpPort(options.httpPort())
                     .withHttpHost(options.httpHost())
                     .withAuth(ApiAuth.single(LocalCredential.principal(), credential(options).token()))
-                    .withAllowList(EmbeddedAllowList.of(System.getenv()));
+                    .withAllowList(allowList);
             planner = timed(out, "planner", "state rebuilt from deploy.events; HTTP API on " + options.httpHost() + ":"
                     + options.httpPort(), () -> PlannerService.start(config));
         }
@@ -113,11 +121,11 @@ final class KanaryStack implements AutoCloseable {
                     d.keepRevisions(), d.callTimeout(), options.stopOnClose());
             return new ExecutorConfig(staticMember("kanary-executor-" + options.executorId()), options.executorId(),
                     options.executorHosts(), DockerDriver.KIND,
-                    logs, EXECUTOR_START_DEADLINE, settings).withAllowList(EmbeddedAllowList.of(System.getenv()));
+                    logs, EXECUTOR_START_DEADLINE, settings).withAllowList(allowList);
         }
         return new ExecutorConfig(staticMember("kanary-executor-" + options.executorId()), options.executorId(),
                 options.hosts(), ProcessDriver.KIND, logs,
-                EXECUTOR_START_DEADLINE).withAllowList(EmbeddedAllowList.of(System.getenv()));
+                EXECUTOR_START_DEADLINE).withAllowList(allowList);
     }
 
     /**

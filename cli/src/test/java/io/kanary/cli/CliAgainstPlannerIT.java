@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kanary.security.RunAllowList;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +29,21 @@ class CliAgainstPlannerIT {
     @BeforeAll
     static void startPlannerAndExecutor() throws Exception {
         stack = KanaryStack.start(StackOptions.processes(null, 0, Files.createTempDirectory("kanary-cli-it-"),
-                EnumSet.of(ServiceName.PLANNER, ServiceName.EXECUTOR), List.of("host-1"), 0, 200), System.out);
+                EnumSet.of(ServiceName.PLANNER, ServiceName.EXECUTOR), List.of("host-1"), 0, 200), System.out,
+                // Each test deploys its own service of the demo-app, which the embedded default allows only as "demo".
+                RunAllowList.ANYTHING);
         planner = "http://127.0.0.1:" + stack.plannerPort();
-        await().atMost(PATIENCE).until(() -> CliRun.of("status", "--planner", planner).exit() == 0);
+        await().atMost(PATIENCE).until(() -> run("status", "--planner", planner).exit() == 0);
+    }
+
+    /** The verb with this stack's API token, given right after --planner (before any "--" and the command). */
+    private static CliRun run(String... args) {
+        List<String> list = new ArrayList<>(List.of(args));
+        int at = list.indexOf("--planner");
+        if (at >= 0) {
+            list.addAll(at + 2, List.of("--token-file", stack.tokenFile().toString()));
+        }
+        return CliRun.of(list.toArray(String[]::new));
     }
 
     @AfterAll
@@ -47,11 +60,11 @@ class CliAgainstPlannerIT {
         args.addAll(List.of(more));
         args.add("--");
         args.addAll(DemoScenario.demoApp("v1", 0.0).command());
-        return CliRun.of(args.toArray(String[]::new));
+        return run(args.toArray(String[]::new));
     }
 
     private static void awaitPhase(String id, String phase) {
-        await().atMost(PATIENCE).until(() -> CliRun.of("status", id, "--planner", planner).out()
+        await().atMost(PATIENCE).until(() -> run("status", id, "--planner", planner).out()
                 .contains("  phase   " + phase + ","));
     }
 
@@ -63,13 +76,13 @@ class CliAgainstPlannerIT {
                 + "follow it with:  kanary status cli-status-1 --planner " + planner + "   or   kanary watch\n", run.out());
 
         awaitPhase("cli-status-1", "ROLLING");
-        CliRun status = CliRun.of("status", "cli-status-1", "--planner", planner);
+        CliRun status = run("status", "cli-status-1", "--planner", planner);
         assertAll(status.toString(),
                 () -> assertEquals(0, status.exit()),
                 () -> assertTrue(status.out().startsWith("deployment cli-status-1: cli-status v1 (baseline none)\n"
                         + "  phase   ROLLING, batch 1 of 1\n")),
                 () -> assertTrue(status.out().contains("  host-1 ")));
-        CliRun list = CliRun.of("status", "--service", "cli-status", "--planner", planner);
+        CliRun list = run("status", "--service", "cli-status", "--planner", planner);
         assertEquals(0, list.exit(), list.toString());
         assertTrue(list.out().startsWith("cli-status-1"), list.toString());
     }
@@ -87,7 +100,7 @@ class CliAgainstPlannerIT {
 
     @Test
     void shouldNameAnUnknownHostWithExitOne() {
-        CliRun run = CliRun.of("deploy", "--planner", planner, "--service", "cli-nohost", "--version", "v1",
+        CliRun run = run("deploy", "--planner", planner, "--service", "cli-nohost", "--version", "v1",
                 "--hosts", "host-9", "--", "./web");
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.err().startsWith("error: 422 Unknown target hosts"), run.toString());
@@ -96,7 +109,7 @@ class CliAgainstPlannerIT {
 
     @Test
     void shouldNameEveryBrokenRuleWithExitOne() {
-        CliRun run = CliRun.of("deploy", "--planner", planner, "--service", "cli-rules", "--version", "v1",
+        CliRun run = run("deploy", "--planner", planner, "--service", "cli-rules", "--version", "v1",
                 "--hosts", "host-1", "--max-error-rate", "1.5", "--min-samples", "0", "--", "./web");
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.err().startsWith("error: 422 Invalid deploy request\n"), run.toString());
@@ -106,10 +119,10 @@ class CliAgainstPlannerIT {
 
     @Test
     void shouldSayAnUnknownDeploymentIsNotFound() {
-        CliRun run = CliRun.of("status", "no-such-deployment", "--planner", planner);
+        CliRun run = run("status", "no-such-deployment", "--planner", planner);
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.err().startsWith("error: 404 "), run.toString());
-        assertEquals(1, CliRun.of("rollback", "no-such-deployment", "--planner", planner).exit());
+        assertEquals(1, run("rollback", "no-such-deployment", "--planner", planner).exit());
     }
 
     @Test
@@ -117,14 +130,14 @@ class CliAgainstPlannerIT {
         assertEquals(0, deploy("cli-undo", "cli-undo-1").exit());
         awaitPhase("cli-undo-1", "ROLLING");
 
-        CliRun rollback = CliRun.of("rollback", "cli-undo-1", "--reason", "customer reports", "--planner", planner);
+        CliRun rollback = run("rollback", "cli-undo-1", "--reason", "customer reports", "--planner", planner);
         assertEquals(0, rollback.exit(), rollback.toString());
         assertTrue(rollback.out().startsWith("rollback of cli-undo-1 requested (command "), rollback.toString());
         awaitPhase("cli-undo-1", "ROLLED_BACK");
-        CliRun status = CliRun.of("status", "cli-undo-1", "--planner", planner);
+        CliRun status = run("status", "cli-undo-1", "--planner", planner);
         assertTrue(status.out().contains("customer reports"), status.toString());
 
-        CliRun again = CliRun.of("rollback", "cli-undo-1", "--planner", planner);
+        CliRun again = run("rollback", "cli-undo-1", "--planner", planner);
         assertEquals(4, again.exit(), again.toString());
         assertTrue(again.err().startsWith("error: 409 "), again.toString());
     }
@@ -134,7 +147,7 @@ class CliAgainstPlannerIT {
         assertEquals(0, deploy("cli-audit", "cli-audit-1").exit());
         awaitPhase("cli-audit-1", "ROLLING");
 
-        CliRun audit = CliRun.of("audit", "--bootstrap-server", stack.bootstrapServers(), "--deployment", "cli-audit-1");
+        CliRun audit = run("audit", "--bootstrap-server", stack.bootstrapServers(), "--deployment", "cli-audit-1");
         assertEquals(0, audit.exit(), audit.toString());
         assertTrue(audit.out().contains("  deployment cli-audit-1: v1 — "), audit.toString());
         assertTrue(audit.out().contains("    chain: complete so far (in progress)"), audit.toString());
