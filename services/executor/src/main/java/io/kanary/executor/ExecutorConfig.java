@@ -35,7 +35,12 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
                              Duration heartbeatInterval) {
     public static final String DEFAULT_EXECUTOR_ID = "executor-1";
     public static final String DEFAULT_HOSTS = "host-1";
-    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+    /**
+     * 5 s, so the planner's allowance of 3 missed heartbeats is 15 s: a kill -9 and restart of an
+     * executor, or a broker failing over, silences heartbeats for 3–8 s on a quiet machine, and at 2 s
+     * the fault campaign saw healthy rollouts end FAILED for it. Still a quarter of the default health deadline.
+     */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
     public ExecutorConfig {
         kafka = Map.copyOf(kafka);

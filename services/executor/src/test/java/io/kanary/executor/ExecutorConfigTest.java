@@ -32,7 +32,7 @@ class ExecutorConfigTest {
 
     @Test
     void shouldReadTheHeartbeatIntervalAndRefuseOneThatIsNotANumber() {
-        assertEquals(Duration.ofSeconds(2), ExecutorConfig.fromEnv(Map.of()).heartbeatInterval());
+        assertEquals(Duration.ofSeconds(5), ExecutorConfig.fromEnv(Map.of()).heartbeatInterval());
         assertEquals(Duration.ofMillis(750),
                 ExecutorConfig.fromEnv(Map.of("KANARY_EXECUTOR_HEARTBEAT_MS", "750")).heartbeatInterval());
         IllegalArgumentException notANumber = assertThrows(IllegalArgumentException.class,
