@@ -47,7 +47,7 @@ class ExecutorAllowListIT {
     private EmbeddedKafkaBroker broker;
     private HostExecutor executor;
     private KafkaProducer<String, HostCommand> commands;
-    private HostExecutorIntegrationTest.TopicTail hostEvents;
+    private HostExecutorIT.TopicTail hostEvents;
 
     @BeforeEach
     void start() {
@@ -55,7 +55,7 @@ class ExecutorAllowListIT {
         Map<String, Object> kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
         TopicSetup.createTopics(kafka, 1, (short) 1);
         commands = new KafkaProducer<>(kafka, new StringSerializer(), Topics.HOST_COMMANDS.valueSerde().serializer());
-        hostEvents = new HostExecutorIntegrationTest.TopicTail(kafka, Topics.HOST_EVENTS.name());
+        hostEvents = new HostExecutorIT.TopicTail(kafka, Topics.HOST_EVENTS.name());
         String java = demoApp("v1").command().get(0);
         RunAllowList allowList = RunAllowList.NOTHING.with("shop", new RunRule(List.of(java), List.of(), List.of()));
         executor = HostExecutor.start(new ExecutorConfig(kafka, "allow-it", List.of(HOST), "process", dir.resolve("logs"), WAIT)

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ProcessDriverTest {
+class ProcessDriverIT {
     @TempDir
     Path logs;
     private ProcessDriver driver;

@@ -41,8 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The detector against a real broker: exactly-once, read back by a read_committed consumer. */
-class BreachDetectorIntegrationTest {
-    private static final Logger LOG = LoggerFactory.getLogger(BreachDetectorIntegrationTest.class);
+class BreachDetectorIT {
+    private static final Logger LOG = LoggerFactory.getLogger(BreachDetectorIT.class);
     private static final String SERVICE = "checkout";
     private static final String APPLICATION_ID = "breach-detector-it";
     private static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 5, null, null, null, null)

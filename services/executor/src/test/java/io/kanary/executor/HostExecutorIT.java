@@ -52,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One executor serving host-1 against a real broker, driving real demo-app processes. */
 @TestMethodOrder(OrderAnnotation.class)
-class HostExecutorIntegrationTest {
+class HostExecutorIT {
     private static final String HOST = "host-1";
     private static final Duration WAIT = Duration.ofSeconds(60);
 

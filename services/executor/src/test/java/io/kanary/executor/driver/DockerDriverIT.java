@@ -36,7 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The docker driver on a real Docker engine (the first of KANARY_DOCKER_HOSTS), with images built here. */
-class DockerDriverTest {
+class DockerDriverIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Its own host id and image repository, so other tests on the same engine are left alone. */

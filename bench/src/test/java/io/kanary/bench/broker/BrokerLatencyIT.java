@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The harnesses against the real broker and the real detector: which rollback answers which probe. */
-class BrokerLatencyIntegrationTest {
+class BrokerLatencyIT {
     static BrokerRig rig;
 
     @BeforeAll

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class KafkaClusterNodeTest {
+class KafkaClusterNodeIT {
     private static final String VOTERS = "1@localhost:19101,2@localhost:19103,3@localhost:19105";
 
     @Test

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * deployment missing its host command, a host announcement and a record no one can read. They are
  * published in reverse order, so the timeline's order can only come from the events' times.
  */
-class AuditReplayTest {
+class AuditReplayIT {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
     private static final RunSpec RUN = RunSpec.process(List.of("demo-app", "--port", "{port}"), Map.of());
     private static final String ADDRESS = "http://127.0.0.1:41234";

@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-class EmbeddedKafkaBrokerTest {
+class EmbeddedKafkaBrokerIT {
 
     @Test
     void shouldCreateTopicsAndCommitATransactionThatAReadCommittedConsumerSees() throws Exception {

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
-import io.kanary.executor.HostExecutorIntegrationTest.TopicTail;
+import io.kanary.executor.HostExecutorIT.TopicTail;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.KafkaSettings;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The executor in a JVM of its own, killed with SIGKILL in the middle of a host action, then
  * started again: real broker, real instance processes, the process table checked as ps would.
  */
-class ExecutorCrashRecoveryIntegrationTest {
+class ExecutorCrashRecoveryIT {
     private static final String HOST = "host-1";
     private static final String SERVICE = "shop";
     private static final Duration WAIT = Duration.ofSeconds(120);

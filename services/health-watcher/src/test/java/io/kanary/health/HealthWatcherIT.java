@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * The watcher against a real broker and a real HTTP server. Its default interval is a minute, so
  * every probe seen within the test's bounds proves the deployment's policy interval was applied.
  */
-class HealthWatcherIntegrationTest {
+class HealthWatcherIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final long POLICY_INTERVAL_MS = 200;
     private static final long DEFAULT_INTERVAL_MS = 60_000;

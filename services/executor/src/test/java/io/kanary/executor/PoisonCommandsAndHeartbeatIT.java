@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.security.RunAllowList;
 import io.kanary.broker.TopicSetup;
-import io.kanary.executor.HostExecutorIntegrationTest.TopicTail;
+import io.kanary.executor.HostExecutorIT.TopicTail;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
 import io.kanary.kafka.Ids;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad host.commands records against a real broker: each dead-lettered once, and the executor's heartbeat. */
-class PoisonCommandsAndHeartbeatTest {
+class PoisonCommandsAndHeartbeatIT {
     private static final String HOST = "host-1";
     private static final Duration WAIT = Duration.ofSeconds(60);
 

@@ -8,7 +8,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
-import io.kanary.executor.HostExecutorIntegrationTest.TopicTail;
+import io.kanary.executor.HostExecutorIT.TopicTail;
 import io.kanary.executor.driver.DemoImages;
 import io.kanary.executor.driver.DeployContext;
 import io.kanary.executor.driver.DockerSettings;
@@ -55,7 +55,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * real broker: deploys, a restart that reconciles from the containers' labels, a warm rollback.
  */
 @TestMethodOrder(OrderAnnotation.class)
-class DockerHostExecutorIntegrationTest {
+class DockerHostExecutorIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String SERVICE = "shop-" + Ids.newId().substring(0, 8);
