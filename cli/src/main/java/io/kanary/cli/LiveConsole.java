@@ -82,13 +82,14 @@ final class LiveConsole implements AutoCloseable {
                     } catch (RuntimeException e) {
                         // A view must never go blank over one record it cannot show: say so and show the next.
                         line(Instant.ofEpochMilli(record.timestamp()), record.topic(), "record at offset "
-                                + record.offset() + " could not be shown (" + e.getClass().getSimpleName() + ")");
+                                + record.offset() + " could not be shown here; it is intact on the topic, and"
+                                + " `kanary audit` lists it (" + e.getMessage() + ")");
                     }
                 }
                 try {
                     maybeStatus(Instant.now());
                 } catch (RuntimeException e) {
-                    out.println("             .. (status unavailable: " + e.getClass().getSimpleName() + ")");
+                    out.println("             .. (no status line this second: " + e.getMessage() + "; the events above are complete)");
                 }
             }
         } catch (WakeupException e) {

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  * could not run. Every process it started is stopped before it returns, also on Ctrl-C.
  */
 public final class FaultCampaign {
+    /** How long the record and the world may take to agree once every rollout has ended. */
+    private static final Duration WORLD_SETTLE = Duration.ofSeconds(30);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(90);
@@ -83,9 +85,18 @@ public final class FaultCampaign {
             rig.restartDead().forEach((name, ms) -> log.accept(name + " was down at the end; started again in " + ms + " ms"));
             rollouts = settle(rig, rollouts, log);
             log.accept("replaying the record and looking at the world");
-            AuditReport report = AuditReplay.replay(KafkaSettings.bootstrap(rig.bootstrapServers()), REPLAY_TIMEOUT);
-            InvariantCheck.Findings findings = InvariantCheck.check(report, RolloutRunner.SERVICE, rollouts,
-                    WorldScan.apps(rig.marker()));
+            // The last host events and instance stops may still be landing: a violation counts once it has
+            // outlasted WORLD_SETTLE, looked at again every second, not after a guessed pause.
+            long settleBy = System.nanoTime() + WORLD_SETTLE.toNanos();
+            InvariantCheck.Findings findings;
+            while (true) {
+                AuditReport report = AuditReplay.replay(KafkaSettings.bootstrap(rig.bootstrapServers()), REPLAY_TIMEOUT);
+                findings = InvariantCheck.check(report, RolloutRunner.SERVICE, rollouts, WorldScan.apps(rig.marker()));
+                if (findings.violations().isEmpty() || System.nanoTime() > settleBy) {
+                    break;
+                }
+                Thread.sleep(1_000);
+            }
             violations.addAll(findings.violations());
             out.println();
             out.print(CampaignReport.render("run-fault-campaign.sh " + String.join(" ", args), options,
@@ -132,8 +143,6 @@ public final class FaultCampaign {
             }
             Thread.sleep(500);
         }
-        // Give the last host events and instance starts/stops a moment to land before the world is compared.
-        Thread.sleep(3_000);
         log.accept("settled: " + latest.stream().map(r -> r.version() + "=" + r.phase()).toList());
         return latest;
     }

@@ -110,7 +110,8 @@ public final class HostExecutor implements AutoCloseable {
             long reconciled = System.nanoTime();
             CommandOutcomes outcomes = CommandOutcomes.rebuild(config.kafka(), drivers.keySet(), START_WAIT);
             Map<String, HostWorker> workers = new LinkedHashMap<>();
-            drivers.forEach((hostId, driver) -> workers.put(hostId, new HostWorker(driver, publisher, outcomes)));
+            drivers.forEach((hostId, driver) -> workers.put(hostId, new HostWorker(driver, publisher, outcomes,
+                    command -> CommandValidator.refusal(command, config.driver(), config.allowList()))));
             for (HostWorker worker : workers.values()) {
                 worker.reportRecoveries();
             }
@@ -233,27 +234,8 @@ public final class HostExecutor implements AutoCloseable {
             offsets.skip(partition, record.offset());
             return;
         }
-        Optional<String> refusal = CommandValidator.refusal(command, config.driver(), config.allowList());
-        if (refusal.isPresent()) {
-            refuse(command, refusal.get());
-            offsets.skip(partition, record.offset());
-            return;
-        }
         offsets.begin(partition, record.offset());
         workers.get(key).submit(command, () -> offsets.done(partition, record.offset()));
-    }
-
-    /** Answers a command this executor will not carry out with host.command.failed; nothing is started. */
-    private void refuse(HostCommand command, String reason) {
-        LOG.warn("Refusing command {} for {} on {}: {}", command.eventId(), command.service(), command.hostId(), reason);
-        String version = command instanceof HostCommand.Deploy deploy ? deploy.version() : null;
-        try {
-            publisher.publish(new HostEvent.CommandFailed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, command.hostId(),
-                    command.eventId(), command.deploymentId(), command.service(), version, reason, Instant.now()),
-                    command.eventId());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void refuse(ConsumerRecord<byte[], byte[]> record, String reason) {

@@ -23,6 +23,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +38,21 @@ final class HostWorker {
     private final HostDriver driver;
     private final HostEventPublisher publisher;
     private final CommandOutcomes outcomes;
+    private final Function<HostCommand, Optional<String>> refusal;
     private final ExecutorService thread;
     private volatile boolean closing;
 
     HostWorker(HostDriver driver, HostEventPublisher publisher, CommandOutcomes outcomes) {
+        this(driver, publisher, outcomes, command -> Optional.empty());
+    }
+
+    /** @param refusal why this executor will not carry a command out (its allow-list), or empty */
+    HostWorker(HostDriver driver, HostEventPublisher publisher, CommandOutcomes outcomes,
+               Function<HostCommand, Optional<String>> refusal) {
         this.driver = driver;
         this.publisher = publisher;
         this.outcomes = outcomes;
+        this.refusal = refusal;
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "kanary-executor-" + driver.hostId()));
     }
 
@@ -86,9 +95,18 @@ final class HostWorker {
 
     private void handle(HostCommand command) throws InterruptedException {
         Optional<InstanceEvent> recorded = outcomes.outcomeOf(command);
+        // Refused after the outcome record is read, and recorded itself: a refused command delivered
+        // again is answered from the record, not refused a second time.
+        Optional<String> refused = recorded.isPresent() ? Optional.empty() : refusal.apply(command);
         if (recorded.isPresent()) {
             LOG.info("Command {} was already carried out; reporting its outcome again", command.eventId());
             publisher.publish(CommandOutcomes.withEventId(recorded.get(), Ids.newId()), command.eventId());
+        } else if (refused.isPresent()) {
+            String reason = refused.get();
+            LOG.warn("Refusing command {} for {} on {}: {}", command.eventId(), command.service(), driver.hostId(), reason);
+            String version = command instanceof HostCommand.Deploy deploy ? deploy.version() : null;
+            conclude(command, new CommandFailed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, driver.hostId(),
+                    command.eventId(), command.deploymentId(), command.service(), version, reason, Instant.now()));
         } else if (command instanceof HostCommand.Deploy deploy) {
             deploy(deploy);
         } else if (command instanceof HostCommand.Rollback rollback) {

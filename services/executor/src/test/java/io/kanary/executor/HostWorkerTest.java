@@ -48,6 +48,33 @@ class HostWorkerTest {
         worker.shutdown(WAIT);
     }
 
+    @Test
+    void shouldAnswerARefusedCommandDeliveredAgainFromTheRecordWithoutActing() {
+        MockProducer<String, HostEvent> producer = new MockProducer<>(true, null, new StringSerializer(),
+                Topics.HOST_EVENTS.valueSerde().serializer());
+        CountingDriver driver = new CountingDriver();
+        AtomicInteger asked = new AtomicInteger();
+        HostWorker worker = new HostWorker(driver, new HostEventPublisher(producer), new CommandOutcomes(), command -> {
+            asked.incrementAndGet();
+            return Optional.of("not on the allow-list");
+        });
+        HostCommand.Stop stop = new HostCommand.Stop("cmd-9", 1, "host-1", "dep-9", "shop", Instant.now());
+        AtomicInteger done = new AtomicInteger();
+        worker.submit(stop, done::incrementAndGet);
+        worker.submit(stop, done::incrementAndGet);
+
+        await().atMost(WAIT).until(() -> done.get() == 2);
+        assertEquals(2, producer.history().size());
+        for (var record : producer.history()) {
+            HostEvent.CommandFailed failed = (HostEvent.CommandFailed) record.value();
+            assertEquals("cmd-9", failed.commandId());
+            assertEquals("not on the allow-list", failed.reason());
+        }
+        assertEquals(1, asked.get(), "the second delivery was refused again instead of answered from the record");
+        assertEquals(0, driver.stops.get());
+        worker.shutdown(WAIT);
+    }
+
     /** Runs v1 of shop until it is stopped. */
     private static final class CountingDriver implements HostDriver {
         final AtomicInteger stops = new AtomicInteger();

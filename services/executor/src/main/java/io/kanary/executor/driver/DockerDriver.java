@@ -38,6 +38,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -835,10 +836,7 @@ public final class DockerDriver implements HostDriver {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = ExceptionUtils.getRootCause(e);
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return root == e ? message : e.getMessage() + " (" + message + ")";
     }
