@@ -13,8 +13,6 @@ import java.io.RandomAccessFile;
 import java.lang.ProcessBuilder.Redirect;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +61,6 @@ public final class ProcessDriver implements HostDriver {
     /** All a child gets from our environment: enough to find programs and read text, no secrets. */
     private static final Set<String> INHERITED_ENV = Set.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR");
     private static final Duration READY_POLL = Duration.ofMillis(100);
-    private static final int CONNECT_TIMEOUT_MS = 250;
     private static final int LOG_TAIL_LINES = 15;
     private static final int LOG_TAIL_BYTES = 8192;
     private static final String DEPLOY = "deploy";
@@ -75,9 +72,9 @@ public final class ProcessDriver implements HostDriver {
 
     private final String hostId;
     private final Path logDir;
-    private final Duration startDeadline;
     private final Map<String, String> inheritedEnv;
     private final HostJournal journal;
+    private final ReadinessWait readiness;
     /** The processes this driver started, by instance id: they give exit codes; adopted ones do not. */
     private final Map<String, Process> children = new ConcurrentHashMap<>();
     private final List<Recovery> recoveries = new ArrayList<>();
@@ -92,7 +89,7 @@ public final class ProcessDriver implements HostDriver {
     public ProcessDriver(String hostId, Path logDir, Duration startDeadline) {
         this.hostId = hostId;
         this.logDir = logDir;
-        this.startDeadline = startDeadline;
+        this.readiness = new ReadinessWait(startDeadline, READY_POLL);
         this.inheritedEnv = System.getenv().entrySet().stream()
                 .filter(e -> INHERITED_ENV.contains(e.getKey()))
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
@@ -472,7 +469,7 @@ public final class ProcessDriver implements HostDriver {
         if (run.command().isEmpty()) {
             throw new DriverException("the run spec of " + service + " " + version + " has no command to run");
         }
-        int port = freePort();
+        int port = LocalFreePorts.INSTANCE.pick(Set.of());
         String shortId = Ids.newId().substring(0, 8);
         String instanceId = hostId + "/" + service + "/" + version + "/" + shortId;
         Path log = logDir.resolve(fileSafe(service) + "-" + fileSafe(version) + "-" + shortId + ".log");
@@ -532,37 +529,37 @@ public final class ProcessDriver implements HostDriver {
 
     private void awaitReady(Entry entry) throws DriverException {
         Process process = children.get(entry.instanceId());
-        long deadline = System.nanoTime() + startDeadline.toNanos();
-        while (true) {
-            if (closed) {
-                throw new DriverException("the process driver of " + hostId + " closed while " + entry.instanceId()
-                        + " was starting");
-            }
-            boolean alive = process != null ? process.isAlive() : isOurs(entry);
-            if (!alive) {
-                String code = process != null ? " with code " + process.exitValue() : "";
-                throw new DriverException(entry.instanceId() + " exited" + code + " before accepting connections on port "
-                        + entry.port() + logTail(Path.of(entry.log())));
-            }
-            if (acceptsConnections(entry.port())) {
-                return;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new DriverException(entry.instanceId() + " did not accept connections on port " + entry.port()
-                        + " within " + startDeadline.toMillis() + " ms" + logTail(Path.of(entry.log())));
-            }
-            try {
-                // Doubles as the pause between attempts and returns at once if our child exits.
-                if (process != null) {
-                    process.waitFor(READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                } else {
-                    TimeUnit.MILLISECONDS.sleep(READY_POLL.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DriverException("interrupted while " + entry.instanceId() + " was starting", e);
-            }
-        }
+        readiness.await(entry.instanceId(), new InetSocketAddress(InetAddress.getLoopbackAddress(), entry.port()),
+                "port " + entry.port(), new ReadinessWait.Watch() {
+                    @Override
+                    public void check(int attempt) throws DriverException {
+                        if (closed) {
+                            throw new DriverException("the process driver of " + hostId + " closed while "
+                                    + entry.instanceId() + " was starting");
+                        }
+                        boolean alive = process != null ? process.isAlive() : isOurs(entry);
+                        if (!alive) {
+                            String code = process != null ? " with code " + process.exitValue() : "";
+                            throw new DriverException(entry.instanceId() + " exited" + code
+                                    + " before accepting connections on port " + entry.port() + logTail());
+                        }
+                    }
+
+                    @Override
+                    public void pause(Duration poll) throws InterruptedException {
+                        // Returns at once if our child exits.
+                        if (process != null) {
+                            process.waitFor(poll.toMillis(), TimeUnit.MILLISECONDS);
+                        } else {
+                            TimeUnit.MILLISECONDS.sleep(poll.toMillis());
+                        }
+                    }
+
+                    @Override
+                    public String logTail() {
+                        return ProcessDriver.logTail(Path.of(entry.log()));
+                    }
+                });
     }
 
     /**
@@ -620,23 +617,6 @@ public final class ProcessDriver implements HostDriver {
     private static RunningInstance running(Entry entry) {
         return new RunningInstance(entry.service(), entry.version(),
                 new Instance(entry.instanceId(), entry.address(), entry.healthUrl()));
-    }
-
-    private static boolean acceptsConnections(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CONNECT_TIMEOUT_MS);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws DriverException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new DriverException("cannot find a free port: " + e.getMessage(), e);
-        }
     }
 
     /** The last lines of an instance's log, for a failure reason that says why it did not come up. */

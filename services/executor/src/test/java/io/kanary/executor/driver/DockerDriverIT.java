@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
+import io.kanary.demo.DemoImages;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Json;
 import io.kanary.schema.Instance;
