@@ -16,7 +16,6 @@ import io.kanary.schema.RunSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +73,7 @@ public final class DockerDriver implements HostDriver {
     private final ReadinessWait readiness;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean reconciled;
-    private final List<Recovery> recoveries = new ArrayList<>();
+    private final PendingRecoveries recoveries = new PendingRecoveries();
     private volatile boolean closed;
     private long lastRevision;
 
@@ -244,9 +243,7 @@ public final class DockerDriver implements HostDriver {
 
     @Override
     public synchronized List<Recovery> recoveries() {
-        List<Recovery> found = List.copyOf(recoveries);
-        recoveries.clear();
-        return found;
+        return recoveries.drain();
     }
 
     /** The command whose deploy created the current container, from its {@code kanary.command} label. */

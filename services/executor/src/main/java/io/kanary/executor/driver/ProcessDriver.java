@@ -59,7 +59,7 @@ public final class ProcessDriver implements HostDriver {
     private final ReadinessWait readiness;
     private final OwnedProcesses processes;
     private final ProcessLauncher launcher;
-    private final List<Recovery> recoveries = new ArrayList<>();
+    private final PendingRecoveries recoveries = new PendingRecoveries();
     private volatile boolean closed;
 
     /**
@@ -177,9 +177,7 @@ public final class ProcessDriver implements HostDriver {
 
     @Override
     public synchronized List<Recovery> recoveries() {
-        List<Recovery> found = List.copyOf(recoveries);
-        recoveries.clear();
-        return found;
+        return recoveries.drain();
     }
 
     /**
