@@ -1,6 +1,6 @@
 package io.kanary.bench;
 
-import io.kanary.executor.driver.DemoImages;
+import io.kanary.demo.DemoImages;
 import io.kanary.executor.driver.DockerSettings;
 import java.nio.file.Path;
 import java.util.Map;

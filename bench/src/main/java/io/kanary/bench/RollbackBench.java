@@ -3,7 +3,7 @@ package io.kanary.bench;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
-import io.kanary.executor.driver.DemoImages;
+import io.kanary.demo.DemoImages;
 import io.kanary.executor.driver.DockerDriver;
 import io.kanary.executor.driver.DockerSettings;
 import io.kanary.executor.driver.DriverException;

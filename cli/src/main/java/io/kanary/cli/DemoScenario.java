@@ -1,7 +1,7 @@
 package io.kanary.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kanary.executor.driver.DemoImages;
+import io.kanary.demo.DemoImages;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
 import java.io.PrintStream;

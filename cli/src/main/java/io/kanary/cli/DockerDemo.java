@@ -1,7 +1,7 @@
 package io.kanary.cli;
 
 import com.github.dockerjava.api.DockerClient;
-import io.kanary.executor.driver.DemoImages;
+import io.kanary.demo.DemoImages;
 import io.kanary.executor.driver.DockerSettings;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.kanary.cli;
 
-import io.kanary.executor.driver.DemoImages;
+import io.kanary.demo.DemoImages;
 import io.kanary.security.RunAllowList;
 import io.kanary.security.RunRule;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import io.kanary.audit.AuditReplay;
 import io.kanary.audit.AuditReport;
-import io.kanary.executor.driver.DemoImages;
+import io.kanary.demo.DemoImages;
 import io.kanary.executor.driver.DockerDriver;
 import io.kanary.executor.driver.DockerSettings;
 import io.kanary.schema.Instance;

@@ -9,7 +9,7 @@ import com.github.dockerjava.api.model.Container;
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
 import io.kanary.executor.HostExecutorIT.TopicTail;
-import io.kanary.executor.driver.DemoImages;
+import io.kanary.demo.DemoImages;
 import io.kanary.executor.driver.DeployContext;
 import io.kanary.executor.driver.DockerSettings;
 import io.kanary.executor.driver.DockerDriver;

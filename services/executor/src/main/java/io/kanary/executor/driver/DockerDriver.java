@@ -1,91 +1,64 @@
 package io.kanary.executor.driver;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.RestartPolicy;
-import io.kanary.kafka.Ids;
-import io.kanary.kafka.Json;
+import io.kanary.executor.driver.docker.ContainerLabels;
+import io.kanary.executor.driver.docker.ContainerStartWatch;
+import io.kanary.executor.driver.docker.Containers;
+import io.kanary.executor.driver.docker.EngineErrors;
+import io.kanary.executor.driver.docker.EngineFreePorts;
+import io.kanary.executor.driver.docker.Images;
+import io.kanary.executor.driver.docker.Reconciliation;
+import io.kanary.executor.driver.docker.Revision;
 import io.kanary.schema.Instance;
 import io.kanary.schema.RunSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs each version of a service as a container on one Docker engine, through docker-java.
  *
- * <p>Every container uses the host network and gets its own free port as env {@code PORT} (and in
- * place of {@code {port}} in the run spec's command), so several versions can run side by side.
- * A deploy creates and starts the new container, waits until its port accepts connections, then
- * stops the one it replaces gracefully and <em>keeps</em> it: a rollback stops the new container
- * and starts the kept one again (warm: no pull, no create). A kept container that was removed is
- * created again from the spec recorded in its labels.
+ * <p>Every container uses the host network and gets its own free port on the engine's host as env
+ * {@code PORT} (and in place of {@code {port}} in the run spec's command), so several versions can
+ * run side by side. A deploy creates and starts the new container, waits until its port accepts
+ * connections, then stops the one it replaces gracefully and <em>keeps</em> it: a rollback stops the
+ * new container and starts the kept one again (warm: no pull, no create). A kept container that was
+ * removed is created again from the spec recorded in its labels.
  *
- * <p>Everything the driver needs to know is on the containers' labels ({@link #LABEL_SERVICE},
- * {@link #LABEL_VERSION}, {@link #LABEL_DEPLOYMENT}, {@link #LABEL_COMMAND}, {@link #LABEL_PORT},
- * and its own {@code kanary.host}, {@code kanary.revision}, {@code kanary.spec},
- * {@code kanary.previous}), so a new driver reconciles from them: the running container of a
- * service is its current one, the newest stopped one before it is the one to roll back to.
+ * <p>Everything the driver needs to know is on the containers' labels ({@link ContainerLabels}), so
+ * a new driver reconciles from them ({@link Reconciliation}): the running container of a service is
+ * its current one, the newest stopped one before it is the one to roll back to.
  *
  * <p>Every call to the engine is bounded (the client's connect and response timeouts); every
- * engine error becomes a {@link DriverException} that carries the daemon's message.
+ * engine error becomes a {@link DriverException} that carries the daemon's message ({@link EngineErrors}).
  */
 public final class DockerDriver implements HostDriver {
     public static final String KIND = "docker";
-    public static final String LABEL_HOST = "kanary.host";
-    public static final String LABEL_SERVICE = "kanary.service";
-    public static final String LABEL_VERSION = "kanary.version";
-    public static final String LABEL_DEPLOYMENT = "kanary.deployment";
-    public static final String LABEL_COMMAND = "kanary.command";
-    public static final String LABEL_PORT = "kanary.port";
-    /** Orders a service's containers: creation times in seconds are too coarse. */
-    public static final String LABEL_REVISION = "kanary.revision";
-    /** The run spec as JSON, so the container can be created again. */
-    public static final String LABEL_SPEC = "kanary.spec";
-    /** What this container replaced (version, spec), so a rollback works even once that container is gone. */
-    public static final String LABEL_PREVIOUS = "kanary.previous";
-    static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
+    public static final String LABEL_HOST = ContainerLabels.HOST;
+    public static final String LABEL_SERVICE = ContainerLabels.SERVICE;
+    public static final String LABEL_VERSION = ContainerLabels.VERSION;
+    public static final String LABEL_DEPLOYMENT = ContainerLabels.DEPLOYMENT;
+    public static final String LABEL_COMMAND = ContainerLabels.COMMAND;
+    public static final String LABEL_PORT = ContainerLabels.PORT;
+    public static final String LABEL_REVISION = ContainerLabels.REVISION;
+    public static final String LABEL_SPEC = ContainerLabels.SPEC;
+    public static final String LABEL_PREVIOUS = ContainerLabels.PREVIOUS;
 
     // A loopback connect costs microseconds: poll often, since every poll interval is added to a rollback.
     private static final Duration READY_POLL = Duration.ofMillis(10);
-    private static final int STATE_CHECK_EVERY = 20;
-    private static final int CONNECT_TIMEOUT_MS = 250;
-    private static final int LOG_TAIL_LINES = 15;
-    private static final Duration LOG_WAIT = Duration.ofSeconds(5);
-    /** Room left under the client's response timeout for the engine to answer after a stop's grace. */
-    private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
-    private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Logger LOG = LoggerFactory.getLogger(DockerDriver.class);
 
     private final String hostId;
@@ -93,10 +66,14 @@ public final class DockerDriver implements HostDriver {
     private final boolean ownsClient;
     private final String hostAddress;
     private final DockerSettings settings;
-    private final Duration startDeadline;
+    private final EngineErrors errors;
+    private final Containers containers;
+    private final Images images;
+    private final FreePorts ports;
+    private final ReadinessWait readiness;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean reconciled;
-    private final List<Recovery> recoveries = new ArrayList<>();
+    private final PendingRecoveries recoveries = new PendingRecoveries();
     private volatile boolean closed;
     private long lastRevision;
 
@@ -119,7 +96,11 @@ public final class DockerDriver implements HostDriver {
         this.ownsClient = ownsClient;
         this.hostAddress = hostAddress;
         this.settings = settings;
-        this.startDeadline = startDeadline;
+        this.errors = new EngineErrors(hostId);
+        this.containers = new Containers(docker, hostId, settings, errors);
+        this.images = new Images(docker, hostId, settings.pullPolicy(), errors);
+        this.ports = EngineFreePorts.forEngine(docker, errors, hostAddress, settings.remotePorts());
+        this.readiness = new ReadinessWait(startDeadline, READY_POLL);
         try {
             synchronized (this) {
                 reconcile();
@@ -146,20 +127,6 @@ public final class DockerDriver implements HostDriver {
         volatile Revision previous;
     }
 
-    /**
-     * One container of a service, or (containerId null) the spec to create it again.
-     */
-    record Revision(String containerId, String service, String version, RunSpec run, String deploymentId,
-                    String commandId, int port, long revision) {
-        Revision withContainer(String id, int newPort, long newRevision) {
-            return new Revision(id, service, version, run, deploymentId, commandId, newPort, newRevision);
-        }
-    }
-
-    /** What {@link #LABEL_PREVIOUS} holds. */
-    record Recorded(String version, String deploymentId, String commandId, RunSpec run) {
-    }
-
     @Override
     public String hostId() {
         return hostId;
@@ -172,23 +139,17 @@ public final class DockerDriver implements HostDriver {
 
     /** The container id of the service's running container, if one runs. */
     public Optional<String> currentContainerId(String service) {
-        Slot slot = slots.get(service);
-        Revision current = slot == null ? null : slot.current;
-        return current == null ? Optional.empty() : Optional.ofNullable(current.containerId());
+        return slotRevision(service, false).map(Revision::containerId);
     }
 
     /** The container id of the kept container a rollback would start, if one exists. */
     public Optional<String> previousContainerId(String service) {
-        Slot slot = slots.get(service);
-        Revision previous = slot == null ? null : slot.previous;
-        return previous == null ? Optional.empty() : Optional.ofNullable(previous.containerId());
+        return slotRevision(service, true).map(Revision::containerId);
     }
 
     /** The version a rollback would bring back, if any. */
     public Optional<String> previousVersion(String service) {
-        Slot slot = slots.get(service);
-        Revision previous = slot == null ? null : slot.previous;
-        return previous == null ? Optional.empty() : Optional.of(previous.version());
+        return slotRevision(service, true).map(Revision::version);
     }
 
     @Override
@@ -200,25 +161,25 @@ public final class DockerDriver implements HostDriver {
             throw new DriverException("the run spec of " + service + " " + version + " names no image; the docker driver "
                     + "runs images");
         }
-        ensureImage(run.image());
+        images.ensure(run.image());
         Slot slot = slot(service);
         Revision replaced = slot.current;
         // Redeploying the running version must not make it its own rollback target.
         Revision keep = replaced != null && !replaced.version().equals(version) ? replaced : slot.previous;
         DeployContext ctx = context == null ? DeployContext.NONE : context;
-        Revision fresh = startOrDiscard(create(new Revision(null, service, version, run, ctx.deploymentId(),
-                ctx.commandId(), 0, 0), keep));
+        Revision fresh = createAndStart(Revision.planned(service, version, run, ctx.deploymentId(), ctx.commandId()),
+                keep);
         slot.current = fresh;
         if (replaced != null) {
             slot.previous = keep;
             try {
-                stopGracefully(replaced);
+                containers.stopGracefully(replaced);
             } catch (DriverException e) {
-                throw new DriverException("started " + instanceId(fresh) + " but could not stop " + instanceId(replaced)
-                        + ": " + e.getMessage(), e);
+                throw new DriverException("started " + fresh.instanceId(hostId) + " but could not stop "
+                        + replaced.instanceId(hostId) + ": " + e.getMessage(), e);
             }
             if (keep != replaced) {
-                discard(replaced);
+                containers.discard(replaced);
             }
         }
         prune(service);
@@ -232,7 +193,7 @@ public final class DockerDriver implements HostDriver {
         Slot slot = slot(service);
         Revision current = slot.current;
         if (current != null) {
-            stopGracefully(current);
+            containers.stopGracefully(current);
             slot.current = null;
         }
         Revision previous = slot.previous;
@@ -261,7 +222,7 @@ public final class DockerDriver implements HostDriver {
         if (current == null) {
             return Optional.empty();
         }
-        stopGracefully(current);
+        containers.stopGracefully(current);
         slot.current = null;
         return Optional.of(running(current));
     }
@@ -277,24 +238,18 @@ public final class DockerDriver implements HostDriver {
                 }
             }
         }
-        Slot slot = slots.get(service);
-        Revision current = slot == null ? null : slot.current;
-        return current == null ? Optional.empty() : Optional.of(running(current));
+        return slotRevision(service, false).map(this::running);
     }
 
     @Override
     public synchronized List<Recovery> recoveries() {
-        List<Recovery> found = List.copyOf(recoveries);
-        recoveries.clear();
-        return found;
+        return recoveries.drain();
     }
 
     /** The command whose deploy created the current container, from its {@code kanary.command} label. */
     @Override
     public Optional<String> commandOf(String service) {
-        Slot slot = slots.get(service);
-        Revision current = slot == null ? null : slot.current;
-        return current == null ? Optional.empty() : Optional.ofNullable(current.commandId());
+        return slotRevision(service, false).map(Revision::commandId);
     }
 
     /**
@@ -309,9 +264,9 @@ public final class DockerDriver implements HostDriver {
                 Revision current = slot.current;
                 if (current != null) {
                     try {
-                        stopGracefully(current);
+                        containers.stopGracefully(current);
                     } catch (DriverException e) {
-                        LOG.warn("Cannot stop {} on close: {}", instanceId(current), e.getMessage());
+                        LOG.warn("Cannot stop {} on close: {}", current.instanceId(hostId), e.getMessage());
                     }
                 }
             }
@@ -333,173 +288,47 @@ public final class DockerDriver implements HostDriver {
         }
     }
 
-    /**
-     * Rebuilds what runs from the containers' labels: per service, the newest running container is
-     * current (any other running copy is stopped), the newest stopped one created before it with
-     * another version is the one to roll back to, else the spec recorded on the current one.
-     */
+    /** Rebuilds what runs from the containers' labels, and stops a second running copy of a service. */
     private void reconcile() throws DriverException {
-        List<Container> containers = call("list the containers of " + hostId, () -> docker.listContainersCmd()
-                .withShowAll(true)
-                .withLabelFilter(Map.of(LABEL_HOST, hostId))
-                .exec());
-        Map<String, List<Revision>> byService = new LinkedHashMap<>();
-        Map<String, String> states = new ConcurrentHashMap<>();
-        for (Container container : containers) {
-            Optional<Revision> revision = revisionOf(container.getId(), container.getLabels());
-            if (revision.isEmpty()) {
-                LOG.warn("Ignoring container {} on {}: its kanary labels are incomplete", container.getId(), hostId);
-                continue;
-            }
-            states.put(container.getId(), String.valueOf(container.getState()));
-            byService.computeIfAbsent(revision.get().service(), s -> new ArrayList<>()).add(revision.get());
-            lastRevision = Math.max(lastRevision, revision.get().revision());
-        }
+        Reconciliation found = Reconciliation.of(hostId, containers.ofHost(), containers::recordedPrevious);
+        lastRevision = Math.max(lastRevision, found.lastRevision());
         slots.clear();
-        for (Map.Entry<String, List<Revision>> entry : byService.entrySet()) {
-            List<Revision> newestFirst = entry.getValue().stream()
-                    .sorted(Comparator.comparingLong(Revision::revision).reversed())
-                    .toList();
-            List<Revision> running = newestFirst.stream()
-                    .filter(r -> isUp(states.get(r.containerId())))
-                    .toList();
+        for (Map.Entry<String, Reconciliation.ServiceState> entry : found.services().entrySet()) {
+            Reconciliation.ServiceState state = entry.getValue();
             Slot slot = slot(entry.getKey());
-            slot.current = running.isEmpty() ? null : running.get(0);
-            for (Revision extra : running.subList(Math.min(1, running.size()), running.size())) {
-                LOG.warn("{} runs a second copy of {}: {}; stopping it", hostId, entry.getKey(), instanceId(extra));
-                stopGracefully(extra);
+            slot.current = state.current();
+            for (Revision extra : state.extras()) {
+                LOG.warn("{} runs a second copy of {}: {}; stopping it", hostId, entry.getKey(), extra.instanceId(hostId));
+                containers.stopGracefully(extra);
                 // An executor killed between starting a new version and stopping the old one: the
                 // old one's stop is reported under the command that started it.
                 recoveries.add(new Recovery(Recovery.Kind.EXITED, extra.commandId(), extra.deploymentId(),
                         extra.service(), extra.version(), running(extra), null, null));
             }
-            Revision current = slot.current;
-            slot.previous = newestFirst.stream()
-                    .filter(r -> r != current && !isUp(states.get(r.containerId()))
-                            && !"created".equals(states.get(r.containerId())))
-                    .filter(r -> current == null
-                            || (r.revision() < current.revision() && !r.version().equals(current.version())))
-                    .findFirst()
-                    .orElse(current == null ? null : recordedPrevious(current));
+            slot.previous = state.previous();
             LOG.info("Reconciled {} on {}: current {}, previous {}", entry.getKey(), hostId,
-                    current == null ? "none" : current.version(),
-                    slot.previous == null ? "none" : slot.previous.version());
+                    state.current() == null ? "none" : state.current().version(),
+                    state.previous() == null ? "none" : state.previous().version());
         }
         reconciled = true;
     }
 
-    private static boolean isUp(String state) {
-        return "running".equals(state) || "restarting".equals(state) || "paused".equals(state);
-    }
-
-    /** The spec a container recorded of the version it replaced, as a revision without a container. */
-    private Revision recordedPrevious(Revision current) {
-        try {
-            InspectContainerResponse inspected = docker.inspectContainerCmd(current.containerId()).exec();
-            String json = inspected.getConfig().getLabels().get(LABEL_PREVIOUS);
-            if (json == null) {
-                return null;
-            }
-            Recorded recorded = Json.mapper().readValue(json, Recorded.class);
-            return new Revision(null, current.service(), recorded.version(), recorded.run(), recorded.deploymentId(),
-                    recorded.commandId(), 0, 0);
-        } catch (RuntimeException | JsonProcessingException e) {
-            LOG.warn("Cannot read what {} replaced: {}", instanceId(current), e.getMessage());
-            return null;
-        }
-    }
-
-    private Optional<Revision> revisionOf(String containerId, Map<String, String> labels) {
-        try {
-            String service = labels.get(LABEL_SERVICE);
-            String version = labels.get(LABEL_VERSION);
-            String spec = labels.get(LABEL_SPEC);
-            if (service == null || version == null || spec == null) {
-                return Optional.empty();
-            }
-            return Optional.of(new Revision(containerId, service, version, Json.mapper().readValue(spec, RunSpec.class),
-                    labels.get(LABEL_DEPLOYMENT), labels.get(LABEL_COMMAND),
-                    Integer.parseInt(labels.getOrDefault(LABEL_PORT, "0")),
-                    Long.parseLong(labels.getOrDefault(LABEL_REVISION, "0"))));
-        } catch (JsonProcessingException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
     // --- containers ---------------------------------------------------------------------------
 
-    /** Creates a container for {@code spec} on a fresh port; {@code replaces} is recorded for rollback. */
-    private Revision create(Revision spec, Revision replaces) throws DriverException {
-        int port = freePort();
+    /**
+     * Creates a container for {@code planned} on a port free on the engine's host, starts it and waits
+     * for its port; one that does not come up is removed, not kept. {@code replaces} is recorded for rollback.
+     */
+    private Revision createAndStart(Revision planned, Revision replaces) throws DriverException {
         long revision = lastRevision = Math.max(lastRevision + 1, System.currentTimeMillis());
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(LABEL_HOST, hostId);
-        labels.put(LABEL_SERVICE, spec.service());
-        labels.put(LABEL_VERSION, spec.version());
-        if (spec.deploymentId() != null) {
-            labels.put(LABEL_DEPLOYMENT, spec.deploymentId());
-        }
-        if (spec.commandId() != null) {
-            labels.put(LABEL_COMMAND, spec.commandId());
-        }
-        labels.put(LABEL_PORT, Integer.toString(port));
-        labels.put(LABEL_REVISION, Long.toString(revision));
+        Revision created = containers.create(planned, replaces, ports.pick(keptPorts()), revision);
         try {
-            labels.put(LABEL_SPEC, Json.mapper().writeValueAsString(spec.run()));
-            if (replaces != null) {
-                labels.put(LABEL_PREVIOUS, Json.mapper().writeValueAsString(new Recorded(replaces.version(),
-                        replaces.deploymentId(), replaces.commandId(), replaces.run())));
-            }
-        } catch (JsonProcessingException e) {
-            throw new DriverException("cannot record the run spec of " + spec.service() + " " + spec.version() + ": "
-                    + e.getMessage(), e);
-        }
-        List<String> env = new ArrayList<>();
-        spec.run().env().forEach((key, value) -> env.add(key + "=" + value));
-        env.add("PORT=" + port);
-        String name = "kanary-" + nameSafe(hostId) + "-" + nameSafe(spec.service()) + "-" + nameSafe(spec.version())
-                + "-" + Ids.newId().substring(0, 8);
-        String containerId = call("create the container of " + spec.service() + " " + spec.version()
-                + " from image " + spec.run().image(), () -> {
-            CreateContainerCmd cmd = docker.createContainerCmd(spec.run().image())
-                    .withName(name)
-                    .withLabels(labels)
-                    .withEnv(env)
-                    .withHostConfig(hostConfig(spec.run()));
-            if (!spec.run().command().isEmpty()) {
-                cmd.withCmd(spec.run().command().stream()
-                        .map(arg -> arg.replace(ProcessDriver.PORT_PLACEHOLDER, Integer.toString(port)))
-                        .toList());
-            }
-            return cmd.exec().getId();
-        });
-        Revision created = spec.withContainer(containerId, port, revision);
-        LOG.info("Created {} ({}) on port {}", instanceId(created), name, port);
-        return created;
-    }
-
-    /** Host network (each instance has its own port), the spec's restart policy and resource limits. */
-    static HostConfig hostConfig(RunSpec run) {
-        HostConfig config = HostConfig.newHostConfig()
-                .withNetworkMode("host")
-                .withRestartPolicy(RestartPolicy.parse(run.restartPolicy()));
-        if (run.memoryMb() != null) {
-            config.withMemory(run.memoryMb() * 1024 * 1024);
-        }
-        if (run.cpus() != null) {
-            config.withNanoCPUs(Math.round(run.cpus() * 1e9));
-        }
-        return config;
-    }
-
-    private void start(Revision revision) throws DriverException {
-        try {
-            call("start " + instanceId(revision), () -> docker.startContainerCmd(revision.containerId()).exec());
+            containers.start(created);
+            awaitReady(created);
+            return created;
         } catch (DriverException e) {
-            if (!(e.getCause() instanceof NotModifiedException)) {
-                throw e;
-            }
-            // Already running: nothing to do.
+            containers.discard(created);
+            throw e;
         }
     }
 
@@ -507,242 +336,52 @@ public final class DockerDriver implements HostDriver {
     private Revision bringBack(Revision previous) throws DriverException {
         if (previous.containerId() != null) {
             try {
-                docker.startContainerCmd(previous.containerId()).exec();
+                containers.start(previous);
                 awaitReady(previous);
-                LOG.info("Started the kept {} again", instanceId(previous));
+                LOG.info("Started the kept {} again", previous.instanceId(hostId));
                 return previous;
-            } catch (NotModifiedException e) {
-                awaitReady(previous);
-                return previous;
-            } catch (NotFoundException e) {
-                LOG.warn("The kept container of {} is gone; creating it again from its spec", instanceId(previous));
-            } catch (DriverException | DockerException e) {
-                LOG.warn("The kept {} did not come back ({}); creating it again from its spec", instanceId(previous),
-                        e instanceof DockerException d ? daemonMessage(d) : e.getMessage());
-                discard(previous);
-            } catch (RuntimeException e) {
-                throw new DriverException("cannot start " + instanceId(previous) + ": cannot reach the Docker engine of "
-                        + hostId + ": " + rootMessage(e), e);
+            } catch (DriverException e) {
+                if (e.getCause() instanceof NotFoundException) {
+                    LOG.warn("The kept container of {} is gone; creating it again from its spec",
+                            previous.instanceId(hostId));
+                } else if (e.getCause() == null || e.getCause() instanceof DockerException) {
+                    LOG.warn("The kept {} did not come back ({}); creating it again from its spec",
+                            previous.instanceId(hostId), e.getMessage());
+                    containers.discard(previous);
+                } else {
+                    throw e;
+                }
             }
         }
-        ensureImage(previous.run().image());
-        return startOrDiscard(create(previous, null));
-    }
-
-    /**
-     * Waits until the container's port accepts connections, failing early when the container
-     * exits (with its exit code, out-of-memory kill and last log lines) or the deadline passes.
-     */
-    /** Starts a created container and waits for its port; one that does not come up is removed, not kept. */
-    private Revision startOrDiscard(Revision created) throws DriverException {
-        try {
-            start(created);
-            awaitReady(created);
-            return created;
-        } catch (DriverException e) {
-            discard(created);
-            throw e;
-        }
+        images.ensure(previous.run().image());
+        return createAndStart(previous, null);
     }
 
     private void awaitReady(Revision revision) throws DriverException {
-        String instanceId = instanceId(revision);
-        long deadline = System.nanoTime() + startDeadline.toNanos();
-        for (int attempt = 0; ; attempt++) {
-            if (closed) {
-                throw new DriverException("the docker driver of " + hostId + " closed while " + instanceId + " was starting");
-            }
-            if (acceptsConnections(revision.port())) {
-                return;
-            }
-            if (attempt % STATE_CHECK_EVERY == 0) {
-                InspectContainerResponse inspected = call("inspect " + instanceId,
-                        () -> docker.inspectContainerCmd(revision.containerId()).exec());
-                InspectContainerResponse.ContainerState state = inspected.getState();
-                if (!Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting())) {
-                    throw new DriverException(instanceId + " " + exitReason(state) + " before accepting connections on "
-                            + hostAddress + ":" + revision.port() + logTail(revision.containerId()));
-                }
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new DriverException(instanceId + " did not accept connections on " + hostAddress + ":"
-                        + revision.port() + " within " + startDeadline.toMillis() + " ms" + logTail(revision.containerId()));
-            }
-            try {
-                Thread.sleep(READY_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DriverException("interrupted while " + instanceId + " was starting", e);
-            }
-        }
+        String where = hostAddress + ":" + revision.port();
+        readiness.await(revision.instanceId(hostId), new InetSocketAddress(hostAddress, revision.port()), where,
+                new ContainerStartWatch(docker, errors, hostId, revision, where, () -> closed));
     }
 
-    private static String exitReason(InspectContainerResponse.ContainerState state) {
-        StringBuilder reason = new StringBuilder(Boolean.TRUE.equals(state.getRestarting())
-                ? "keeps exiting (last exit code " + state.getExitCodeLong() + ")"
-                : "exited with code " + state.getExitCodeLong());
-        if (Boolean.TRUE.equals(state.getOOMKilled())) {
-            reason.append(" (out of memory: the kernel killed it)");
-        }
-        if (state.getError() != null && !state.getError().isBlank()) {
-            reason.append(": ").append(state.getError());
-        }
-        return reason.toString();
-    }
-
-    /** Graceful stop within the run spec's grace period; a container already stopped or gone is fine. */
-    private void stopGracefully(Revision revision) throws DriverException {
-        if (revision.containerId() == null) {
-            return;
-        }
-        long graceSeconds = TimeUnit.MILLISECONDS.toSeconds(revision.run().stopGraceMs() + 999);
-        long bound = Math.max(0, settings.callTimeout().minus(STOP_MARGIN).toSeconds());
-        int timeout = (int) Math.min(graceSeconds, bound);
-        try {
-            docker.stopContainerCmd(revision.containerId()).withTimeout(timeout).exec();
-            LOG.info("Stopped {}", instanceId(revision));
-        } catch (NotModifiedException | NotFoundException e) {
-            LOG.debug("{} was already stopped or gone", instanceId(revision));
-        } catch (DockerException e) {
-            throw new DriverException("cannot stop " + instanceId(revision) + ": " + daemonMessage(e), e);
-        } catch (RuntimeException e) {
-            throw new DriverException("cannot stop " + instanceId(revision) + ": cannot reach the Docker engine of "
-                    + hostId + ": " + rootMessage(e), e);
-        }
-    }
-
-    /** Removes a container kanary no longer needs; best effort, a leftover is pruned later. */
-    private void discard(Revision revision) {
-        if (revision.containerId() == null) {
-            return;
-        }
-        try {
-            docker.removeContainerCmd(revision.containerId()).withForce(true).exec();
-            LOG.info("Removed {}", instanceId(revision));
-        } catch (NotFoundException e) {
-            // Already gone.
-        } catch (RuntimeException e) {
-            LOG.warn("Cannot remove {}: {}", instanceId(revision), e.getMessage());
-        }
-    }
-
-    /**
-     * Keeps the running container, the one to roll back to and the newest others up to
-     * {@link DockerSettings#keepRevisions()}; removes the older stopped ones. Best effort.
-     */
     private void prune(String service) {
         Slot slot = slot(service);
-        Set<String> keep = new HashSet<>();
-        for (Revision r : new Revision[] {slot.current, slot.previous}) {
-            if (r != null && r.containerId() != null) {
-                keep.add(r.containerId());
-            }
-        }
-        try {
-            List<Container> containers = docker.listContainersCmd()
-                    .withShowAll(true)
-                    .withLabelFilter(Map.of(LABEL_HOST, hostId, LABEL_SERVICE, service))
-                    .exec();
-            List<Container> newestFirst = containers.stream()
-                    .sorted(Comparator.comparingLong((Container c) -> revisionLabel(c)).reversed())
-                    .toList();
-            for (Container container : newestFirst) {
-                if (keep.contains(container.getId())) {
-                    continue;
-                }
-                if (keep.size() < settings.keepRevisions() && !isUp(container.getState())) {
-                    keep.add(container.getId());
-                    continue;
-                }
-                if (isUp(container.getState())) {
-                    continue;
-                }
-                docker.removeContainerCmd(container.getId()).exec();
-                LOG.info("Removed {} {} of {} on {}: only {} revisions are kept", container.getId().substring(0, 12),
-                        container.getLabels().get(LABEL_VERSION), service, hostId, settings.keepRevisions());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Cannot prune the old containers of {} on {}: {}", service, hostId, e.getMessage());
-        }
+        Set<String> keep = Stream.of(slot.current, slot.previous)
+                .filter(r -> r != null && r.containerId() != null)
+                .map(Revision::containerId)
+                .collect(Collectors.toCollection(HashSet::new));
+        containers.prune(service, keep);
     }
 
-    private static long revisionLabel(Container container) {
-        try {
-            return Long.parseLong(container.getLabels().getOrDefault(LABEL_REVISION, "0"));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    // --- images -------------------------------------------------------------------------------
-
-    private void ensureImage(String image) throws DriverException {
-        PullPolicy policy = settings.pullPolicy();
-        if (policy == PullPolicy.ALWAYS) {
-            pull(image);
-            return;
-        }
-        boolean present;
-        try {
-            docker.inspectImageCmd(image).exec();
-            present = true;
-        } catch (NotFoundException e) {
-            present = false;
-        } catch (DockerException e) {
-            throw new DriverException("cannot look up image " + image + " on " + hostId + ": " + daemonMessage(e), e);
-        } catch (RuntimeException e) {
-            throw new DriverException("cannot look up image " + image + ": cannot reach the Docker engine of " + hostId
-                    + ": " + rootMessage(e), e);
-        }
-        if (present) {
-            return;
-        }
-        if (policy == PullPolicy.NEVER) {
-            throw new DriverException("image " + image + " is not on " + hostId + " and the pull policy is never: "
-                    + "build or load it on that engine first");
-        }
-        pull(image);
-    }
-
-    private void pull(String image) throws DriverException {
-        int slash = image.lastIndexOf('/');
-        int colon = image.lastIndexOf(':');
-        boolean tagged = colon > slash && !image.contains("@");
-        String repository = tagged ? image.substring(0, colon) : image;
-        String tag = tagged ? image.substring(colon + 1) : image.contains("@") ? null : "latest";
-        LOG.info("Pulling image {} on {}", image, hostId);
-        try {
-            var cmd = docker.pullImageCmd(repository);
-            if (tag != null) {
-                cmd.withTag(tag);
-            }
-            if (!cmd.start().awaitCompletion(PULL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new DriverException("pulling image " + image + " on " + hostId + " did not finish within "
-                        + PULL_TIMEOUT.toMinutes() + " min");
-            }
-        } catch (DockerException e) {
-            throw new DriverException("cannot pull image " + image + " on " + hostId + ": " + daemonMessage(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverException("interrupted while pulling image " + image + " on " + hostId, e);
-        } catch (RuntimeException e) {
-            throw new DriverException("cannot pull image " + image + " on " + hostId + ": " + rootMessage(e), e);
-        }
+    /** The ports of the containers this driver may start again, which no new container may take. */
+    private Set<Integer> keptPorts() {
+        return slots.values().stream()
+                .flatMap(slot -> Stream.of(slot.current, slot.previous))
+                .filter(Objects::nonNull)
+                .map(Revision::port)
+                .collect(Collectors.toSet());
     }
 
     // --- helpers ------------------------------------------------------------------------------
-
-    /** Runs one engine call, turning every failure into a DriverException with the daemon's message. */
-    private <T> T call(String what, Supplier<T> action) throws DriverException {
-        try {
-            return action.get();
-        } catch (DockerException e) {
-            throw new DriverException("cannot " + what + " on " + hostId + ": " + daemonMessage(e), e);
-        } catch (RuntimeException e) {
-            throw new DriverException("cannot " + what + ": cannot reach the Docker engine of " + hostId + ": "
-                    + rootMessage(e), e);
-        }
-    }
 
     private void checkOpen() throws DriverException {
         if (closed) {
@@ -754,94 +393,19 @@ public final class DockerDriver implements HostDriver {
         return slots.computeIfAbsent(service, s -> new Slot());
     }
 
+    private Optional<Revision> slotRevision(String service, boolean previous) {
+        Slot slot = slots.get(service);
+        return slot == null ? Optional.empty() : Optional.ofNullable(previous ? slot.previous : slot.current);
+    }
+
     private Instance instance(Revision revision) {
         String address = "http://" + hostAddress + ":" + revision.port();
         String path = revision.run().healthPath().startsWith("/") ? revision.run().healthPath()
                 : "/" + revision.run().healthPath();
-        return new Instance(instanceId(revision), address, address + path);
+        return new Instance(revision.instanceId(hostId), address, address + path);
     }
 
     private RunningInstance running(Revision revision) {
         return new RunningInstance(revision.service(), revision.version(), instance(revision));
-    }
-
-    private String instanceId(Revision revision) {
-        String container = revision.containerId() == null ? "(no container)"
-                : revision.containerId().substring(0, Math.min(12, revision.containerId().length()));
-        return hostId + "/" + revision.service() + "/" + revision.version() + "/" + container;
-    }
-
-    private boolean acceptsConnections(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(hostAddress, port), CONNECT_TIMEOUT_MS);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** A port free on this machine and not recorded on a container this driver may start again. */
-    private int freePort() throws DriverException {
-        Set<Integer> taken = slots.values().stream()
-                .flatMap(slot -> Stream.of(slot.current, slot.previous))
-                .filter(Objects::nonNull)
-                .map(Revision::port)
-                .collect(Collectors.toSet());
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                if (!taken.contains(socket.getLocalPort())) {
-                    return socket.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new DriverException("cannot find a free port: " + e.getMessage(), e);
-            }
-        }
-        throw new DriverException("cannot find a free port that no kept container of " + hostId + " uses");
-    }
-
-    private String logTail(String containerId) {
-        StringBuffer out = new StringBuffer();
-        try {
-            boolean done = docker.logContainerCmd(containerId)
-                    .withStdOut(true)
-                    .withStdErr(true)
-                    .withTail(LOG_TAIL_LINES)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                        }
-                    })
-                    .awaitCompletion(LOG_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (!done && out.isEmpty()) {
-                return "; its log could not be read within " + LOG_WAIT.toSeconds() + " s";
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            return "; its log cannot be read: " + rootMessage(e);
-        }
-        String text = out.toString().strip();
-        return text.isEmpty() ? "; its log is empty" : "; last lines of its log:\n" + text;
-    }
-
-    /** The daemon's own words: the {@code message} of its JSON error body when there is one. */
-    static String daemonMessage(DockerException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        Matcher matcher = DAEMON_MESSAGE.matcher(message);
-        if (matcher.find()) {
-            return matcher.group(1).replace("\\\"", "\"").replace("\\n", " ").strip();
-        }
-        return message.strip();
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = ExceptionUtils.getRootCause(e);
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return root == e ? message : e.getMessage() + " (" + message + ")";
-    }
-
-    private static String nameSafe(String text) {
-        return text.replaceAll("[^A-Za-z0-9_.-]", "_");
     }
 }

@@ -24,9 +24,11 @@ import java.util.Map;
  * @param callTimeout    the bound on every call to an engine (a graceful stop's grace period comes on top)
  * @param stopOnClose    whether closing the executor stops the containers it runs; by default they keep
  *                       running, and the next executor reconciles from their labels
+ * @param remotePorts    for an engine on another machine (tcp to a host that is not this one): the ports
+ *                       its containers may listen on; this machine's free ports say nothing about that host
  */
 public record DockerSettings(Map<String, String> endpoints, Path tlsCertPath, boolean tlsVerify, PullPolicy pullPolicy,
-                             int keepRevisions, Duration callTimeout, boolean stopOnClose) {
+                             int keepRevisions, Duration callTimeout, boolean stopOnClose, PortRange remotePorts) {
     public static final int DEFAULT_KEEP_REVISIONS = 2;
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -48,6 +50,13 @@ public record DockerSettings(Map<String, String> endpoints, Path tlsCertPath, bo
         if (callTimeout.isNegative() || callTimeout.isZero()) {
             throw new IllegalArgumentException("the Docker call timeout must be positive, was " + callTimeout);
         }
+        remotePorts = remotePorts == null ? PortRange.DEFAULT : remotePorts;
+    }
+
+    /** Settings with remote engines' ports in {@link PortRange#DEFAULT}. */
+    public DockerSettings(Map<String, String> endpoints, Path tlsCertPath, boolean tlsVerify, PullPolicy pullPolicy,
+                          int keepRevisions, Duration callTimeout, boolean stopOnClose) {
+        this(endpoints, tlsCertPath, tlsVerify, pullPolicy, keepRevisions, callTimeout, stopOnClose, PortRange.DEFAULT);
     }
 
     /** Plain endpoints with every other setting at its default. */
@@ -61,12 +70,14 @@ public record DockerSettings(Map<String, String> endpoints, Path tlsCertPath, bo
      * {@code KANARY_DOCKER_CERT_PATH} and {@code KANARY_DOCKER_TLS_VERIFY} (falling back to
      * {@code DOCKER_CERT_PATH} and {@code DOCKER_TLS_VERIFY}), {@code KANARY_DOCKER_PULL_POLICY}
      * (default {@code if-not-present}), {@code KANARY_DOCKER_KEEP_REVISIONS} (default 2),
-     * {@code KANARY_DOCKER_CALL_TIMEOUT_SECONDS} (default 60) and {@code KANARY_DOCKER_STOP_ON_CLOSE}.
+     * {@code KANARY_DOCKER_CALL_TIMEOUT_SECONDS} (default 60), {@code KANARY_DOCKER_STOP_ON_CLOSE} and
+     * {@code KANARY_DOCKER_PORT_RANGE} (default {@code 20000-32767}: remote engines' ports).
      */
     public static DockerSettings fromEnv(Map<String, String> env) {
         String certPath = firstSet(env, "KANARY_DOCKER_CERT_PATH", "DOCKER_CERT_PATH");
         String verify = firstSet(env, "KANARY_DOCKER_TLS_VERIFY", "DOCKER_TLS_VERIFY");
         String pull = env.get("KANARY_DOCKER_PULL_POLICY");
+        String ports = env.get("KANARY_DOCKER_PORT_RANGE");
         return new DockerSettings(
                 parseHosts(env.getOrDefault("KANARY_DOCKER_HOSTS", "")),
                 certPath == null ? null : Path.of(certPath),
@@ -75,7 +86,8 @@ public record DockerSettings(Map<String, String> endpoints, Path tlsCertPath, bo
                 wholeNumber(env, "KANARY_DOCKER_KEEP_REVISIONS", DEFAULT_KEEP_REVISIONS),
                 Duration.ofSeconds(wholeNumber(env, "KANARY_DOCKER_CALL_TIMEOUT_SECONDS",
                         (int) DEFAULT_CALL_TIMEOUT.toSeconds())),
-                Env.of(env).flag("KANARY_DOCKER_STOP_ON_CLOSE", false));
+                Env.of(env).flag("KANARY_DOCKER_STOP_ON_CLOSE", false),
+                ports == null || ports.isBlank() ? PortRange.DEFAULT : PortRange.parse("KANARY_DOCKER_PORT_RANGE", ports));
     }
 
     /** {@code host-1=unix:///a.sock,host-2=tcp://b:2376} → an ordered map; blank → empty. */

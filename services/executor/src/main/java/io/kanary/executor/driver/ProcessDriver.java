@@ -7,30 +7,16 @@ import io.kanary.executor.driver.HostJournal.ServiceState;
 import io.kanary.kafka.Ids;
 import io.kanary.schema.Instance;
 import io.kanary.schema.RunSpec;
-import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.lang.ProcessBuilder.Redirect;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +29,11 @@ import org.slf4j.LoggerFactory;
  * out (the instance to start, with its port and log, then its pid and start time once it runs;
  * the instance to stop), and each instance runs as the leader of its own process group
  * ({@link ProcessGroups}) with two markers in its environment, {@value #JOURNAL_ENV} and
- * {@value #INSTANCE_ENV}. A driver started after the last executor was killed reconciles with the
- * world before taking any command: it adopts the instances the journal says run (same pid and
- * same process start time, or the instance's own marker, so a recycled pid is never adopted),
- * sees a half-done action through or gives it up ({@link #recoveries()}), reports instances that
- * died meanwhile, and stops every process carrying its journal's marker that is not an instance
- * it runs. It never starts a second copy for a command: a deploy seen again whose instance runs
+ * {@value #INSTANCE_ENV} ({@link ProcessLauncher}, {@link OwnedProcesses}). A driver started after
+ * the last executor was killed reconciles with the world before taking any command
+ * ({@link JournalRecovery}): it adopts the instances the journal says run, sees a half-done action
+ * through or gives it up ({@link #recoveries()}), reports instances that died meanwhile, and stops
+ * every process carrying its journal's marker that is not an instance it runs. It never starts a second copy for a command: a deploy seen again whose instance runs
  * returns that instance.
  */
 public final class ProcessDriver implements HostDriver {
@@ -60,14 +45,9 @@ public final class ProcessDriver implements HostDriver {
     /** In each instance's environment: its instance id. */
     public static final String INSTANCE_ENV = "KANARY_INSTANCE_ID";
 
-    /** All a child gets from our environment: enough to find programs and read text, no secrets. */
-    private static final Set<String> INHERITED_ENV = Set.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR");
     private static final Duration READY_POLL = Duration.ofMillis(100);
-    private static final int CONNECT_TIMEOUT_MS = 250;
-    private static final int LOG_TAIL_LINES = 15;
-    private static final int LOG_TAIL_BYTES = 8192;
-    private static final String DEPLOY = "deploy";
-    private static final String ROLLBACK = "rollback";
+    static final String DEPLOY = "deploy";
+    static final String ROLLBACK = "rollback";
     private static final String STOP = "stop";
     private static final String STARTING = "starting";
     private static final String STOPPING = "stopping";
@@ -75,12 +55,11 @@ public final class ProcessDriver implements HostDriver {
 
     private final String hostId;
     private final Path logDir;
-    private final Duration startDeadline;
-    private final Map<String, String> inheritedEnv;
     private final HostJournal journal;
-    /** The processes this driver started, by instance id: they give exit codes; adopted ones do not. */
-    private final Map<String, Process> children = new ConcurrentHashMap<>();
-    private final List<Recovery> recoveries = new ArrayList<>();
+    private final ReadinessWait readiness;
+    private final OwnedProcesses processes;
+    private final ProcessLauncher launcher;
+    private final PendingRecoveries recoveries = new PendingRecoveries();
     private volatile boolean closed;
 
     /**
@@ -92,18 +71,17 @@ public final class ProcessDriver implements HostDriver {
     public ProcessDriver(String hostId, Path logDir, Duration startDeadline) {
         this.hostId = hostId;
         this.logDir = logDir;
-        this.startDeadline = startDeadline;
-        this.inheritedEnv = System.getenv().entrySet().stream()
-                .filter(e -> INHERITED_ENV.contains(e.getKey()))
-                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+        this.readiness = new ReadinessWait(startDeadline, READY_POLL);
         try {
             this.journal = HostJournal.open(logDir, hostId);
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the journal of " + hostId + " in " + logDir + ": "
                     + e.getMessage(), e);
         }
+        this.processes = new OwnedProcesses(journal.file().toString());
+        this.launcher = new ProcessLauncher(logDir, journal.file().toString());
         try {
-            reconcile();
+            recoveries.addAll(new JournalRecovery(hostId, journal, processes, this::advance).run());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             journal.close();
@@ -115,7 +93,7 @@ public final class ProcessDriver implements HostDriver {
     }
 
     /** The result of an action: the instance that runs because of it and the one it stopped. */
-    private record Outcome(Entry now, Entry stopped) {
+    record Outcome(Entry now, Entry stopped) {
     }
 
     @Override
@@ -136,7 +114,7 @@ public final class ProcessDriver implements HostDriver {
         ServiceState state = journal.service(service);
         Entry current = state.current();
         if (ctx.commandId() != null && current != null && ctx.commandId().equals(current.commandId())
-                && isOurs(current)) {
+                && processes.isOurs(current)) {
             LOG.info("{} already runs {} for command {}; not starting it twice", hostId, current.instanceId(),
                     ctx.commandId());
             return running(current).instance();
@@ -199,9 +177,7 @@ public final class ProcessDriver implements HostDriver {
 
     @Override
     public synchronized List<Recovery> recoveries() {
-        List<Recovery> found = List.copyOf(recoveries);
-        recoveries.clear();
-        return found;
+        return recoveries.drain();
     }
 
     /**
@@ -225,21 +201,7 @@ public final class ProcessDriver implements HostDriver {
             }
         });
         entries.removeIf(e -> e == null || e.pid() == null);
-        Set<Long> leaders = new LinkedHashSet<>();
-        entries.stream().filter(this::isOurs).forEach(e -> leaders.add(e.pid()));
-        leaders.addAll(ProcessTable.withEnv(JOURNAL_ENV, journal.file().toString()));
-        leaders.forEach(leader -> ProcessGroups.members(leader)
-                .forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy)));
-        long grace = entries.stream().mapToLong(e -> e.run().stopGraceMs()).max().orElse(RunSpec.DEFAULT_STOP_GRACE_MS);
-        try {
-            for (long leader : leaders) {
-                ProcessGroups.stop(leader, grace);
-            }
-        } catch (InterruptedException e) {
-            leaders.forEach(leader -> ProcessGroups.members(leader)
-                    .forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)));
-            Thread.currentThread().interrupt();
-        }
+        processes.stopAll(entries);
         services.forEach((service, state) -> {
             // What ran until now is what the next executor rolls back to if the next deploy is bad.
             Entry current = state.current();
@@ -250,15 +212,6 @@ public final class ProcessDriver implements HostDriver {
                 LOG.warn("Cannot record that {} stopped on {}: {}", service, hostId, e.getMessage());
             }
         });
-        for (Process child : children.values()) {
-            try {
-                child.waitFor(ProcessGroups.KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        children.clear();
         journal.close();
         LOG.info("Closed the process driver of {}", hostId);
     }
@@ -280,7 +233,7 @@ public final class ProcessDriver implements HostDriver {
                 case DEPLOY -> advanceDeploy(service, state, action);
                 case ROLLBACK -> advanceRollback(service, state, action);
                 case STOP -> {
-                    stopInstance(action.stopping());
+                    processes.stop(action.stopping());
                     journal.put(service, new ServiceState(null, state.previous(), null));
                     yield new Outcome(null, action.stopping());
                 }
@@ -302,7 +255,7 @@ public final class ProcessDriver implements HostDriver {
             try {
                 awaitReady(fresh);
             } catch (DriverException e) {
-                stopInstance(fresh);
+                processes.stop(fresh);
                 throw e;
             }
             Entry replaced = action.stopping();
@@ -312,7 +265,7 @@ public final class ProcessDriver implements HostDriver {
             state = new ServiceState(fresh, keep, action.inPhase(STOPPING, null));
             journal.put(service, state);
         }
-        stopInstance(action.stopping());
+        processes.stop(action.stopping());
         journal.put(service, state.withAction(null));
         return new Outcome(state.current(), action.stopping());
     }
@@ -320,7 +273,7 @@ public final class ProcessDriver implements HostDriver {
     private Outcome advanceRollback(String service, ServiceState state, Action action) throws DriverException {
         Entry stopping = action.stopping();
         if (STOPPING.equals(action.phase())) {
-            stopInstance(stopping);
+            processes.stop(stopping);
             Release previous = state.previous();
             if (previous == null) {
                 journal.put(service, ServiceState.EMPTY);
@@ -338,7 +291,7 @@ public final class ProcessDriver implements HostDriver {
             awaitReady(fresh);
         } catch (DriverException e) {
             Action recorded = journal.service(service).action();
-            stopInstance(recorded == null ? action.starting() : recorded.starting());
+            processes.stop(recorded == null ? action.starting() : recorded.starting());
             journal.put(service, new ServiceState(null, state.previous(), null));
             String stopped = stopping == null ? "nothing was running" : "stopped " + stopping.version();
             throw new DriverException(stopped + " but could not start " + state.previous().version() + " again: "
@@ -357,113 +310,17 @@ public final class ProcessDriver implements HostDriver {
         if (entry.pid() != null) {
             return entry;
         }
-        Optional<Entry> found = findByMarker(entry);
+        Optional<Entry> found = processes.findByMarker(entry);
         Entry started;
         if (found.isPresent()) {
             started = found.get();
             LOG.info("Found {} running as pid {} though its pid was not recorded", entry.instanceId(), started.pid());
         } else {
-            Process process = spawn(entry);
-            children.put(entry.instanceId(), process);
-            started = entry.withProcess(process.pid(), startInstant(process.pid()));
+            started = processes.started(entry, launcher.launch(entry));
         }
         ServiceState state = journal.service(service);
         journal.put(service, state.withAction(action.inPhase(action.phase(), started)));
         return started;
-    }
-
-    // --- reconciliation ----------------------------------------------------------------------------
-
-    private void reconcile() throws InterruptedException {
-        Map<String, ServiceState> services = journal.services();
-        for (Map.Entry<String, ServiceState> entry : services.entrySet()) {
-            String service = entry.getKey();
-            Action action = entry.getValue().action();
-            if (action != null) {
-                recoveries.add(seeThrough(service, action));
-            }
-            Entry current = journal.service(service).current();
-            if (current != null) {
-                if (isOurs(current)) {
-                    LOG.info("Adopted {} (pid {}) on {}", current.instanceId(), current.pid(), hostId);
-                } else {
-                    LOG.warn("{} stopped while no executor watched it", current.instanceId());
-                    stopInstance(current);
-                    try {
-                        journal.put(service, journal.service(service).withCurrent(null));
-                    } catch (DriverException e) {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    }
-                    recoveries.add(new Recovery(Recovery.Kind.EXITED, current.commandId(), current.deploymentId(),
-                            service, current.version(), running(current), null, null));
-                }
-            }
-        }
-        stopUnmanaged();
-    }
-
-    private Recovery seeThrough(String service, Action action) {
-        LOG.info("Seeing through the {} of {} {} (command {}) that the last executor of {} left {}", action.kind(),
-                service, action.version(), action.commandId(), hostId, action.phase());
-        try {
-            Outcome outcome = advance(service);
-            Recovery.Kind kind = switch (action.kind()) {
-                case DEPLOY -> Recovery.Kind.DEPLOYED;
-                case ROLLBACK -> Recovery.Kind.ROLLED_BACK;
-                default -> Recovery.Kind.STOPPED;
-            };
-            String version = outcome.now() != null ? outcome.now().version() : action.version();
-            return new Recovery(kind, action.commandId(), action.deploymentId(), service, version,
-                    outcome.stopped() == null ? null : running(outcome.stopped()),
-                    outcome.now() == null ? null : running(outcome.now()), null);
-        } catch (DriverException e) {
-            // A failed deploy stopped nothing; a failed rollback stopped what it rolled back.
-            Entry stopped = DEPLOY.equals(action.kind()) ? null : action.stopping();
-            return new Recovery(Recovery.Kind.FAILED, action.commandId(), action.deploymentId(), service,
-                    action.version(), stopped == null ? null : running(stopped), null, e.getMessage());
-        }
-    }
-
-    /** Stops every process that carries this journal's marker but is no instance the journal runs. */
-    private void stopUnmanaged() throws InterruptedException {
-        Set<String> managed = journal.services().values().stream()
-                .map(ServiceState::current)
-                .filter(Objects::nonNull)
-                .map(Entry::instanceId)
-                .collect(Collectors.toSet());
-        for (long pid : ProcessTable.withEnv(JOURNAL_ENV, journal.file().toString())) {
-            String instanceId = ProcessTable.env(pid, INSTANCE_ENV).orElse("?");
-            if (!managed.contains(instanceId)) {
-                LOG.warn("Stopping pid {} ({}): it was started for {} but is no instance the journal runs", pid,
-                        instanceId, hostId);
-                ProcessGroups.stop(pid, RunSpec.DEFAULT_STOP_GRACE_MS);
-            }
-        }
-    }
-
-    /** Whether the entry's process runs and is the one recorded, not a process that reused its pid. */
-    private boolean isOurs(Entry entry) {
-        if (entry == null || entry.pid() == null || !ProcessTable.running(entry.pid())) {
-            return false;
-        }
-        Instant started = startInstant(entry.pid());
-        if (started != null && started.equals(entry.processStart())) {
-            return true;
-        }
-        return ProcessTable.env(entry.pid(), INSTANCE_ENV).filter(entry.instanceId()::equals).isPresent();
-    }
-
-    private Optional<Entry> findByMarker(Entry entry) {
-        return ProcessTable.withEnv(INSTANCE_ENV, entry.instanceId()).stream()
-                .filter(pid -> ProcessTable.env(pid, JOURNAL_ENV).filter(journal.file().toString()::equals).isPresent())
-                // The leader of the instance's group; its children carry the marker too.
-                .filter(pid -> ProcessTable.stat(pid).map(s -> s.processGroup() == pid).orElse(true))
-                .findFirst()
-                .map(pid -> entry.withProcess(pid, startInstant(pid)));
-    }
-
-    private static Instant startInstant(long pid) {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).orElse(null);
     }
 
     // --- processes ---------------------------------------------------------------------------------
@@ -472,7 +329,7 @@ public final class ProcessDriver implements HostDriver {
         if (run.command().isEmpty()) {
             throw new DriverException("the run spec of " + service + " " + version + " has no command to run");
         }
-        int port = freePort();
+        int port = LocalFreePorts.INSTANCE.pick(Set.of());
         String shortId = Ids.newId().substring(0, 8);
         String instanceId = hostId + "/" + service + "/" + version + "/" + shortId;
         Path log = logDir.resolve(fileSafe(service) + "-" + fileSafe(version) + "-" + shortId + ".log");
@@ -482,133 +339,10 @@ public final class ProcessDriver implements HostDriver {
                 null, null, address, address + healthPath);
     }
 
-    private Process spawn(Entry entry) throws DriverException {
-        String port = Integer.toString(entry.port());
-        List<String> argv = entry.run().command().stream()
-                .map(arg -> arg.replace(PORT_PLACEHOLDER, port))
-                .toList();
-        Map<String, String> env = new HashMap<>(inheritedEnv);
-        env.putAll(entry.run().env());
-        env.put("PORT", port);
-        // Last, so that no run spec can pass itself off as another instance.
-        env.put(JOURNAL_ENV, journal.file().toString());
-        env.put(INSTANCE_ENV, entry.instanceId());
-        // setsid executes the program itself, so a missing program must be caught here to be named clearly.
-        if (!isExecutable(argv.get(0), env.get("PATH"))) {
-            throw new DriverException("cannot start " + entry.instanceId() + ": " + argv.get(0)
-                    + ": No such file or directory (or not executable), looked up on PATH " + env.get("PATH"));
-        }
-        ProcessBuilder builder = new ProcessBuilder(ProcessGroups.inOwnGroup(argv))
-                .redirectErrorStream(true)
-                .redirectOutput(Redirect.appendTo(new File(entry.log())));
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process process;
-        try {
-            Files.createDirectories(logDir);
-            process = builder.start();
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            throw new DriverException("cannot start " + entry.instanceId() + ": " + e.getMessage(), e);
-        }
-        LOG.info("Launched {} (pid {}) on port {}, log {}", entry.instanceId(), process.pid(), port, entry.log());
-        return process;
-    }
-
-    private static boolean isExecutable(String program, String path) {
-        if (program.contains("/")) {
-            return Files.isExecutable(Path.of(program));
-        }
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void awaitReady(Entry entry) throws DriverException {
-        Process process = children.get(entry.instanceId());
-        long deadline = System.nanoTime() + startDeadline.toNanos();
-        while (true) {
-            if (closed) {
-                throw new DriverException("the process driver of " + hostId + " closed while " + entry.instanceId()
-                        + " was starting");
-            }
-            boolean alive = process != null ? process.isAlive() : isOurs(entry);
-            if (!alive) {
-                String code = process != null ? " with code " + process.exitValue() : "";
-                throw new DriverException(entry.instanceId() + " exited" + code + " before accepting connections on port "
-                        + entry.port() + logTail(Path.of(entry.log())));
-            }
-            if (acceptsConnections(entry.port())) {
-                return;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new DriverException(entry.instanceId() + " did not accept connections on port " + entry.port()
-                        + " within " + startDeadline.toMillis() + " ms" + logTail(Path.of(entry.log())));
-            }
-            try {
-                // Doubles as the pause between attempts and returns at once if our child exits.
-                if (process != null) {
-                    process.waitFor(READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                } else {
-                    TimeUnit.MILLISECONDS.sleep(READY_POLL.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DriverException("interrupted while " + entry.instanceId() + " was starting", e);
-            }
-        }
-    }
-
-    /**
-     * Stops the entry's whole process group (SIGTERM, SIGKILL after its grace), and any process
-     * still carrying its marker; a recycled pid is never signalled.
-     */
-    private void stopInstance(Entry entry) {
-        if (entry == null) {
-            return;
-        }
-        Set<Long> leaders = new LinkedHashSet<>();
-        if (isOurs(entry)) {
-            leaders.add(entry.pid());
-        }
-        // The leader may be gone while processes it started run on.
-        leaders.addAll(ProcessTable.withEnv(INSTANCE_ENV, entry.instanceId()).stream()
-                .filter(pid -> ProcessTable.env(pid, JOURNAL_ENV).filter(journal.file().toString()::equals).isPresent())
-                .toList());
-        boolean interrupted = Thread.interrupted();
-        for (long leader : leaders) {
-            try {
-                if (!interrupted) {
-                    if (!ProcessGroups.stop(leader, entry.run().stopGraceMs())) {
-                        LOG.error("{} (pid {}) did not stop even when killed", entry.instanceId(), leader);
-                    }
-                    continue;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-            // Interrupted: no waiting, kill at once.
-            ProcessGroups.members(leader).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-        }
-        Process child = children.remove(entry.instanceId());
-        if (child != null && !interrupted) {
-            // Reaped, not just exited: to the JVM and to ps it is gone once this returns.
-            try {
-                child.waitFor(ProcessGroups.KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        LOG.info("Stopped {}", entry.instanceId());
+        readiness.await(entry.instanceId(), new InetSocketAddress(InetAddress.getLoopbackAddress(), entry.port()),
+                "port " + entry.port(), new ProcessStartWatch(hostId, entry,
+                        processes.child(entry.instanceId()).orElse(null), processes, () -> closed));
     }
 
     private void checkOpen() throws DriverException {
@@ -617,44 +351,9 @@ public final class ProcessDriver implements HostDriver {
         }
     }
 
-    private static RunningInstance running(Entry entry) {
+    static RunningInstance running(Entry entry) {
         return new RunningInstance(entry.service(), entry.version(),
                 new Instance(entry.instanceId(), entry.address(), entry.healthUrl()));
-    }
-
-    private static boolean acceptsConnections(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CONNECT_TIMEOUT_MS);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws DriverException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new DriverException("cannot find a free port: " + e.getMessage(), e);
-        }
-    }
-
-    /** The last lines of an instance's log, for a failure reason that says why it did not come up. */
-    static String logTail(Path log) {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long from = Math.max(0, file.length() - LOG_TAIL_BYTES);
-            byte[] bytes = new byte[(int) (file.length() - from)];
-            file.seek(from);
-            file.readFully(bytes);
-            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-            if (lines.isEmpty()) {
-                return "; its log " + log + " is empty";
-            }
-            return "; last lines of its log " + log + ":\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "; its log " + log + " cannot be read: " + e.getMessage();
-        }
     }
 
     private static String fileSafe(String name) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
+import io.kanary.demo.DemoImages;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Json;
 import io.kanary.schema.Instance;
@@ -17,6 +18,10 @@ import io.kanary.schema.RunSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +92,46 @@ class DockerDriverIT {
             assertEquals("cmd-2", labels.get(DockerDriver.LABEL_COMMAND));
             assertEquals(URI.create(v2.address()).getPort(), Integer.parseInt(labels.get(DockerDriver.LABEL_PORT)));
         }
+    }
+
+    @Test
+    void shouldGiveContainersOfAnEngineOnAnotherHostPortsOfTheRangeNoContainerThereHolds() throws Exception {
+        // This machine's own network address stands for another host: the driver cannot tell the
+        // difference, so it must take ports from the range rather than from this machine's kernel.
+        String address = nonLoopbackAddress();
+        Assumptions.assumeTrue(address != null, "this machine has no non-loopback IPv4 address to reach the engine by");
+        PortRange range = new PortRange(18150, 18159);
+        DockerSettings settings = new DockerSettings(Map.of(HOST, endpoint), null, false, PullPolicy.IF_NOT_PRESENT, 2,
+                Duration.ofSeconds(60), false, range);
+        String service = service();
+        try (DockerDriver driver = new DockerDriver(HOST, docker, address, settings, WAIT)) {
+            Instance v1 = driver.deploy(service, "v1", DemoImages.runSpec(images.get(0)));
+            Instance v2 = driver.deploy(service, "v2", DemoImages.runSpec(images.get(1)));
+
+            int v1Port = URI.create(v1.address()).getPort();
+            int v2Port = URI.create(v2.address()).getPort();
+            assertTrue(range.contains(v1Port), v1.address());
+            assertTrue(range.contains(v2Port), v2.address());
+            assertNotEquals(v1Port, v2Port, "the kept v1 container holds its port");
+            assertEquals("http://" + address + ":" + v2Port, v2.address());
+            await().atMost(WAIT).ignoreExceptions().until(() -> "v2".equals(healthVersion(v2)));
+        }
+    }
+
+    private static String nonLoopbackAddress() throws SocketException {
+        return NetworkInterface.networkInterfaces()
+                .filter(nic -> {
+                    try {
+                        return nic.isUp() && !nic.isLoopback();
+                    } catch (SocketException e) {
+                        return false;
+                    }
+                })
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+                .map(InetAddress::getHostAddress)
+                .findFirst()
+                .orElse(null);
     }
 
     @Test

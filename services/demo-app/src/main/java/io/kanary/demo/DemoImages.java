@@ -1,4 +1,4 @@
-package io.kanary.executor.driver;
+package io.kanary.demo;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
