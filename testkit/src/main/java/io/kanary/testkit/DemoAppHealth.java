@@ -17,12 +17,12 @@ public final class DemoAppHealth {
     }
 
     /** The version {@code instance} reports; an IOException when it answers anything but 200. */
-    public static String version(Instance instance) throws IOException, InterruptedException {
+    public static String healthVersion(Instance instance) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(URI.create(instance.healthUrl())).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IOException(instance.healthUrl() + " answered " + response.statusCode());
+            throw new IOException(instance.healthUrl() + " answered " + response.statusCode() + ": " + response.body());
         }
         return Json.mapper().readTree(response.body()).path("version").asText();
     }
