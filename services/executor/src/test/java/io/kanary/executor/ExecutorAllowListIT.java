@@ -21,6 +21,7 @@ import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.RunSpec;
 import io.kanary.security.RunAllowList;
 import io.kanary.security.RunRule;
+import io.kanary.testkit.TopicTail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class ExecutorAllowListIT {
     private EmbeddedKafkaBroker broker;
     private HostExecutor executor;
     private KafkaProducer<String, HostCommand> commands;
-    private HostExecutorIT.TopicTail hostEvents;
+    private TopicTail hostEvents;
 
     @BeforeEach
     void start() {
@@ -55,7 +56,7 @@ class ExecutorAllowListIT {
         Map<String, Object> kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
         TopicSetup.createTopics(kafka, 1, (short) 1);
         commands = new KafkaProducer<>(kafka, new StringSerializer(), Topics.HOST_COMMANDS.valueSerde().serializer());
-        hostEvents = new HostExecutorIT.TopicTail(kafka, Topics.HOST_EVENTS.name());
+        hostEvents = new TopicTail(kafka, Topics.HOST_EVENTS.name());
         String java = demoApp("v1").command().get(0);
         RunAllowList allowList = RunAllowList.NOTHING.with("shop", new RunRule(List.of(java), List.of(), List.of()));
         executor = HostExecutor.start(new ExecutorConfig(kafka, "allow-it", List.of(HOST), "process", dir.resolve("logs"), WAIT)
