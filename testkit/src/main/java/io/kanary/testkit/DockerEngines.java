@@ -75,14 +75,12 @@ public final class DockerEngines {
     private static Map<String, String> parse(String hosts) {
         Map<String, String> endpoints = new LinkedHashMap<>();
         for (String entry : hosts.split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int eq = entry.indexOf('=');
-            if (eq <= 0 || eq == entry.strip().length() - 1) {
+            String[] hostAndEndpoint = entry.strip().split("=", 2);
+            if (hostAndEndpoint.length == 2 && !hostAndEndpoint[0].isBlank() && !hostAndEndpoint[1].isBlank()) {
+                endpoints.put(hostAndEndpoint[0].strip(), hostAndEndpoint[1].strip());
+            } else if (!entry.isBlank()) {
                 fail("KANARY_DOCKER_HOSTS entries look like host-1=unix:///var/run/docker.sock, was '" + entry.strip() + "'");
             }
-            endpoints.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
         }
         return endpoints;
     }
