@@ -47,15 +47,16 @@ public final class TopicReplay {
     }
 
     /**
-     * The read did not end within its timeout. {@link #unfinished()} names the partitions not read
-     * to their end, each as {@code topic[partition] at position of end}; it is empty when the
-     * cluster never answered.
+     * The read did not end within its timeout: a Kafka {@link TimeoutException} whose message is
+     * the whole story (it has no cause, so a root-cause message is this sentence).
+     * {@link #unfinished()} names the partitions not read to their end, each as
+     * {@code topic[partition] at position of end}; it is empty when the cluster never answered.
      */
-    public static final class TimedOut extends IllegalStateException {
+    public static final class TimedOut extends TimeoutException {
         private final List<String> unfinished;
 
-        TimedOut(String message, List<String> unfinished, Throwable cause) {
-            super(message, cause);
+        TimedOut(String message, List<String> unfinished) {
+            super(message);
             this.unfinished = List.copyOf(unfinished);
         }
 
@@ -103,12 +104,14 @@ public final class TopicReplay {
                         .sorted().toList();
                 throw new TimedOut("Couldn't read " + String.join(", ", topics) + " to the end from the Kafka cluster at "
                         + cluster + " within " + seconds(timeout) + " (" + String.join(", ", unfinished)
-                        + "); give the read more time or check the brokers' load.", unfinished, null);
+                        + "); give the read more time or check the brokers' load.", unfinished);
             }
+        } catch (TimedOut e) {
+            throw e;
         } catch (TimeoutException e) {
             throw new TimedOut("Couldn't read " + String.join(", ", topics) + ": the Kafka cluster at " + cluster
                     + " did not answer within " + seconds(timeout) + "; check that its brokers run and that "
-                    + "bootstrap.servers (KAFKA_BOOTSTRAP_SERVERS) names them.", List.of(), e);
+                    + "bootstrap.servers (KAFKA_BOOTSTRAP_SERVERS) names them.", List.of());
         } finally {
             consumer.close(CloseOptions.timeout(CLOSE));
         }

@@ -2,6 +2,7 @@ package io.kanary.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,6 +121,7 @@ class TopicReplayIT {
                 + "check that its brokers run and that bootstrap.servers (KAFKA_BOOTSTRAP_SERVERS) names them.",
                 error.getMessage());
         assertEquals(List.of(), error.unfinished());
+        assertNull(error.getCause(), "a root-cause message must be the sentence above");
     }
 
     private static void createTopic(String name, int partitions) throws Exception {
