@@ -20,12 +20,17 @@ public final class BrokerWithTopics implements BeforeAllCallback, AfterAllCallba
     private EmbeddedKafkaBroker broker;
     private Map<String, Object> kafka;
     private boolean perClass;
+    /** The class whose tests the broker serves: a nested class's callbacks leave it running. */
+    private String startedFor;
 
     @Override
     public void beforeAll(ExtensionContext context) {
         // Only a static field's extension is called before all tests.
         perClass = true;
-        start();
+        if (broker == null) {
+            startedFor = context.getUniqueId();
+            start();
+        }
     }
 
     @Override
@@ -44,7 +49,9 @@ public final class BrokerWithTopics implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void afterAll(ExtensionContext context) {
-        stop();
+        if (context.getUniqueId().equals(startedFor)) {
+            stop();
+        }
     }
 
     /** Client properties for the broker: its bootstrap address. */
