@@ -13,6 +13,7 @@ import io.kanary.executor.driver.DockerSettings;
 import io.kanary.schema.Instance;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
+import io.kanary.testkit.DockerEngines;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class DockerPipelineIT {
 
     @BeforeAll
     static void start() throws Exception {
-        engines = DockerEnginesFromEnv.require(2);
+        engines = DockerEngines.require(2);
         hosts = engines.keySet().stream().sorted().toList();
         removeDemoContainers();
         DockerDemo.buildImages(engines, DemoImages.DEFAULT_BUSYBOX, OUT);

@@ -4,14 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.kanary.broker.EmbeddedKafkaBroker;
-import io.kanary.broker.TopicSetup;
-import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
+import io.kanary.testkit.BrokerWithTopics;
+import io.kanary.testkit.RawTopics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,46 +18,29 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The live console (kanary watch, kanary up --demo) shows a bad record as unreadable and goes on. */
 class LiveConsolePoisonIT {
-    private EmbeddedKafkaBroker broker;
-    private Map<String, Object> kafka;
-
-    @BeforeEach
-    void start() {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerWithTopics broker = new BrokerWithTopics();
 
     @Test
     void shouldShowEachBadRecordAsUnreadableAndTheGoodEventAfterThem() throws Exception {
         List<Topic<String, ?>> shown = List.of(Topics.DEPLOY_EVENTS, Topics.HOST_EVENTS, Topics.HEALTH_PROBES,
                 Topics.BREACHES, Topics.ROLLBACK_COMMANDS);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (Topic<String, ?> topic : shown) {
-                producer.send(new ProducerRecord<>(topic.name(), null, null)).get();
-                producer.send(new ProducerRecord<>(topic.name(), utf8("k"), utf8("{\"eventId\":"))).get();
-                producer.send(new ProducerRecord<>(topic.name(), utf8("k"), utf8("null"))).get();
-            }
-            DeploymentEvent.Started started = new DeploymentEvent.Started("e-1", 1, "web-7", "web", "v7", null, Map.of(),
-                    RunSpec.process(List.of("web"), Map.of()), Policy.defaults(), List.of(List.of("host-1")), "test",
-                    Instant.now());
-            producer.send(new ProducerRecord<>(Topics.DEPLOY_EVENTS.name(), utf8("web"),
-                    Topics.DEPLOY_EVENTS.valueSerde().serializer().serialize(Topics.DEPLOY_EVENTS.name(), started))).get();
+        Map<String, Object> kafka = broker.kafka();
+        for (Topic<String, ?> topic : shown) {
+            RawTopics.write(kafka, topic.name(), null, (byte[]) null);
+            RawTopics.write(kafka, topic.name(), "k", "{\"eventId\":");
+            RawTopics.write(kafka, topic.name(), "k", "null");
         }
+        DeploymentEvent.Started started = new DeploymentEvent.Started("e-1", 1, "web-7", "web", "v7", null, Map.of(),
+                RunSpec.process(List.of("web"), Map.of()), Policy.defaults(), List.of(List.of("host-1")), "test",
+                Instant.now());
+        RawTopics.write(kafka, Topics.DEPLOY_EVENTS.name(), "web",
+                Topics.DEPLOY_EVENTS.valueSerde().serializer().serialize(Topics.DEPLOY_EVENTS.name(), started));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
@@ -73,9 +55,5 @@ class LiveConsolePoisonIT {
 
     private static synchronized String text(ByteArrayOutputStream bytes) {
         return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

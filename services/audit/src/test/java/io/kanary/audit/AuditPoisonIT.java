@@ -1,12 +1,10 @@
 package io.kanary.audit;
 
+import static io.kanary.testkit.RawTopics.readToEnd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kanary.broker.EmbeddedKafkaBroker;
-import io.kanary.broker.TopicSetup;
-import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.Breach;
@@ -14,25 +12,16 @@ import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.RollbackCommand;
-import java.nio.charset.StandardCharsets;
+import io.kanary.testkit.BrokerWithTopics;
+import io.kanary.testkit.RawTopics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * No record stops the audit: on every topic, nulls, garbage, wrong types, unknown types, missing
@@ -42,20 +31,8 @@ import org.junit.jupiter.api.Test;
 class AuditPoisonIT {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
     private static final String NOW = "2025-03-01T10:00:00Z";
-    private EmbeddedKafkaBroker broker;
-    private Map<String, Object> kafka;
-
-    @BeforeEach
-    void start() {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerWithTopics broker = new BrokerWithTopics();
 
     @Test
     void shouldListEveryBadRecordWithItsReasonRenderSparseEventsAndDeadLetterNothing() throws Exception {
@@ -91,7 +68,7 @@ class AuditPoisonIT {
                 T0.plusSeconds(2)));
         send(Topics.DEPLOY_EVENTS, "web", new DeploymentEvent.Failed("e-3", 1, "d-1", "web", null, T0.plusSeconds(3)));
 
-        AuditReport report = AuditReplay.replay(kafka, Duration.ofSeconds(60));
+        AuditReport report = AuditReplay.replay(broker.kafka(), Duration.ofSeconds(60));
 
         Map<String, String> undecodable = report.undecodable().stream().collect(Collectors.toMap(
                 u -> u.topic() + "@" + u.offset(), UndecodableRecord::reason, (a, b) -> a, LinkedHashMap::new));
@@ -103,7 +80,7 @@ class AuditPoisonIT {
         assertTrue(text.contains("d-1"), text);
         assertFalse(report.toJson().isBlank());
         for (Topic<String, ?> topic : Topics.ALL) {
-            assertEquals(0, count(topic.dlqName()), topic.dlqName() + " stays empty: the audit dead-letters nothing");
+            assertEquals(List.of(), readToEnd(broker.kafka(), topic.dlqName()), topic.dlqName() + " stays empty: the audit dead-letters nothing");
         }
     }
 
@@ -112,22 +89,10 @@ class AuditPoisonIT {
     }
 
     private long write(String topic, String key, String value) throws Exception {
-        return write(topic, key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        return RawTopics.write(broker.kafka(), topic, key, value);
     }
 
     private long write(String topic, String key, byte[] value) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
-            return producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                    value)).get().offset();
-        }
-    }
-
-    private long count(String topic) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            return consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-        }
+        return RawTopics.write(broker.kafka(), topic, key, value);
     }
 }

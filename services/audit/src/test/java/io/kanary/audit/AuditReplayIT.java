@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kanary.broker.EmbeddedKafkaBroker;
-import io.kanary.broker.TopicSetup;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Json;
-import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.Breach;
@@ -24,6 +21,7 @@ import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
 import io.kanary.schema.RunSpec;
+import io.kanary.testkit.BrokerWithTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +32,9 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hand-built chains on a real broker: one complete rolled-back deployment, one succeeded
@@ -48,7 +46,8 @@ class AuditReplayIT {
     private static final RunSpec RUN = RunSpec.process(List.of("demo-app", "--port", "{port}"), Map.of());
     private static final String ADDRESS = "http://127.0.0.1:41234";
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerWithTopics BROKER = new BrokerWithTopics();
     private static AuditReport report;
     private static final List<Published> published = new ArrayList<>();
     /** Deployment d-a's events that are not probes, in causal order. */
@@ -61,9 +60,7 @@ class AuditReplayIT {
 
     @BeforeAll
     static void publishAndReplay() {
-        broker = EmbeddedKafkaBroker.start();
-        Map<String, Object> kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
+        Map<String, Object> kafka = BROKER.kafka();
         buildRolledBackDeployment();
         buildDeploymentWithMissingCommand();
         add(Topics.HOST_EVENTS, "host-1", new HostEvent.Announced(Ids.newId(), 1, "host-1", "process", T0), null,
@@ -77,11 +74,6 @@ class AuditReplayIT {
             producer.send(new ProducerRecord<>(Topics.DEPLOY_EVENTS.name(), bytes("checkout"), bytes("oops")));
         }
         report = AuditReplay.replay(kafka, Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
     }
 
     @Test

@@ -1,40 +1,30 @@
 package io.kanary.detector;
 
+import static io.kanary.testkit.RawTopics.header;
+import static io.kanary.testkit.RawTopics.readToEnd;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.kanary.broker.EmbeddedKafkaBroker;
-import io.kanary.broker.TopicSetup;
-import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
-import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
-import java.nio.charset.StandardCharsets;
+import io.kanary.testkit.BrokerWithTopics;
+import io.kanary.testkit.RawTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,20 +36,8 @@ class BreachDetectorPoisonIT {
     // No start-up grace: the deployment's probes fail from the first, and must be judged at once.
     private static final Policy POLICY = new Policy(0.10, 500L, 10_000L, 5, null, null, null, null).withStartupGraceMs(0);
 
-    private EmbeddedKafkaBroker broker;
-    private Map<String, Object> kafka;
-
-    @BeforeEach
-    void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
-    }
-
-    @AfterEach
-    void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerWithTopics broker = new BrokerWithTopics();
 
     @Test
     void shouldDeadLetterEachBadRecordOnceAcrossARestartAndJudgeTheGoodDeploymentAfterThem(@TempDir Path stateDir)
@@ -82,7 +60,7 @@ class BreachDetectorPoisonIT {
         poison.put("deploy event: no deploymentId", deployEvents + "@" + write(deployEvents, "web", """
                 {"type":"deployment.succeeded","eventId":"e-2","schemaVersion":1,"service":"web","version":"v2",\
                 "at":"%s"}""".formatted(NOW)));
-        DetectorConfig config = DetectorConfig.defaults(kafka).withApplicationId("breach-detector-poison")
+        DetectorConfig config = DetectorConfig.defaults(broker.kafka()).withApplicationId("breach-detector-poison")
                 .withStateDir(stateDir);
 
         try (BreachDetector detector = BreachDetector.start(config)) {
@@ -126,45 +104,22 @@ class BreachDetectorPoisonIT {
     }
 
     private List<String> rolledBack() {
-        return readToEnd(Topics.ROLLBACK_COMMANDS.name()).stream()
+        return readToEnd(broker.kafka(), Topics.ROLLBACK_COMMANDS.name()).stream()
                 .map(r -> Topics.ROLLBACK_COMMANDS.valueSerde().deserializer().deserialize(r.topic(), r.value()).deploymentId())
                 .toList();
     }
 
     private List<ConsumerRecord<byte[], byte[]>> deadLetters() {
-        List<ConsumerRecord<byte[], byte[]>> letters = new ArrayList<>(readToEnd(Topics.HEALTH_PROBES.dlqName()));
-        letters.addAll(readToEnd(Topics.DEPLOY_EVENTS.dlqName()));
+        List<ConsumerRecord<byte[], byte[]>> letters = new ArrayList<>(readToEnd(broker.kafka(), Topics.HEALTH_PROBES.dlqName()));
+        letters.addAll(readToEnd(broker.kafka(), Topics.DEPLOY_EVENTS.dlqName()));
         return letters;
     }
 
     private long write(String topic, String key, String value) throws Exception {
-        return write(topic, key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        return RawTopics.write(broker.kafka(), topic, key, value);
     }
 
     private long write(String topic, String key, byte[] value) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
-            return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get().offset();
-        }
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return CloudEvents.header(record, name).orElse("");
+        return RawTopics.write(broker.kafka(), topic, key, value);
     }
 }

@@ -1,5 +1,7 @@
 package io.kanary.executor;
 
+import io.kanary.kafka.EventReader;
+import io.kanary.kafka.TopicReplay;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
@@ -11,18 +13,11 @@ import io.kanary.schema.HostEvent.Starting;
 import io.kanary.schema.HostEvent.Stopped;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CommandOutcomes {
     static final int DEFAULT_CAPACITY = 100_000;
-    private static final Duration POLL = Duration.ofMillis(200);
     private static final Logger LOG = LoggerFactory.getLogger(CommandOutcomes.class);
+    private static final EventReader<HostEvent> READER = EventReader.of(Topics.HOST_EVENTS);
 
     private final Map<String, InstanceEvent> lastEventByCommand;
     private final Set<String> started;
@@ -70,44 +65,20 @@ final class CommandOutcomes {
     /** Reads host.events from offset 0 to its end and keeps the events of {@code hostIds}. */
     static CommandOutcomes rebuild(Map<String, Object> kafka, Set<String> hostIds, Duration wait) {
         CommandOutcomes outcomes = new CommandOutcomes();
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        long deadline = System.nanoTime() + wait.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.HOST_EVENTS.name(), wait).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, wait);
-            while (partitions.stream().anyMatch(p -> consumer.position(p, wait) < end.get(p))) {
-                if (System.nanoTime() - deadline >= 0) {
-                    throw new IllegalStateException("cannot read " + Topics.HOST_EVENTS.name() + " to its end within "
-                            + wait.toSeconds() + " s");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    outcomes.replay(record, hostIds);
-                }
-            }
-        }
+        TopicReplay.readToEnd(kafka, Topics.HOST_EVENTS, wait, record -> outcomes.replay(record, hostIds));
         LOG.info("Rebuilt the outcomes of {} commands from {}", outcomes.lastEventByCommand.size(),
                 Topics.HOST_EVENTS.name());
         return outcomes;
     }
 
     private void replay(ConsumerRecord<byte[], byte[]> record, Set<String> hostIds) {
-        try {
-            HostEvent event = Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
-            if (event instanceof InstanceEvent instanceEvent && hostIds.contains(event.hostId())
-                    && instanceEvent.commandId() != null) {
-                record(instanceEvent);
-            }
-        } catch (SerializationException e) {
+        EventReader.Outcome<HostEvent> read = READER.read(record);
+        if (read.isRefused()) {
             // Not ours to dead-letter: host.events' readers do that. It cannot be one of our outcomes.
-            LOG.debug("Skipping unreadable {} record at offset {}: {}", record.topic(), record.offset(), e.getMessage());
+            LOG.debug("Skipping unreadable {} record at offset {}: {}", record.topic(), record.offset(), read.refusal());
+        } else if (read.event() instanceof InstanceEvent instanceEvent && hostIds.contains(instanceEvent.hostId())
+                && instanceEvent.commandId() != null) {
+            record(instanceEvent);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kanary.executor;
 
+import static io.kanary.testkit.DemoAppHealth.healthVersion;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,15 +9,12 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
-import io.kanary.executor.HostExecutorIT.TopicTail;
 import io.kanary.demo.DemoImages;
 import io.kanary.executor.driver.DeployContext;
 import io.kanary.executor.driver.DockerSettings;
 import io.kanary.executor.driver.DockerDriver;
-import io.kanary.executor.driver.DockerEngines;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
-import io.kanary.kafka.Json;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostCommand;
@@ -28,11 +26,9 @@ import io.kanary.schema.HostEvent.Started;
 import io.kanary.schema.HostEvent.Stopped;
 import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
+import io.kanary.testkit.DockerEngines;
+import io.kanary.testkit.TopicTail;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,7 +53,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(OrderAnnotation.class)
 class DockerHostExecutorIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String SERVICE = "shop-" + Ids.newId().substring(0, 8);
     private static final String REPOSITORY = "kanary-it-" + Ids.newId().substring(0, 8);
 
@@ -269,15 +264,5 @@ class DockerHostExecutorIT {
 
     private static List<Container> running(String host) {
         return containers(host).stream().filter(c -> "running".equals(c.getState())).toList();
-    }
-
-    private static String healthVersion(Instance instance) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(instance.healthUrl())).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException(instance.healthUrl() + " answered " + response.statusCode());
-        }
-        return Json.mapper().readTree(response.body()).path("version").asText();
     }
 }

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kanary.broker.EmbeddedKafkaBroker;
-import io.kanary.broker.TopicSetup;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
-import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
@@ -21,6 +18,8 @@ import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.RunSpec;
 import io.kanary.security.RunAllowList;
 import io.kanary.security.RunRule;
+import io.kanary.testkit.BrokerWithTopics;
+import io.kanary.testkit.TopicTail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,18 +44,17 @@ class ExecutorAllowListIT {
 
     @TempDir
     Path dir;
-    private EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    final BrokerWithTopics broker = new BrokerWithTopics();
     private HostExecutor executor;
     private KafkaProducer<String, HostCommand> commands;
-    private HostExecutorIT.TopicTail hostEvents;
+    private TopicTail hostEvents;
 
     @BeforeEach
     void start() {
-        broker = EmbeddedKafkaBroker.start();
-        Map<String, Object> kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
+        Map<String, Object> kafka = broker.kafka();
         commands = new KafkaProducer<>(kafka, new StringSerializer(), Topics.HOST_COMMANDS.valueSerde().serializer());
-        hostEvents = new HostExecutorIT.TopicTail(kafka, Topics.HOST_EVENTS.name());
+        hostEvents = new TopicTail(kafka, Topics.HOST_EVENTS.name());
         String java = demoApp("v1").command().get(0);
         RunAllowList allowList = RunAllowList.NOTHING.with("shop", new RunRule(List.of(java), List.of(), List.of()));
         executor = HostExecutor.start(new ExecutorConfig(kafka, "allow-it", List.of(HOST), "process", dir.resolve("logs"), WAIT)
@@ -69,7 +68,6 @@ class ExecutorAllowListIT {
         }
         hostEvents.close();
         commands.close();
-        broker.close();
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.kanary.executor;
 
-import static io.kanary.executor.DemoApps.healthVersion;
+import static io.kanary.testkit.DemoAppHealth.healthVersion;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
-import io.kanary.executor.HostExecutorIT.TopicTail;
+import io.kanary.testkit.TopicTail;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.KafkaSettings;

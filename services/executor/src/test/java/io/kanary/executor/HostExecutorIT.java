@@ -1,19 +1,16 @@
 package io.kanary.executor;
 
 import static io.kanary.executor.DemoApps.demoApp;
-import static io.kanary.executor.DemoApps.healthVersion;
 import static io.kanary.executor.DemoApps.liveChildren;
+import static io.kanary.testkit.DemoAppHealth.healthVersion;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kanary.broker.EmbeddedKafkaBroker;
-import io.kanary.broker.TopicSetup;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
 import io.kanary.kafka.Ids;
-import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
@@ -25,57 +22,48 @@ import io.kanary.schema.HostEvent.Starting;
 import io.kanary.schema.HostEvent.Stopped;
 import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
+import io.kanary.testkit.BrokerWithTopics;
+import io.kanary.testkit.TopicTail;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One executor serving host-1 against a real broker, driving real demo-app processes. */
-@TestMethodOrder(OrderAnnotation.class)
+/**
+ * One executor serving host-1 against a real broker, driving real demo-app processes. Each test
+ * has its own broker, executor and instance folder, and builds the history it needs itself.
+ */
 class HostExecutorIT {
     private static final String HOST = "host-1";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
+    @RegisterExtension
+    final BrokerWithTopics broker = new BrokerWithTopics();
     @TempDir
-    static Path logs;
-    private static EmbeddedKafkaBroker broker;
-    private static Map<String, Object> kafka;
-    private static HostExecutor executor;
-    private static KafkaProducer<String, HostCommand> commands;
-    private static KafkaProducer<byte[], byte[]> rawCommands;
-    private static TopicTail hostEvents;
-    private static TopicTail deadLetters;
+    Path logs;
+    private Map<String, Object> kafka;
+    private HostExecutor executor;
+    private KafkaProducer<String, HostCommand> commands;
+    private KafkaProducer<byte[], byte[]> rawCommands;
+    private TopicTail hostEvents;
+    private TopicTail deadLetters;
 
-    private static String deployV1;
-    private static String rollbackToV1;
-    private static String stopV1;
-    private static Instance v1;
-
-    @BeforeAll
-    static void startExecutor() {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
+    @BeforeEach
+    void startExecutor() {
+        kafka = broker.kafka();
         commands = new KafkaProducer<>(kafka, new StringSerializer(), Topics.HOST_COMMANDS.valueSerde().serializer());
         rawCommands = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
         hostEvents = new TopicTail(kafka, Topics.HOST_EVENTS.name());
@@ -83,49 +71,46 @@ class HostExecutorIT {
         executor = HostExecutor.start(config("it"));
     }
 
-    @AfterAll
-    static void stopAll() {
-        for (AutoCloseable closeable : new AutoCloseable[] {executor, commands, rawCommands, hostEvents, deadLetters,
-                broker}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+    @AfterEach
+    void stopAll() throws Exception {
+        for (AutoCloseable closeable : new AutoCloseable[] {executor, commands, rawCommands, hostEvents, deadLetters}) {
+            if (closeable != null) {
+                closeable.close();
             }
         }
+        // Instances outlive their executor by design; the next test starts with none.
+        liveChildren().forEach(ProcessHandle::destroyForcibly);
+        await().atMost(WAIT).until(() -> liveChildren().isEmpty());
     }
 
     @Test
-    @Order(1)
     void shouldAnnounceItsHost() {
-        Announced announced = (Announced) await().atMost(WAIT).until(
+        Announced announced = await().atMost(WAIT).until(
                 () -> hostEvents.values(Announced.class), list -> !list.isEmpty()).get(0);
         assertEquals(HOST, announced.hostId());
         assertEquals("process", announced.driver());
     }
 
     @Test
-    @Order(2)
     void shouldStartTheDeployedVersionAndReportWhereItListens() throws Exception {
-        deployV1 = send(deploy("v1"));
+        String deployV1 = send(deploy("v1"));
         Started started = awaitOutcome(deployV1, Started.class, 1);
         assertEquals(List.of(Starting.class, Started.class), typesCausedBy(deployV1));
         assertEquals("v1", started.version());
         assertEquals("dep-1", started.deploymentId());
         assertEquals("shop", started.service());
-        v1 = started.instance();
-        assertEquals("v1", healthVersion(v1));
+        assertEquals("v1", healthVersion(started.instance()));
     }
 
     @Test
-    @Order(3)
     void shouldReportTheRecordedOutcomeOfARepeatedCommandWithoutActingAgain() throws Exception {
+        String deployV1 = send(deploy("v1"));
+        Instance v1 = awaitOutcome(deployV1, Started.class, 1).instance();
         List<ProcessHandle> before = liveChildren();
         assertEquals(1, before.size());
-        HostCommand.Deploy again = deploy("v1", deployV1);
-        send(again);
+
+        send(deploy("v1", deployV1));
+
         awaitOutcome(deployV1, Started.class, 2);
         List<InstanceEvent> caused = causedBy(deployV1);
         assertEquals(List.of(Starting.class, Started.class, Started.class), typesCausedBy(deployV1));
@@ -136,16 +121,16 @@ class HostExecutorIT {
     }
 
     @Test
-    @Order(4)
     void shouldRollBackToThePreviousVersion() throws Exception {
+        Instance v1 = awaitOutcome(send(deploy("v1")), Started.class, 1).instance();
         String deployV2 = send(deploy("v2"));
         Instance v2 = awaitOutcome(deployV2, Started.class, 1).instance();
         assertEquals(List.of(Starting.class, Stopped.class, Started.class), typesCausedBy(deployV2));
         assertEquals(v1.instanceId(), ((Stopped) causedBy(deployV2).get(1)).instanceId());
         assertEquals("v2", healthVersion(v2));
 
-        String rollback = rollbackToV1 = send(new HostCommand.Rollback(Ids.newId(), KanaryEvent.SCHEMA_VERSION, HOST, "dep-2",
-                "shop", "v2", "v1", Instant.now()));
+        String rollback = send(rollbackToV1());
+
         RolledBack rolledBack = awaitOutcome(rollback, RolledBack.class, 1);
         assertEquals(List.of(Stopped.class, RolledBack.class), typesCausedBy(rollback));
         assertEquals(v2.instanceId(), ((Stopped) causedBy(rollback).get(0)).instanceId());
@@ -156,12 +141,12 @@ class HostExecutorIT {
     }
 
     @Test
-    @Order(5)
     void shouldDeadLetterGarbageAndHandleTheNextCommand() {
+        awaitOutcome(send(deploy("v1")), Started.class, 1);
+
         rawCommands.send(new ProducerRecord<>(Topics.HOST_COMMANDS.name(), HOST.getBytes(StandardCharsets.UTF_8),
                 "{not a command".getBytes(StandardCharsets.UTF_8)));
-        String stop = stopV1 = send(new HostCommand.Stop(Ids.newId(), KanaryEvent.SCHEMA_VERSION, HOST, "dep-3", "shop",
-                Instant.now()));
+        String stop = send(stop());
 
         ConsumerRecord<byte[], byte[]> dead = await().atMost(WAIT).until(deadLetters::poll, list -> !list.isEmpty()).get(0);
         assertEquals("{not a command", new String(dead.value(), StandardCharsets.UTF_8));
@@ -174,22 +159,32 @@ class HostExecutorIT {
     }
 
     @Test
-    @Order(6)
     void shouldAnswerEveryCommandFromTheRecordAfterARestart() {
+        String deployV1 = send(deploy("v1"));
+        awaitOutcome(deployV1, Started.class, 1);
+        send(deploy("v1", deployV1));
+        awaitOutcome(deployV1, Started.class, 2);
+        awaitOutcome(send(deploy("v2")), Started.class, 1);
+        String rollback = send(rollbackToV1());
+        awaitOutcome(rollback, RolledBack.class, 1);
+        String stop = send(stop());
+        awaitOutcome(stop, Stopped.class, 1);
+
         executor.close();
         // A new group id reads every command again, as after a restart that lost its offsets.
         executor = HostExecutor.start(config("it-restarted"));
+
         // Commands of a host are handled in order, so once the last one is answered, all are.
-        assertEquals("dep-3", awaitOutcome(stopV1, Stopped.class, 2).deploymentId());
+        assertEquals("dep-3", awaitOutcome(stop, Stopped.class, 2).deploymentId());
         // The deploy of v1 is on host.commands twice, so it is answered twice more.
         assertEquals(List.of(Starting.class, Started.class, Started.class, Started.class, Started.class),
                 typesCausedBy(deployV1));
-        assertEquals(List.of(Stopped.class, RolledBack.class, RolledBack.class), typesCausedBy(rollbackToV1));
+        assertEquals(List.of(Stopped.class, RolledBack.class, RolledBack.class), typesCausedBy(rollback));
         assertEquals(List.of(), liveChildren(), "a command that was carried out was acted on again");
         assertEquals(2, hostEvents.values(Announced.class).size());
     }
 
-    private static ExecutorConfig config(String executorId) {
+    private ExecutorConfig config(String executorId) {
         return new ExecutorConfig(kafka, executorId, List.of(HOST), "process", logs, WAIT)
                 .withAllowList(io.kanary.security.RunAllowList.ANYTHING);
     }
@@ -203,20 +198,29 @@ class HostExecutorIT {
                 demoApp(version), Instant.now());
     }
 
-    private static String send(HostCommand command) {
+    private static HostCommand.Rollback rollbackToV1() {
+        return new HostCommand.Rollback(Ids.newId(), KanaryEvent.SCHEMA_VERSION, HOST, "dep-2", "shop", "v2", "v1",
+                Instant.now());
+    }
+
+    private static HostCommand.Stop stop() {
+        return new HostCommand.Stop(Ids.newId(), KanaryEvent.SCHEMA_VERSION, HOST, "dep-3", "shop", Instant.now());
+    }
+
+    private String send(HostCommand command) {
         commands.send(CloudEvents.record(Topics.HOST_COMMANDS, HOST, command, "/kanary/test", null));
         commands.flush();
         return command.eventId();
     }
 
-    private static <T extends InstanceEvent> T awaitOutcome(String commandId, Class<T> type, int count) {
+    private <T extends InstanceEvent> T awaitOutcome(String commandId, Class<T> type, int count) {
         List<InstanceEvent> caused = await().atMost(WAIT).until(() -> causedBy(commandId),
                 list -> list.stream().filter(type::isInstance).count() >= count);
         return caused.stream().filter(type::isInstance).map(type::cast).reduce((first, second) -> second).orElseThrow();
     }
 
     /** The instance events whose ce_causationid header and commandId field are {@code commandId}. */
-    private static List<InstanceEvent> causedBy(String commandId) {
+    private List<InstanceEvent> causedBy(String commandId) {
         List<InstanceEvent> caused = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : hostEvents.poll()) {
             HostEvent event = Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
@@ -229,39 +233,7 @@ class HostExecutorIT {
         return caused;
     }
 
-    private static List<Class<?>> typesCausedBy(String commandId) {
+    private List<Class<?>> typesCausedBy(String commandId) {
         return causedBy(commandId).stream().<Class<?>>map(Object::getClass).toList();
-    }
-
-    /** Everything a topic holds, read from the start with read_committed. */
-    static final class TopicTail implements AutoCloseable {
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
-
-        TopicTail(Map<String, Object> kafka, String topic) {
-            Map<String, Object> props = new HashMap<>(kafka);
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            consumer.assign(List.of(new TopicPartition(topic, 0)));
-            consumer.seekToBeginning(consumer.assignment());
-        }
-
-        synchronized List<ConsumerRecord<byte[], byte[]>> poll() {
-            consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
-            return List.copyOf(seen);
-        }
-
-        <T extends HostEvent> List<T> values(Class<T> type) {
-            return poll().stream()
-                    .map(r -> Topics.HOST_EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value()))
-                    .filter(type::isInstance)
-                    .map(type::cast)
-                    .toList();
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
     }
 }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.security.RunAllowList;
-import io.kanary.broker.TopicSetup;
-import io.kanary.executor.HostExecutorIT.TopicTail;
+import io.kanary.testkit.BrokerWithTopics;
+import io.kanary.testkit.TopicTail;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
 import io.kanary.kafka.Ids;
-import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
@@ -36,6 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad host.commands records against a real broker: each dead-lettered once, and the executor's heartbeat. */
@@ -45,16 +44,15 @@ class PoisonCommandsAndHeartbeatIT {
 
     @TempDir
     Path logs;
-    private EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    final BrokerWithTopics broker = new BrokerWithTopics();
     private Map<String, Object> kafka;
     private KafkaProducer<byte[], byte[]> raw;
     private HostExecutor executor;
 
     @BeforeEach
     void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
+        kafka = broker.kafka();
         raw = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -64,7 +62,6 @@ class PoisonCommandsAndHeartbeatIT {
             executor.close();
         }
         raw.close();
-        broker.close();
     }
 
     @Test

@@ -4,12 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kanary.broker.EmbeddedKafkaBroker;
-import io.kanary.broker.TopicSetup;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
 import io.kanary.kafka.Ids;
-import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
@@ -18,6 +15,7 @@ import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
+import io.kanary.testkit.BrokerWithTopics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +37,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The watcher against a real broker and a real HTTP server. Its default interval is a minute, so
@@ -49,7 +48,8 @@ class HealthWatcherIT {
     private static final long POLICY_INTERVAL_MS = 200;
     private static final long DEFAULT_INTERVAL_MS = 60_000;
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerWithTopics BROKER = new BrokerWithTopics();
     private static Map<String, Object> kafka;
     private static Vertx vertx;
     private static HttpServer server;
@@ -60,9 +60,7 @@ class HealthWatcherIT {
 
     @BeforeAll
     static void start() {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
+        kafka = BROKER.kafka();
         vertx = Vertx.vertx();
         server = vertx.createHttpServer().requestHandler(request -> request.response().end("up"))
                 .listen(0, "127.0.0.1").await();
@@ -79,7 +77,6 @@ class HealthWatcherIT {
         probesConsumer.close();
         producer.close();
         vertx.close().await();
-        broker.close();
     }
 
     private static HealthWatcher startWatcher() {

@@ -1,39 +1,35 @@
 package io.kanary.health;
 
+import static io.kanary.testkit.RawTopics.header;
+import static io.kanary.testkit.RawTopics.readToEnd;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.sun.net.httpserver.HttpServer;
-import io.kanary.broker.EmbeddedKafkaBroker;
-import io.kanary.broker.TopicSetup;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
-import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Instance;
+import io.kanary.testkit.BrokerWithTopics;
+import io.kanary.testkit.RawTopics;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * No record stops the health-watcher: each bad host event goes to host.events.dlq once, signed by
@@ -42,16 +38,15 @@ import org.junit.jupiter.api.Test;
  */
 class HealthWatcherPoisonIT {
     private static final String NOW = "2025-03-14T09:26:53Z";
-    private EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    final BrokerWithTopics broker = new BrokerWithTopics();
     private Map<String, Object> kafka;
     private HttpServer instance;
     private HealthWatcher watcher;
 
     @BeforeEach
     void start() throws Exception {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
+        kafka = broker.kafka();
         instance = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         instance.createContext("/", exchange -> {
             exchange.sendResponseHeaders(200, 2);
@@ -67,7 +62,6 @@ class HealthWatcherPoisonIT {
             watcher.close();
         }
         instance.stop(0);
-        broker.close();
     }
 
     @Test
@@ -94,7 +88,7 @@ class HealthWatcherPoisonIT {
         started("i-1");
 
         await().atMost(Duration.ofSeconds(60)).until(() -> probedInstances().contains("i-1"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> readToEnd(Topics.HOST_EVENTS.dlqName()).size() == poison.size());
+        await().atMost(Duration.ofSeconds(60)).until(() -> readToEnd(kafka, Topics.HOST_EVENTS.dlqName()).size() == poison.size());
         assertEachDeadLetteredOnce(poison);
 
         watcher.close();
@@ -103,11 +97,11 @@ class HealthWatcherPoisonIT {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> probedInstances().contains("i-2"));
         assertEachDeadLetteredOnce(poison);
-        assertEquals(List.of(), readToEnd(Topics.DEPLOY_EVENTS.dlqName()));
+        assertEquals(List.of(), readToEnd(kafka, Topics.DEPLOY_EVENTS.dlqName()));
     }
 
     private void assertEachDeadLetteredOnce(Map<String, Long> poison) {
-        List<ConsumerRecord<byte[], byte[]>> letters = readToEnd(Topics.HOST_EVENTS.dlqName());
+        List<ConsumerRecord<byte[], byte[]>> letters = readToEnd(kafka, Topics.HOST_EVENTS.dlqName());
         assertEquals(List.copyOf(poison.values()), letters.stream().map(r -> Long.parseLong(header(r, DeadLetters.OFFSET))).toList(),
                 "one dead letter per bad record, in order: " + poison.keySet());
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
@@ -133,36 +127,12 @@ class HealthWatcherPoisonIT {
     }
 
     private List<String> probedInstances() {
-        return readToEnd(Topics.HEALTH_PROBES.name()).stream()
+        return readToEnd(kafka, Topics.HEALTH_PROBES.name()).stream()
                 .map(r -> Topics.HEALTH_PROBES.valueSerde().deserializer().deserialize(r.topic(), r.value()).instanceId())
                 .distinct().toList();
     }
 
     private long write(String topic, String key, String value) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
-            return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
-                    value == null ? null : value.getBytes(StandardCharsets.UTF_8))).get().offset();
-        }
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return CloudEvents.header(record, name).orElse("");
+        return RawTopics.write(kafka, topic, key, value);
     }
 }

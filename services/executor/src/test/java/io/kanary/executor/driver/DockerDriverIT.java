@@ -1,5 +1,6 @@
 package io.kanary.executor.driver;
 
+import static io.kanary.testkit.DemoAppHealth.healthVersion;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,9 +13,9 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import io.kanary.demo.DemoImages;
 import io.kanary.kafka.Ids;
-import io.kanary.kafka.Json;
 import io.kanary.schema.Instance;
 import io.kanary.schema.RunSpec;
+import io.kanary.testkit.DockerEngines;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -384,16 +385,5 @@ class DockerDriverIT {
     private static List<Container> containers(String service) {
         return docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(DockerDriver.LABEL_HOST, HOST, DockerDriver.LABEL_SERVICE, service)).exec();
-    }
-
-    /** The version the instance reports on its health URL, over real HTTP. */
-    static String healthVersion(Instance instance) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(instance.healthUrl())).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException(instance.healthUrl() + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return Json.mapper().readTree(response.body()).path("version").asText();
     }
 }

@@ -1,7 +1,7 @@
 package io.kanary.executor.driver;
 
 import static io.kanary.executor.DemoApps.demoApp;
-import static io.kanary.executor.DemoApps.healthVersion;
+import static io.kanary.testkit.DemoAppHealth.healthVersion;
 import static io.kanary.executor.DemoApps.liveChildren;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

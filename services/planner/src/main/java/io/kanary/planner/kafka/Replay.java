@@ -2,27 +2,24 @@ package io.kanary.planner.kafka;
 
 import io.kanary.kafka.EventReader;
 import io.kanary.kafka.Topic;
+import io.kanary.kafka.TopicReplay;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.state.Planner;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.KanaryEvent;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the planner's state from the topics: deploy.events first (the deployments), then
- * host.events (the fleet, and the host answers of the active deployments). Reads up to the end
- * offsets taken at the start, read_committed, so aborted decisions are never replayed.
+ * host.events (the fleet, and the host answers of the active deployments), each through
+ * {@link TopicReplay}: up to the end offsets taken at the start, read_committed, so aborted decisions
+ * are never replayed; a topic not yet created is an empty history.
  *
  * <p>History never stops it: a record that is not a valid event, or that the state machine fails
  * on, is skipped with a log line. It is not dead-lettered here: a replay reads the same history at
@@ -55,39 +52,24 @@ final class Replay {
         String topic = events.name();
         EventReader<T> reader = EventReader.of(events);
         Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kanary-planner-replay-" + UUID.randomUUID());
-        int count = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Replay of " + topic + " did not reach its end within " + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    EventReader.Outcome<T> read = reader.read(record);
-                    if (read.isRefused()) {
-                        LOG.warn("Replay skips {}-{}@{}: {}", topic, record.partition(), record.offset(), read.refusal());
-                        continue;
-                    }
-                    try {
-                        apply.accept(read.event());
-                        count++;
-                    } catch (IllegalArgumentException e) {
-                        LOG.warn("Replay skips {}-{}@{}: {}", topic, record.partition(), record.offset(), e.getMessage());
-                    } catch (RuntimeException e) {
-                        LOG.error("Replay skips {}-{}@{}: the planner failed on it", topic, record.partition(),
-                                record.offset(), e);
-                    }
-                }
+        int[] applied = {0};
+        TopicReplay.readToEnd(props, events, timeout, record -> {
+            EventReader.Outcome<T> read = reader.read(record);
+            if (read.isRefused()) {
+                LOG.warn("Replay skips {}-{}@{}: {}", topic, record.partition(), record.offset(), read.refusal());
+                return;
             }
-        }
-        return count;
+            try {
+                apply.accept(read.event());
+                applied[0]++;
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Replay skips {}-{}@{}: {}", topic, record.partition(), record.offset(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("Replay skips {}-{}@{}: the planner failed on it", topic, record.partition(),
+                        record.offset(), e);
+            }
+        });
+        return applied[0];
     }
 }

@@ -1,19 +1,16 @@
 package io.kanary.planner.kafka;
 
-import static io.kanary.planner.kafka.RawTopics.readToEnd;
-import static io.kanary.planner.kafka.RawTopics.write;
+import static io.kanary.testkit.RawTopics.header;
+import static io.kanary.testkit.RawTopics.readToEnd;
+import static io.kanary.testkit.RawTopics.write;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kanary.broker.EmbeddedKafkaBroker;
-import io.kanary.broker.TopicSetup;
-import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
 import io.kanary.kafka.Json;
-import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
@@ -25,6 +22,8 @@ import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
+import io.kanary.testkit.BrokerWithTopics;
+import io.kanary.testkit.RawTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +38,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * No record stops the planner: every bad record on its inputs goes to its DLQ exactly once, signed
@@ -49,25 +49,21 @@ class PlannerPoisonIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String NOW = "2025-03-14T09:26:53Z";
 
-    private EmbeddedKafkaBroker broker;
-    private Map<String, Object> kafka;
     private static final String TOKEN = "test-operator-token";
+    @RegisterExtension
+    final BrokerWithTopics broker = new BrokerWithTopics();
+    private Map<String, Object> kafka;
     private PlannerService planner;
 
     @BeforeEach
-    void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
+    void useBroker() {
+        kafka = broker.kafka();
     }
 
     @AfterEach
     void stop() {
         if (planner != null) {
             planner.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 
@@ -213,10 +209,6 @@ class PlannerPoisonIT {
             }
         }
         return byOrigin;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return CloudEvents.header(record.headers(), name).orElse("");
     }
 
     private void announce(String host) throws Exception {

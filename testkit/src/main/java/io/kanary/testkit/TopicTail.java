@@ -1,0 +1,56 @@
+package io.kanary.testkit;
+
+import io.kanary.kafka.Topic;
+import io.kanary.kafka.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Everything a one-partition topic has held since the tail was opened on it, read from the start
+ * with read_committed and kept: each {@link #poll()} adds what arrived since, so an await can ask
+ * again until what it waits for is there.
+ */
+public final class TopicTail implements AutoCloseable {
+    private final String topic;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+
+    public TopicTail(Map<String, Object> kafka, String topic) {
+        this.topic = topic;
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.assign(List.of(new TopicPartition(topic, 0)));
+        consumer.seekToBeginning(consumer.assignment());
+    }
+
+    /** Every record seen so far, the ones that arrived since the last call included. */
+    public synchronized List<ConsumerRecord<byte[], byte[]>> poll() {
+        consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+        return List.copyOf(seen);
+    }
+
+    /** The events of {@code type} seen so far, read with the serde of the kanary topic tailed. */
+    public <T> List<T> values(Class<T> type) {
+        Topic<String, ?> kanaryTopic = Topics.ALL.stream().filter(t -> t.name().equals(topic)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(topic + " is no kanary topic: read its records with poll()"));
+        return poll().stream()
+                .map(r -> kanaryTopic.valueSerde().deserializer().deserialize(r.topic(), r.value()))
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
+    }
+
+    @Override
+    public synchronized void close() {
+        consumer.close();
+    }
+}
