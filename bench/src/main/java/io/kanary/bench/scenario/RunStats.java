@@ -6,6 +6,8 @@ import org.apache.commons.math3.distribution.BetaDistribution;
 
 /** Percentiles of times that may be "never", and binomial upper bounds for rare events. */
 public final class RunStats {
+    private static final double NEVER = Double.MAX_VALUE;
+
     private RunStats() {
     }
 
@@ -17,9 +19,10 @@ public final class RunStats {
         if (millis.isEmpty()) {
             return null;
         }
-        double[] values = millis.stream().mapToDouble(m -> m == null ? Double.POSITIVE_INFINITY : m).toArray();
+        // "Never" as the largest double, not infinity: commons-math computes 0 × (∞ − ∞) = NaN between two infinities.
+        double[] values = millis.stream().mapToDouble(m -> m == null ? NEVER : m).toArray();
         double value = Quantiles.nearestRank(values, q);
-        return Double.isInfinite(value) ? null : (long) value;
+        return value == NEVER ? null : (long) value;
     }
 
     /**

@@ -36,6 +36,9 @@ class RunStatsTest {
         assertNull(RunStats.quantile(Arrays.asList(1_000L, null, null), 0.99));
         assertEquals(1_000L, RunStats.quantile(Arrays.asList(null, 3_000L, 1_000L), 0.01), "the smallest, whatever the order");
         assertNull(RunStats.quantile(List.of(), 0.5));
+        assertNull(RunStats.quantile(Arrays.asList(null, null), 0.5), "never, when no run fired");
+        assertEquals(1_000L, RunStats.quantile(Arrays.asList(null, 1_000L), 0.5));
+        assertNull(RunStats.quantile(Arrays.asList(null, 1_000L), 0.51));
     }
 
     @Test
