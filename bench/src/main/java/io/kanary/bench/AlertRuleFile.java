@@ -15,7 +15,10 @@ public record AlertRuleFile(List<Group> groups) {
     public record Rule(String alert, String expr, @JsonProperty("for") String forDuration) {
     }
 
-    /** Group {@code canary}, evaluated every {@code interval}: {@code alert} fires once {@code expr} held for {@code forDuration}. */
+    /**
+     * Group {@code canary}, evaluated every {@code interval}: {@code alert} fires once {@code expr} has
+     * held for {@code forDuration}.
+     */
     public static AlertRuleFile of(String alert, String expr, String interval, String forDuration) {
         return new AlertRuleFile(List.of(new Group("canary", interval, List.of(new Rule(alert, expr, forDuration)))));
     }

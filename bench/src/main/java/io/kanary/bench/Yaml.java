@@ -37,7 +37,8 @@ public final class Yaml {
         try {
             return MAPPER.readValue(yaml, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a " + type.getSimpleName() + " in YAML: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "not a " + type.getSimpleName() + " in YAML: " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -66,7 +66,6 @@ public record PrometheusSetup(String name, Duration interval, String alert, Stri
 
     /** {@code 1m30s}-style, as Prometheus writes durations (whole seconds). */
     static String duration(Duration d) {
-        long s = d.toSeconds();
-        return s == 0 ? "0s" : (s >= 60 ? (s / 60) + "m" : "") + (s % 60 != 0 ? (s % 60) + "s" : "");
+        return PromRule.promDuration(d);
     }
 }

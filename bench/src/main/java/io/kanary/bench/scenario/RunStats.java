@@ -19,7 +19,8 @@ public final class RunStats {
         if (millis.isEmpty()) {
             return null;
         }
-        // "Never" as the largest double, not infinity: commons-math computes 0 × (∞ − ∞) = NaN between two infinities.
+        // "Never" as the largest double, not infinity: between two infinities commons-math computes
+        // 0 × (∞ − ∞) = NaN.
         double[] values = millis.stream().mapToDouble(m -> m == null ? NEVER : m).toArray();
         double value = Quantiles.nearestRank(values, q);
         return value == NEVER ? null : (long) value;

@@ -21,7 +21,8 @@ final class P99VsBaseline extends P99Test {
     @Override
     double limitMs(EvidenceWindow window) {
         WindowStats history = window.observation().baselineHistory();
-        if (answered(history) < MIN_QUANTILE_SAMPLES || answered(window.observation().candidate()) < MIN_QUANTILE_SAMPLES) {
+        WindowStats candidate = window.observation().candidate();
+        if (answered(history) < MIN_QUANTILE_SAMPLES || answered(candidate) < MIN_QUANTILE_SAMPLES) {
             return Double.NaN;
         }
         return window.policy().maxP99Ratio() * history.p99(); // NaN without an answered probe of the baseline

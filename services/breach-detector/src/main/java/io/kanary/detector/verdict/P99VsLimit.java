@@ -4,7 +4,10 @@ import io.kanary.detector.stats.ChangePointMixture.Evidence;
 import io.kanary.detector.window.EvidenceWindow;
 import io.kanary.detector.window.WindowStats;
 
-/** The new version's p99 against the policy's {@code maxP99LatencyMs}; its breach shows the baseline's p99 over the same seconds. */
+/**
+ * The new version's p99 against the policy's {@code maxP99LatencyMs}; its breach shows the baseline's
+ * p99 over the same seconds.
+ */
 final class P99VsLimit extends P99Test {
     @Override
     TestName name() {

@@ -54,7 +54,10 @@ public final class EvidenceWindow {
         return scan(counts(candidate, Bucket::failures), probes, baseFailures, baseProbes, runs, term);
     }
 
-    /** The change-point mixture of {@code term} over the new version's {@code slow} answers out of its answers, and the baseline's alike. */
+    /**
+     * The change-point mixture of {@code term} over the new version's {@code slow} answers out of its
+     * answers, and the baseline's alike.
+     */
     public Evidence scanSlow(ToLongFunction<Bucket> slow, ChangePointMixture.Term term) {
         return scan(counts(candidate, slow), answered, counts(baseline, slow), baseAnswered,
                 ChangePointMixture.Runs.none(probes.length), term);
