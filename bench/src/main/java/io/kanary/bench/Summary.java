@@ -1,13 +1,15 @@
 package io.kanary.bench;
 
 import java.util.List;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
 
 /**
  * What a list of timings (in milliseconds) comes to: how many, median, p90, min and max.
  *
- * <p>The median of an even count is the mean of the two middle values; p90 is the nearest-rank
- * percentile (the smallest value with at least 90% of the values at or below it), so it is always
- * a value that was measured.
+ * <p>The median of an even count is the mean of the two middle values (commons-math's {@link Median});
+ * p90 is the nearest-rank percentile ({@link Quantiles#nearestRank}: the smallest value with at least
+ * 90% of the values at or below it), so it is always a value that was measured.
  */
 public record Summary(int runs, double median, double p90, double min, double max) {
 
@@ -15,21 +17,9 @@ public record Summary(int runs, double median, double p90, double min, double ma
         if (millis.isEmpty()) {
             throw new IllegalArgumentException("no timings to summarise");
         }
-        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Summary(sorted.length, median(sorted), percentile(sorted, 90), sorted[0], sorted[sorted.length - 1]);
-    }
-
-    static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    /** Nearest rank: the ceil(p/100 × n)-th smallest value. */
-    static double percentile(double[] sorted, int p) {
-        if (p <= 0 || p > 100) {
-            throw new IllegalArgumentException("a percentile lies in (0, 100], was " + p);
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(rank, 1) - 1];
+        double[] values = millis.stream().mapToDouble(Double::doubleValue).toArray();
+        DescriptiveStatistics stats = new DescriptiveStatistics(values);
+        return new Summary(values.length, new Median().evaluate(values), Quantiles.nearestRank(values, 0.9),
+                stats.getMin(), stats.getMax());
     }
 }

@@ -1,7 +1,10 @@
 package io.kanary.bench.prometheus;
 
+import io.kanary.bench.AlertRuleFile;
+import io.kanary.bench.Yaml;
 import io.kanary.bench.scenario.PromRule;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -40,36 +43,29 @@ public record PrometheusSetup(String name, Duration interval, String alert, Stri
     public String prometheusYml(String target, String rulesFile) {
         String every = duration(interval);
         String timeout = duration(interval.compareTo(DEFAULT_SCRAPE_TIMEOUT) < 0 ? interval : DEFAULT_SCRAPE_TIMEOUT);
-        return "global:\n"
-                + "  scrape_interval: " + every + "\n"
-                + "  scrape_timeout: " + timeout + "\n"
-                + "  evaluation_interval: " + every + "\n"
-                + "rule_files:\n"
-                + "  - " + quoted(rulesFile) + "\n"
-                + "scrape_configs:\n"
-                + "  - job_name: " + JOB + "\n"
-                + "    static_configs:\n"
-                + "      - targets: [" + quoted(target) + "]\n";
+        return Yaml.write(new PrometheusYml(new Global(every, timeout, every), List.of(rulesFile),
+                List.of(new ScrapeConfig(JOB, List.of(new StaticConfig(List.of(target)))))));
     }
 
     public String rulesYml() {
-        return "groups:\n"
-                + "  - name: canary\n"
-                + "    interval: " + duration(interval) + "\n"
-                + "    rules:\n"
-                + "      - alert: " + alert + "\n"
-                + "        expr: " + quoted(expr) + "\n"
-                + "        for: " + duration(forDuration) + "\n";
+        return AlertRuleFile.of(alert, expr, duration(interval), duration(forDuration)).yaml();
+    }
+
+    /** {@code prometheus.yml}, with what the bench sets of it. */
+    record PrometheusYml(Global global, List<String> ruleFiles, List<ScrapeConfig> scrapeConfigs) {
+    }
+
+    record Global(String scrapeInterval, String scrapeTimeout, String evaluationInterval) {
+    }
+
+    record ScrapeConfig(String jobName, List<StaticConfig> staticConfigs) {
+    }
+
+    record StaticConfig(List<String> targets) {
     }
 
     /** {@code 1m30s}-style, as Prometheus writes durations (whole seconds). */
     static String duration(Duration d) {
-        long s = d.toSeconds();
-        return s == 0 ? "0s" : (s >= 60 ? (s / 60) + "m" : "") + (s % 60 != 0 ? (s % 60) + "s" : "");
-    }
-
-    /** A YAML single-quoted scalar: PromQL's double quotes pass as they are, a single quote doubles. */
-    private static String quoted(String value) {
-        return "'" + value.replace("'", "''") + "'";
+        return PromRule.promDuration(d);
     }
 }

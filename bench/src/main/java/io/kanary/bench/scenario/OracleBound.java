@@ -1,6 +1,7 @@
 package io.kanary.bench.scenario;
 
 import java.util.OptionalLong;
+import org.apache.commons.math3.distribution.BinomialDistribution;
 
 /**
  * What no judge can beat on a sudden error rate: an oracle that knows the onset, the healthy rate
@@ -37,39 +38,18 @@ final class OracleBound {
         return OptionalLong.empty();
     }
 
-    /** The least c with P(Bin(n, p) ≥ c) ≤ α. */
+    /** The least c with P(Bin(n, p) ≥ c) ≤ α: one more than the least x with P(X ≤ x) ≥ 1 − α. */
     static int criticalCount(int n, double p, double alpha) {
-        int c = n + 1;
-        double tail = 0; // P(X ≥ c), growing as c falls
-        for (int k = n; k >= 0; k--) {
-            double next = tail + Math.exp(logPmf(n, k, p));
-            if (next > alpha) {
-                return c;
-            }
-            tail = next;
-            c = k;
-        }
-        return c;
+        return binomial(n, p).inverseCumulativeProbability(1 - alpha) + 1;
     }
 
     /** P(Bin(n, p) ≥ c). */
     static double upperTail(int n, double p, int c) {
-        double tail = 0;
-        for (int k = Math.max(c, 0); k <= n; k++) {
-            tail += Math.exp(logPmf(n, k, p));
-        }
-        return tail;
+        return c <= 0 ? 1 : 1 - binomial(n, p).cumulativeProbability(c - 1);
     }
 
-    private static double logPmf(int n, int k, double p) {
-        return logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p);
-    }
-
-    private static double logChoose(int n, int k) {
-        double log = 0;
-        for (int i = 1; i <= k; i++) {
-            log += Math.log(n - k + i) - Math.log(i);
-        }
-        return log;
+    private static BinomialDistribution binomial(int n, double p) {
+        // No sampling, so no random generator (the default one is a freshly seeded Mersenne twister).
+        return new BinomialDistribution(null, n, p);
     }
 }

@@ -22,8 +22,8 @@ public record PromRule(String name, Duration interval, Duration range, Duration 
                 + " > " + maxErrorRate;
     }
 
-    /** {@code 1m30s}-style, as Prometheus writes durations. */
-    static String promDuration(Duration d) {
+    /** {@code 1m30s}-style, as Prometheus writes durations (whole seconds). */
+    public static String promDuration(Duration d) {
         long s = d.toSeconds();
         return s == 0 ? "0s" : (s >= 60 ? (s / 60) + "m" : "") + (s % 60 != 0 ? (s % 60) + "s" : "");
     }

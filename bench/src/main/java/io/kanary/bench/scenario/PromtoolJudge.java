@@ -1,6 +1,8 @@
 package io.kanary.bench.scenario;
 
+import io.kanary.bench.AlertRuleFile;
 import io.kanary.bench.TempDirs;
+import io.kanary.bench.Yaml;
 import io.kanary.schema.ProbeResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,9 +97,8 @@ public final class PromtoolJudge {
     }
 
     static String rulesFile(PromRule rule) {
-        return "groups:\n  - name: canary\n    interval: " + PromRule.promDuration(rule.interval()) + "\n    rules:\n"
-                + "      - alert: " + ALERT + "\n        expr: '" + rule.expr() + "'\n"
-                + "        for: " + PromRule.promDuration(rule.forDuration()) + "\n";
+        return AlertRuleFile.of(ALERT, rule.expr(), PromRule.promDuration(rule.interval()),
+                PromRule.promDuration(rule.forDuration())).yaml();
     }
 
     /** The stream as scraped counters, and an alert test at every evaluation expecting nothing to fire. */
@@ -124,20 +125,30 @@ public final class PromtoolJudge {
             errors.append(exporterUp ? Long.toString(errorCount) : "_").append(' ');
         }
         String interval = PromRule.promDuration(rule.interval());
-        StringBuilder yaml = new StringBuilder()
-                .append("rule_files:\n  - rules.yml\nevaluation_interval: ").append(interval).append('\n')
-                .append("tests:\n  - interval: ").append(interval).append('\n')
-                .append("    input_series:\n")
-                .append("      - series: 'kanary_probes_total{version=\"").append(ProbeStreamGenerator.CANDIDATE)
-                .append("\"}'\n        values: '").append(requests.toString().trim()).append("'\n")
-                .append("      - series: 'kanary_probe_errors_total{version=\"").append(ProbeStreamGenerator.CANDIDATE)
-                .append("\"}'\n        values: '").append(errors.toString().trim()).append("'\n")
-                .append("    alert_rule_test:\n");
+        String candidate = "{version=\"" + ProbeStreamGenerator.CANDIDATE + "\"}";
+        List<AlertTest> alertTests = new ArrayList<>();
         for (int k = 1; k < samples; k++) {
-            yaml.append("      - eval_time: ").append(k * step / 1000).append("s\n")
-                    .append("        alertname: ").append(ALERT).append("\n        exp_alerts: []\n");
+            alertTests.add(new AlertTest(k * step / 1000 + "s", ALERT, List.of()));
         }
-        return yaml.toString();
+        return Yaml.write(new RuleTestFile(List.of("rules.yml"), interval, List.of(new RuleTest(interval,
+                List.of(new InputSeries("kanary_probes_total" + candidate, requests.toString().trim()),
+                        new InputSeries("kanary_probe_errors_total" + candidate, errors.toString().trim())),
+                alertTests))));
+    }
+
+    /** A promtool rule-test file: {@code promtool test rules} reads it. */
+    record RuleTestFile(List<String> ruleFiles, String evaluationInterval, List<RuleTest> tests) {
+    }
+
+    record RuleTest(String interval, List<InputSeries> inputSeries, List<AlertTest> alertRuleTest) {
+    }
+
+    /** A series and its samples in promtool's notation: one per interval, {@code _} for none. */
+    record InputSeries(String series, String values) {
+    }
+
+    /** At {@code evalTime}, the alert is expected to fire with {@code expAlerts} (none: any firing fails the test). */
+    record AlertTest(String evalTime, String alertname, List<Object> expAlerts) {
     }
 
     /** For each test file promtool reports a failure in, the first time (ms) the alert was firing. */

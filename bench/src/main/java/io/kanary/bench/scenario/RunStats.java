@@ -1,10 +1,13 @@
 package io.kanary.bench.scenario;
 
-import java.util.Arrays;
+import io.kanary.bench.Quantiles;
 import java.util.List;
+import org.apache.commons.math3.distribution.BetaDistribution;
 
 /** Percentiles of times that may be "never", and binomial upper bounds for rare events. */
 public final class RunStats {
+    private static final double NEVER = Double.MAX_VALUE;
+
     private RunStats() {
     }
 
@@ -16,53 +19,23 @@ public final class RunStats {
         if (millis.isEmpty()) {
             return null;
         }
-        long[] sorted = millis.stream().mapToLong(m -> m == null ? Long.MAX_VALUE : m).toArray();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(q * sorted.length);
-        long value = sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-        return value == Long.MAX_VALUE ? null : value;
+        // "Never" as the largest double, not infinity: between two infinities commons-math computes
+        // 0 × (∞ − ∞) = NaN.
+        double[] values = millis.stream().mapToDouble(m -> m == null ? NEVER : m).toArray();
+        double value = Quantiles.nearestRank(values, q);
+        return value == NEVER ? null : (long) value;
     }
 
     /**
      * The one-sided 95% Clopper-Pearson upper bound of a rate seen {@code k} times in {@code n}
-     * runs: the p at which seeing at most k has probability 5%. For k = 0 it is 1 − 0.05^(1/n),
-     * about 3/n (the rule of three).
+     * runs: the p at which seeing at most k has probability 5%, the 0.95-quantile of Beta(k + 1, n − k).
+     * For k = 0 it is 1 − 0.05^(1/n), about 3/n (the rule of three).
      */
     public static double upper95(int k, int n) {
-        if (n <= 0) {
-            throw new IllegalArgumentException("no runs");
+        if (n <= 0 || k < 0 || k > n) {
+            throw new IllegalArgumentException(k + " of " + n + " runs is no count of runs");
         }
-        if (k >= n) {
-            return 1;
-        }
-        double lo = (double) k / n;
-        double hi = 1;
-        for (int i = 0; i < 100; i++) {
-            double mid = (lo + hi) / 2;
-            if (binomialCdf(k, n, mid) > 0.05) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return hi;
-    }
-
-    /** P(X ≤ k) for X ~ Binomial(n, p), summed in log space so large n do not underflow. */
-    static double binomialCdf(int k, int n, double p) {
-        if (p <= 0) {
-            return 1;
-        }
-        if (p >= 1) {
-            return k >= n ? 1 : 0;
-        }
-        double logTerm = n * Math.log1p(-p);
-        double logOdds = Math.log(p) - Math.log1p(-p);
-        double sum = 0;
-        for (int i = 0; i <= k; i++) {
-            sum += Math.exp(logTerm);
-            logTerm += Math.log((double) (n - i) / (i + 1)) + logOdds;
-        }
-        return Math.min(1, sum);
+        // No sampling, so no random generator (the default one is a freshly seeded Mersenne twister).
+        return k == n ? 1 : new BetaDistribution(null, k + 1, n - k).inverseCumulativeProbability(0.95);
     }
 }

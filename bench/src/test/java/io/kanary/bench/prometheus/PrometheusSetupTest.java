@@ -3,6 +3,8 @@ package io.kanary.bench.prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kanary.bench.AlertRuleFile;
+import io.kanary.bench.Yaml;
 import io.kanary.bench.scenario.PromRule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +26,7 @@ class PrometheusSetupTest {
                     interval: 15s
                     rules:
                       - alert: CanaryErrorRate
-                        expr: 'rate(kanary_probe_errors_total{version="v2"}[5m]) / rate(kanary_probes_total{version="v2"}[5m]) > 0.05'
+                        expr: "rate(kanary_probe_errors_total{version=\\"v2\\"}[5m]) / rate(kanary_probes_total{version=\\"v2\\"}[5m]) > 0.05"
                         for: 2m
                 """, seeds.rulesYml());
     }
@@ -39,14 +41,15 @@ class PrometheusSetupTest {
                   scrape_timeout: 5s
                   evaluation_interval: 5s
                 rule_files:
-                  - 'rules.yml'
+                  - rules.yml
                 scrape_configs:
                   - job_name: kanary-replay
                     static_configs:
-                      - targets: ['127.0.0.1:4321']
+                      - targets:
+                          - 127.0.0.1:4321
                 """, tuned);
         assertTrue(PrometheusSetup.of(PromRule.SEEDS).prometheusYml("h:1", "r.yml").contains("scrape_timeout: 10s\n"));
-        assertTrue(PrometheusSetup.of(PromRule.TUNED).rulesYml().contains("[30s]) > 0.05'\n        for: 0s\n"));
+        assertTrue(PrometheusSetup.of(PromRule.TUNED).rulesYml().contains("[30s]) > 0.05\"\n        for: 0s\n"));
     }
 
     @Test
@@ -57,10 +60,13 @@ class PrometheusSetupTest {
     }
 
     @Test
-    void shouldDoubleSingleQuotesInAnExpression() {
-        PrometheusSetup quoting = new PrometheusSetup("q", Duration.ofSeconds(1), "A", "up{job='x'} > 0", Duration.ZERO);
+    void shouldKeepAnExpressionsQuotesAsTheyAre() {
+        String expr = "up{job='x', env=\"prod\"} > 0 # it's \\ a: test";
+        PrometheusSetup quoting = new PrometheusSetup("q", Duration.ofSeconds(1), "A", expr, Duration.ZERO);
 
-        assertTrue(quoting.rulesYml().contains("expr: 'up{job=''x''} > 0'\n"), quoting.rulesYml());
+        AlertRuleFile read = Yaml.read(quoting.rulesYml(), AlertRuleFile.class);
+
+        assertEquals(AlertRuleFile.of("A", expr, "1s", "0s"), read);
     }
 
     @Test

@@ -2,8 +2,10 @@ package io.kanary.bench.scenario;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RunStatsTest {
@@ -16,14 +18,27 @@ class RunStatsTest {
 
     @Test
     void shouldMatchTheClopperPearsonUpperBoundForSomeFailures() {
-        // One-sided 95% upper bound for 5 of 100: the Beta(6, 95) 0.95-quantile, 0.1023 (R: qbeta(0.95, 6, 95)).
-        assertEquals(0.1023, RunStats.upper95(5, 100), 0.0005);
+        // One-sided 95% upper bounds: the Beta(k + 1, n - k) 0.95-quantile (R: qbeta(0.95, 6, 95), qbeta(0.95, 4, 17)).
+        assertEquals(0.1022533776, RunStats.upper95(5, 100), 1e-8);
+        assertEquals(0.3436638043, RunStats.upper95(3, 20), 1e-8);
+        assertEquals(1.0, RunStats.upper95(20, 20), "every run: nothing bounds it below 1");
+    }
+
+    @Test
+    void shouldRefuseCountsThatAreNoCountsOfRuns() {
+        assertThrows(IllegalArgumentException.class, () -> RunStats.upper95(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> RunStats.upper95(21, 20));
     }
 
     @Test
     void shouldCountRunsThatNeverFiredAsSlowerThanAny() {
         assertEquals(2_000L, RunStats.quantile(Arrays.asList(1_000L, 2_000L, 3_000L, null), 0.5));
         assertNull(RunStats.quantile(Arrays.asList(1_000L, null, null), 0.99));
+        assertEquals(1_000L, RunStats.quantile(Arrays.asList(null, 3_000L, 1_000L), 0.01), "the smallest, whatever the order");
+        assertNull(RunStats.quantile(List.of(), 0.5));
+        assertNull(RunStats.quantile(Arrays.asList(null, null), 0.5), "never, when no run fired");
+        assertEquals(1_000L, RunStats.quantile(Arrays.asList(null, 1_000L), 0.5));
+        assertNull(RunStats.quantile(Arrays.asList(null, 1_000L), 0.51));
     }
 
     @Test

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kanary.detector.DetectorDriver.ProbeShape;
 import io.kanary.detector.verdict.EventIds;
-import io.kanary.detector.verdict.Judgement;
+import io.kanary.detector.verdict.TestName;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.DeadLetters;
 import io.kanary.schema.Breach;
@@ -60,7 +60,7 @@ class BreachTopologyTest {
         // The log-likelihood ratio of 21 failures in a row against a 10% limit, given the mixture's prior.
         assertEquals(STATISTIC_21_FAILURES, breach.statistic(), 1e-9);
         assertEquals(new Breach(EventIds.breach("d-1"), KanaryEvent.SCHEMA_VERSION, "d-1", SERVICE, "v2", "v1",
-                Breach.ERROR_RATE, 1.0, 0.1, 0.0, 3_000, 21, 30, at(1_000), at(3_000), Judgement.TEST_ERROR_RATE_LIMIT,
+                Breach.ERROR_RATE, 1.0, 0.1, 0.0, 3_000, 21, 30, at(1_000), at(3_000), TestName.ERROR_RATE_LIMIT.label(),
                 breach.statistic(), Math.log(4 / 0.001)), breach);
         assertEquals(List.of(KeyValue.pair(SERVICE, new RollbackCommand(EventIds.rollback("d-1"),
                         KanaryEvent.SCHEMA_VERSION, "d-1", SERVICE,
@@ -78,7 +78,7 @@ class BreachTopologyTest {
         detector.traffic(5, 10, at(1_000), "v2", slowOneIn(5, 900), null, null);
 
         Breach breach = detector.breaches.readValue();
-        assertEquals(List.of(Breach.P99_LATENCY_MS, Judgement.TEST_P99_LIMIT, 500.0, at(1_400), at(3_900)),
+        assertEquals(List.of(Breach.P99_LATENCY_MS, TestName.P99_LIMIT.label(), 500.0, at(1_400), at(3_900)),
                 List.of(breach.metric(), breach.test(), breach.threshold(), breach.firstBadProbeAt(), breach.detectedAt()));
         assertEquals(900, breach.observed(), 900 * 0.01, "p99 within the sketch's 1% accuracy");
         assertNull(breach.baseline(), "no probes of the baseline version");
@@ -104,7 +104,7 @@ class BreachTopologyTest {
         detector.traffic(90, 10, at(1_000), "v2", ProbeShape.failingOneIn(10), null, null);
 
         Breach breach = detector.breaches.readValue();
-        assertEquals(List.of(Breach.ERROR_RATE, Judgement.TEST_ERROR_RATE_LIMIT, 0.1, 0.04, 360L, at(1_900), at(36_900)),
+        assertEquals(List.of(Breach.ERROR_RATE, TestName.ERROR_RATE_LIMIT.label(), 0.1, 0.04, 360L, at(1_900), at(36_900)),
                 List.of(breach.metric(), breach.test(), breach.observed(), breach.threshold(), breach.samples(),
                         breach.firstBadProbeAt(), breach.detectedAt()));
         assertEquals(List.of("d-1"), detector.rolledBackDeployments());

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kanary.detector.DetectorDriver.ProbeShape;
-import io.kanary.detector.verdict.Judgement;
+import io.kanary.detector.verdict.TestName;
 import io.kanary.detector.verdict.RollbackReason;
 import io.kanary.schema.Breach;
 import io.kanary.schema.Policy;
@@ -54,7 +54,7 @@ class JudgementScenariosTest {
         detector.traffic(20, 10, onset, "v2", failingOneInThreeAndAHalf(), "v1", ProbeShape.failingOneIn(100));
 
         Breach breach = onlyBreach();
-        assertEquals(Judgement.TEST_ERROR_RATE_BASELINE, breach.test(), "held to the baseline's 0% + 1%, not the 5% limit");
+        assertEquals(TestName.ERROR_RATE_BASELINE.label(), breach.test(), "held to the baseline's 0% + 1%, not the 5% limit");
         // 10 s into the deployment, not knowing the onset costs log((j+1)(j+2)) ≈ 4.9 nats.
         assertTrue(Duration.between(onset, breach.detectedAt()).toMillis() <= 6_000,
                 "detected " + Duration.between(onset, breach.detectedAt()) + " after onset");
@@ -69,7 +69,7 @@ class JudgementScenariosTest {
         detector.traffic(30, 50, at(0), "v2", ProbeShape.failingOneIn(20), "v1", ProbeShape.failingOneIn(100));
 
         Breach breach = onlyBreach();
-        assertEquals(Judgement.TEST_ERROR_RATE_BASELINE, breach.test(), "5% is not above the 5% limit");
+        assertEquals(TestName.ERROR_RATE_BASELINE.label(), breach.test(), "5% is not above the 5% limit");
         assertEquals(0.05, breach.observed(), 0.01);
         // The baseline's usual rate, counted generously: the Wilson upper bound of its 1% over ~1,500 probes.
         assertTrue(breach.baseline() > 0.01 && breach.baseline() < 0.02, "baseline " + breach.baseline());
@@ -159,7 +159,7 @@ class JudgementScenariosTest {
         detector.traffic(10, 10, at(10_000), "v2", latency(5_000), "v1", latency(200));
 
         Breach breach = onlyBreach();
-        assertEquals(List.of(Breach.P99_LATENCY_MS, Judgement.TEST_P99_LIMIT, 1_000.0),
+        assertEquals(List.of(Breach.P99_LATENCY_MS, TestName.P99_LIMIT.label(), 1_000.0),
                 List.of(breach.metric(), breach.test(), breach.threshold()));
         assertEquals(5_000, breach.observed(), 5_000 * 0.01);
         assertEquals(200, breach.baseline(), 200 * 0.01);
@@ -176,7 +176,7 @@ class JudgementScenariosTest {
         detector.traffic(10, 20, at(10_000), "v2", slowOneIn(10, 300), "v1", latency(100));
 
         Breach breach = onlyBreach();
-        assertEquals(List.of(Breach.P99_LATENCY_MS, Judgement.TEST_P99_BASELINE),
+        assertEquals(List.of(Breach.P99_LATENCY_MS, TestName.P99_BASELINE.label()),
                 List.of(breach.metric(), breach.test()));
         assertEquals(100, breach.baseline(), 100 * 0.01);
         assertEquals(2 * breach.baseline(), breach.threshold(), 1e-9);
@@ -209,10 +209,10 @@ class JudgementScenariosTest {
         assertTrue(breach.samples() >= policy.minSamples(), "samples " + breach.samples());
         assertFalse(breach.firstBadProbeAt().isAfter(breach.detectedAt()), "first bad probe before the decision");
         assertTrue(breach.windowMs() > 0 && breach.windowMs() <= policy.windowMs(), "window " + breach.windowMs());
-        if (breach.test().equals(Judgement.TEST_ERROR_RATE_BASELINE)) {
+        if (breach.test().equals(TestName.ERROR_RATE_BASELINE.label())) {
             assertTrue(breach.baselineSamples() >= policy.minSamples(), "baseline samples " + breach.baselineSamples());
         }
-        if (breach.test().equals(Judgement.TEST_P99_BASELINE)) {
+        if (breach.test().equals(TestName.P99_BASELINE.label())) {
             assertEquals(policy.maxP99Ratio() * breach.baseline(), breach.threshold(), 1e-9);
         }
         String reason = RollbackReason.of(breach);

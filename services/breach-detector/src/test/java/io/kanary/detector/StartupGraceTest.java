@@ -8,7 +8,7 @@ import static io.kanary.detector.DetectorDriver.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kanary.detector.verdict.Judgement;
+import io.kanary.detector.verdict.TestName;
 import io.kanary.schema.Breach;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
@@ -70,7 +70,7 @@ class StartupGraceTest {
         Breach breach = detector.breaches.readValue();
         // The first 100 failures (0 to 9.9 s) are excused; from 10 s on they count, and the run of one
         // host's failures counts in full once it spans the 2 s outage tolerance.
-        assertEquals(List.of(Judgement.TEST_ERROR_RATE_LIMIT, 1.0, at(10_000), at(12_000), 21L),
+        assertEquals(List.of(TestName.ERROR_RATE_LIMIT.label(), 1.0, at(10_000), at(12_000), 21L),
                 List.of(breach.test(), breach.observed(), breach.firstBadProbeAt(), breach.detectedAt(),
                         breach.samples()));
         assertEquals(List.of("d-1"), detector.rolledBackDeployments());

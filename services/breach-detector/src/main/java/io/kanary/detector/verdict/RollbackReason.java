@@ -22,20 +22,22 @@ public final class RollbackReason {
         }
         String evidence = String.format(Locale.ROOT, "%s: log-LR %.1f ≥ %.1f", b.test(), b.statistic(),
                 b.statisticThreshold());
-        return switch (b.test()) {
-            case Judgement.TEST_ERROR_RATE_BASELINE -> String.format(Locale.ROOT,
+        return switch (TestName.ofLabel(b.test()).orElse(TestName.ERROR_RATE_LIMIT)) {
+            case ERROR_RATE_BASELINE -> String.format(Locale.ROOT,
                     "%s %s %s > baseline %s %s + %s margin over %s (%s; %d probes vs %d)", b.version(),
                     label(b.metric()), value(b.metric(), b.observed()), b.baselineVersion(),
                     value(b.metric(), b.baseline()), value(b.metric(), b.threshold() - b.baseline()),
                     duration(b.windowMs()), evidence, b.samples(), b.baselineSamples());
-            case Judgement.TEST_P99_BASELINE -> String.format(Locale.ROOT,
+            case P99_BASELINE -> String.format(Locale.ROOT,
                     "%s %s %s > %s × baseline %s %s = %s over %s (%s; %d probes vs %d)", b.version(),
                     label(b.metric()), value(b.metric(), b.observed()),
                     BigDecimal.valueOf(b.threshold() / b.baseline()).setScale(1, java.math.RoundingMode.HALF_UP)
                             .stripTrailingZeros().toPlainString(),
                     b.baselineVersion(), value(b.metric(), b.baseline()), value(b.metric(), b.threshold()),
                     duration(b.windowMs()), evidence, b.samples(), b.baselineSamples());
-            default -> String.format(Locale.ROOT, "%s %s %s > limit %s over %s (%s; %d probes; %s)", b.version(),
+            // A limit test, or one this version does not know: the new version against a fixed limit.
+            case ERROR_RATE_LIMIT, P99_LIMIT -> String.format(Locale.ROOT,
+                    "%s %s %s > limit %s over %s (%s; %d probes; %s)", b.version(),
                     label(b.metric()), value(b.metric(), b.observed()), value(b.metric(), b.threshold()),
                     duration(b.windowMs()), evidence, b.samples(), baseline(b));
         };

@@ -3,7 +3,7 @@ package io.kanary.detector.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kanary.detector.verdict.Judgement;
+import io.kanary.detector.window.EvidenceWindow;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +43,7 @@ class SequentialTestsPropertyTest {
         double alpha = 0.001; // the policy's default, with the detector's share log(4/α) and its evidence rules
         double p0 = 0.05;
         BernoulliMsprt test = new BernoulliMsprt(p0);
-        double rate = falseRejections(new Random(2), p0, alpha / 4, Judgement.MIN_EVIDENCE_BUCKETS, MIN_SAMPLES,
+        double rate = falseRejections(new Random(2), p0, alpha / 4, EvidenceWindow.MIN_EVIDENCE_BUCKETS, MIN_SAMPLES,
                 (s, n, bs, bn) -> test.logLikelihoodRatio(s, n - s));
         System.out.printf("healthy p = limit, detector settings (alpha %.3f): false rollbacks %.4f%n", alpha, rate);
         assertTrue(rate <= bound(alpha), "false rollback rate " + rate);
@@ -177,7 +177,7 @@ class SequentialTestsPropertyTest {
                 seen++;
                 int from = Math.max(0, slot - WINDOW + 1);
                 if (ChangePointMixture.scan(slice(bad, from, slot), slice(probes, from, slot), new long[slot - from + 1],
-                        new long[slot - from + 1], ChangePointMixture.Runs.none(slot - from + 1), from, Judgement.MIN_EVIDENCE_BUCKETS, MIN_SAMPLES,
+                        new long[slot - from + 1], ChangePointMixture.Runs.none(slot - from + 1), from, EvidenceWindow.MIN_EVIDENCE_BUCKETS, MIN_SAMPLES,
                         (s, n, bs, bn) -> test.logLikelihoodRatio(s, n - s)).concludes(threshold)) {
                     return seen;
                 }

@@ -1,15 +1,16 @@
-package io.kanary.detector.verdict;
+package io.kanary.detector.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kanary.detector.stats.BernoulliMsprt;
 import io.kanary.detector.stats.ChangePointMixture;
+import io.kanary.detector.window.EvidenceWindow;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * The error rate test against the baseline rests on an estimate (the baseline's usual rate, counted
- * generously: {@link Judgement#baselineRate}, the detector's own bound), so its α is approximate:
+ * generously: {@link BaselineRate#heldTo}, the detector's own bound), so its α is approximate:
  * checked here on the hardest healthy streams, a new version
  * failing exactly the baseline's rate plus the margin, judged after every probe as the detector
  * judges it (change-point mixture over 1 s slots, the same-seconds bound, 30 s of a baseline
@@ -72,11 +73,11 @@ class BaselineBoundPropertyTest {
                 long failures = historyFailures;
                 long seen = historyProbes;
                 ChangePointMixture.Term term = (s, n, bs, bn) -> new BernoulliMsprt(
-                        Judgement.baselineRate(failures, seen, bs, bn) + MARGIN).logLikelihoodRatio(s, n - s);
+                        BaselineRate.heldTo(failures, seen, bs, bn) + MARGIN).logLikelihoodRatio(s, n - s);
                 int slots = slot + 1;
                 if (ChangePointMixture.scan(java.util.Arrays.copyOf(bad, slots), java.util.Arrays.copyOf(probes, slots),
                         java.util.Arrays.copyOf(baseBad, slots), java.util.Arrays.copyOf(baseProbes, slots),
-                        ChangePointMixture.Runs.none(slots), 0, Judgement.MIN_EVIDENCE_BUCKETS, 20, term)
+                        ChangePointMixture.Runs.none(slots), 0, EvidenceWindow.MIN_EVIDENCE_BUCKETS, 20, term)
                         .concludes(threshold)) {
                     return true;
                 }
