@@ -111,7 +111,9 @@ public final class HostExecutor implements AutoCloseable {
             CommandOutcomes outcomes = CommandOutcomes.rebuild(config.kafka(), drivers.keySet(), START_WAIT);
             Map<String, HostWorker> workers = new LinkedHashMap<>();
             drivers.forEach((hostId, driver) -> workers.put(hostId, new HostWorker(driver, publisher, outcomes,
-                    command -> CommandValidator.refusal(command, config.driver(), config.allowList()))));
+                    command -> CommandValidator.refusal(command, config.driver(), config.allowList()),
+                    new HookRunner(hostId, publisher, outcomes, config.allowList(),
+                            config.logDir().resolve(hostId).resolve("hooks")))));
             for (HostWorker worker : workers.values()) {
                 worker.reportRecoveries();
             }

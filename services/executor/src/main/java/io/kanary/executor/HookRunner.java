@@ -1,0 +1,127 @@
+package io.kanary.executor;
+
+import io.kanary.kafka.Ids;
+import io.kanary.schema.HostCommand;
+import io.kanary.schema.HostEvent.HookFinished;
+import io.kanary.schema.HostEvent.HookStarted;
+import io.kanary.schema.HostEvent.InstanceEvent;
+import io.kanary.schema.KanaryEvent;
+import io.kanary.schema.RunSpec;
+import io.kanary.security.Refusal;
+import io.kanary.security.RunAllowList;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out one host's {@link HostCommand.RunHook}s: checks the argv against the allow-list, writes
+ * {@code host.hook.started}, runs it in its own process group with its timeout, and answers with
+ * {@code host.hook.finished} carrying the exit code and the last {@value #TAIL_BYTES} bytes of its
+ * output (also kept whole in {@code <dir>/<command id>.log}).
+ *
+ * <p>At most once: a hook whose {@code host.hook.started} is on record without its end ran while
+ * an executor was killed; it may have done part or all of its work, so it is reported failed, not
+ * run again. Every answer is a {@code host.hook.finished}, never a {@code host.command.failed},
+ * which the planner reads as a failed deploy.
+ */
+final class HookRunner {
+    static final int TAIL_BYTES = 4096;
+    private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
+
+    private final String hostId;
+    private final HostEventPublisher publisher;
+    private final CommandOutcomes outcomes;
+    private final RunAllowList allowList;
+    private final Path outputDir;
+
+    /**
+     * @param outputDir where each hook's whole output is written, one file per command id
+     */
+    HookRunner(String hostId, HostEventPublisher publisher, CommandOutcomes outcomes, RunAllowList allowList,
+               Path outputDir) {
+        this.hostId = hostId;
+        this.publisher = publisher;
+        this.outcomes = outcomes;
+        this.allowList = allowList;
+        this.outputDir = outputDir;
+    }
+
+    /** Runs {@code hook}, which has no concluding event on record yet. */
+    void run(HostCommand.RunHook hook) throws InterruptedException {
+        Optional<InstanceEvent> last = outcomes.lastEventOf(hook.eventId());
+        if (last.isPresent() && last.get() instanceof HookStarted) {
+            LOG.warn("Hook {} ({}) of {} started before this executor's restart and never reported its end; "
+                    + "reporting it failed instead of running it again", hook.eventId(), hook.hook(), hook.service());
+            conclude(hook, failed(hook, null, false, null, "the executor restarted while the hook ran, so it may "
+                    + "have run in part or in full; it is not run twice: check what it did, then deploy again"));
+            return;
+        }
+        Optional<String> refused = refusal(hook);
+        if (refused.isPresent()) {
+            LOG.warn("Refusing hook {} ({}) of {} on {}: {}", hook.eventId(), hook.hook(), hook.service(), hostId,
+                    refused.get());
+            conclude(hook, failed(hook, null, false, null, refused.get()));
+            return;
+        }
+        HookStarted started = new HookStarted(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, hook.eventId(),
+                hook.deploymentId(), hook.service(), hook.hook(), Instant.now());
+        publisher.publish(started, hook.eventId());
+        outcomes.record(started);
+        LOG.info("Running hook {} ({}) of {} on {}: {}", hook.eventId(), hook.hook(), hook.service(), hostId,
+                hook.command());
+        OwnGroupProcess.Result result = OwnGroupProcess.run(hook.command(), hook.env(),
+                outputDir.resolve(hook.eventId().replaceAll("[^A-Za-z0-9._-]", "_") + ".log"), Duration.ofMillis(hook.timeoutMs()),
+                TAIL_BYTES);
+        conclude(hook, finished(hook, result));
+    }
+
+    private Optional<String> refusal(HostCommand.RunHook hook) {
+        if (hook.command().isEmpty() || hook.command().get(0) == null || hook.command().get(0).isBlank()) {
+            return Optional.of("the hook has no command to run; give an argv such as [\"/usr/local/bin/backup\"]");
+        }
+        if (hook.command().contains(null)) {
+            return Optional.of("the hook's command contains null; every argument must be a string");
+        }
+        if (hook.timeoutMs() < 1) {
+            return Optional.of("the hook's timeoutMs must be at least 1, was " + hook.timeoutMs());
+        }
+        List<Refusal> refusals = allowList.checkProcess(hook.service(), RunSpec.process(hook.command(), hook.env()));
+        return refusals.isEmpty() ? Optional.empty() : Optional.of("refused by the executor's allow-list: "
+                + refusals.stream().map(Refusal::toString).map(r -> r.replaceFirst("^run\\.", ""))
+                .collect(Collectors.joining("; ")));
+    }
+
+    private HookFinished finished(HostCommand.RunHook hook, OwnGroupProcess.Result result) {
+        if (result.failure() != null) {
+            return failed(hook, null, false, null, result.failure());
+        }
+        if (result.timedOut()) {
+            return failed(hook, null, true, result.outputTail(), "the hook ran longer than its timeout of "
+                    + hook.timeoutMs() + " ms and its process group was killed");
+        }
+        if (result.exitCode() != 0) {
+            return failed(hook, result.exitCode(), false, result.outputTail(), "the hook exited with "
+                    + result.exitCode() + ", expected 0");
+        }
+        return new HookFinished(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, hook.eventId(), hook.deploymentId(),
+                hook.service(), hook.hook(), true, 0, false, result.outputTail(), null, Instant.now());
+    }
+
+    private HookFinished failed(HostCommand.RunHook hook, Integer exitCode, boolean timedOut, String tail,
+                                String reason) {
+        return new HookFinished(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, hook.eventId(), hook.deploymentId(),
+                hook.service(), hook.hook(), false, exitCode, timedOut, tail, reason, Instant.now());
+    }
+
+    private void conclude(HostCommand.RunHook hook, HookFinished outcome) throws InterruptedException {
+        LOG.info("Hook {} ({}) of {} on {} {}", hook.eventId(), hook.hook(), hook.service(), hostId,
+                outcome.ok() ? "passed" : "failed: " + outcome.reason());
+        publisher.publish(outcome, hook.eventId());
+        outcomes.record(outcome);
+    }
+}
