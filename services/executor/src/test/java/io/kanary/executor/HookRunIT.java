@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -186,7 +187,7 @@ class HookRunIT {
         send(hook.hostId(), hook);
         return await().atMost(WAIT).until(() -> causedBy(hook.eventId()).stream()
                 .filter(HookFinished.class::isInstance).map(HookFinished.class::cast).findFirst(),
-                java.util.Optional::isPresent).orElseThrow();
+                Optional::isPresent).orElseThrow();
     }
 
     private static void send(String host, HostCommand command) {
