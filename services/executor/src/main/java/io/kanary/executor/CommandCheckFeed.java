@@ -112,9 +112,13 @@ final class CommandCheckFeed implements AutoCloseable {
                 }
             } else {
                 EventReader.Outcome<DeploymentEvent> read = DEPLOY_EVENTS.read(record);
-                if (!read.isRefused() && read.event() instanceof DeploymentEvent.Started started
-                        && started.policy() != null) {
-                    checks.onInterval(started.service(), started.policy().probeIntervalMs());
+                if (!read.isRefused() && read.event() instanceof DeploymentEvent.Started started) {
+                    if (started.run() != null) {
+                        checks.onDeploymentCheck(started.deploymentId(), started.run().check());
+                    }
+                    if (started.policy() != null) {
+                        checks.onInterval(started.service(), started.policy().probeIntervalMs());
+                    }
                 }
             }
         } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -85,6 +86,16 @@ final class CommandChecks implements AutoCloseable {
     private final Map<Key, Watched> watched = new HashMap<>();
     private final Map<Key, Watched> beingReplaced = new HashMap<>();
     private final Map<VersionKey, HealthCheck> checks = new HashMap<>();
+    /** The check each deployment (by id) gave, for an instance a restarted executor reported without one. */
+    private final Map<String, HealthCheck> deploymentChecks = new HashMap<>();
+    /**
+     * The latest instance of each host and service started without a check before its deployment's
+     * start was read: reading the topics from offset 0, host.events may come before deploy.events.
+     */
+    private final Map<Key, Pending> awaitingDeploymentCheck = new HashMap<>();
+
+    private record Pending(HostEvent.Started started, String causationId) {
+    }
     private final Map<String, Long> intervals = new HashMap<>();
     private boolean closed;
 
@@ -112,6 +123,13 @@ final class CommandChecks implements AutoCloseable {
         if (closed || !hostIds.contains(event.hostId())) {
             return;
         }
+        if (!(event instanceof HostEvent.InstanceEvent instanceEvent)) {
+            return;
+        }
+        if (!(event instanceof HostEvent.CommandFailed) && !(event instanceof HostEvent.HookStarted)
+                && !(event instanceof HostEvent.HookFinished)) {
+            awaitingDeploymentCheck.remove(new Key(event.hostId(), instanceEvent.service()));
+        }
         if (event instanceof HostEvent.Starting starting) {
             Key key = new Key(starting.hostId(), starting.service());
             Watched current = unwatch(key);
@@ -125,10 +143,14 @@ final class CommandChecks implements AutoCloseable {
                 watch(key, new Watched(old.service, old.version, old.hostId, old.instance, old.check, old.causationId));
             }
         } else if (event instanceof HostEvent.Started started && started.instance() != null) {
-            checks.put(new VersionKey(started.hostId(), started.service(), started.version()),
-                    started.instance().check());
-            replace(started.hostId(), started.service(), started.version(), started.instance(),
-                    started.instance().check(), causationId);
+            HealthCheck check = started.instance().check() != null ? started.instance().check()
+                    : deploymentChecks.get(started.deploymentId());
+            if (check == null && !deploymentChecks.containsKey(started.deploymentId())) {
+                awaitingDeploymentCheck.put(new Key(started.hostId(), started.service()),
+                        new Pending(started, causationId));
+            }
+            checks.put(new VersionKey(started.hostId(), started.service(), started.version()), check);
+            replace(started.hostId(), started.service(), started.version(), started.instance(), check, causationId);
         } else if (event instanceof HostEvent.RolledBack back) {
             Key key = new Key(back.hostId(), back.service());
             if (back.instance() == null) {
@@ -146,6 +168,22 @@ final class CommandChecks implements AutoCloseable {
                     .map(Map.Entry::getKey)
                     .findFirst()
                     .ifPresent(this::unwatch);
+        }
+    }
+
+    /** The check deployment {@code deploymentId} gave its version, or null for none. */
+    synchronized void onDeploymentCheck(String deploymentId, HealthCheck check) {
+        deploymentChecks.put(deploymentId, check);
+        List<Pending> late = awaitingDeploymentCheck.values().stream()
+                .filter(p -> deploymentId != null && deploymentId.equals(p.started().deploymentId())).toList();
+        for (Pending p : late) {
+            HostEvent.Started started = p.started();
+            awaitingDeploymentCheck.remove(new Key(started.hostId(), started.service()));
+            checks.put(new VersionKey(started.hostId(), started.service(), started.version()), check);
+            if (!closed && check instanceof HealthCheck.Command) {
+                replace(started.hostId(), started.service(), started.version(), started.instance(), check,
+                        p.causationId());
+            }
         }
     }
 

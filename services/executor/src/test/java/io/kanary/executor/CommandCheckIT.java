@@ -12,11 +12,15 @@ import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
+import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HealthCheck;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
+import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
+import io.kanary.schema.RunSpec;
 import io.kanary.security.RunAllowList;
 import io.kanary.security.RunRule;
 import java.net.URI;
@@ -44,6 +48,8 @@ class CommandCheckIT {
     private EmbeddedKafkaBroker broker;
     private Map<String, Object> kafka;
     private KafkaProducer<String, HostCommand> commands;
+    private KafkaProducer<String, HostEvent> events;
+    private KafkaProducer<String, DeploymentEvent> deployments;
     private TopicTail hostEvents;
     private TopicTail probes;
     private HostExecutor executor;
@@ -54,13 +60,15 @@ class CommandCheckIT {
         kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
         TopicSetup.createTopics(kafka, 1, (short) 1);
         commands = new KafkaProducer<>(kafka, new StringSerializer(), Topics.HOST_COMMANDS.valueSerde().serializer());
+        events = new KafkaProducer<>(kafka, new StringSerializer(), Topics.HOST_EVENTS.valueSerde().serializer());
+        deployments = new KafkaProducer<>(kafka, new StringSerializer(), Topics.DEPLOY_EVENTS.valueSerde().serializer());
         hostEvents = new TopicTail(kafka, Topics.HOST_EVENTS.name());
         probes = new TopicTail(kafka, Topics.HEALTH_PROBES.name());
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {executor, commands, hostEvents, probes, broker}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {executor, commands, events, deployments, hostEvents, probes, broker}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -116,6 +124,27 @@ class CommandCheckIT {
         assertEquals(false, refused.ok());
         assertTrue(refused.error().startsWith("command check refused by the executor's allow-list: "
                 + "check.command[0]: executable /bin/true is not on the allow-list of service shop"), refused.error());
+    }
+
+    @Test
+    void shouldCheckAnInstanceReportedWithoutItsCheckByItsDeploymentsCommandCheck() throws Exception {
+        executor = HostExecutor.start(config(RunAllowList.ANYTHING));
+        // As a restarted executor reports an instance from its driver's record: without the check.
+        HostEvent.Started started = new HostEvent.Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION, HOST, Ids.newId(),
+                "dep-late", "shop", "v9", new Instance("host-1/shop/v9/a", "http://127.0.0.1:1", "http://127.0.0.1:1/h"),
+                Instant.now());
+        events.send(CloudEvents.record(Topics.HOST_EVENTS, HOST, started, "/kanary/test", started.commandId())).get();
+
+        DeploymentEvent.Started deployment = new DeploymentEvent.Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
+                "dep-late", "shop", "v9", null, Map.of(), RunSpec.process(List.of("/usr/bin/shop"), Map.of())
+                .withCheck(new HealthCheck.Command(List.of("/bin/false"), 0, null)), Policy.defaults(),
+                List.of(List.of(HOST)), "test", Instant.now());
+        deployments.send(CloudEvents.record(Topics.DEPLOY_EVENTS, "shop", deployment, "/kanary/test", null)).get();
+
+        ProbeResult failing = await().atMost(WAIT).until(() -> probesOf("v9").stream().findFirst(),
+                Optional::isPresent).orElseThrow();
+        assertEquals("command check exited with 1, expected 0", failing.error());
+        assertEquals("host-1/shop/v9/a", failing.instanceId());
     }
 
     private ExecutorConfig config(RunAllowList allowList) {

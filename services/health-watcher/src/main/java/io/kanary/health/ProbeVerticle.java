@@ -49,6 +49,16 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
      * rollback brings a version back without naming its check again.
      */
     private final Map<LiveInstance.VersionKey, HealthCheck> checks = new HashMap<>();
+    /**
+     * The health check each deployment (by id) gave its version, for an instance started without
+     * one: an executor restarted mid-deploy reports the instance from what its driver recorded.
+     */
+    private final Map<String, HealthCheck> deploymentChecks = new HashMap<>();
+    /**
+     * Instances started without a check whose deployment's start has not been read yet (instance id
+     * → deployment id): reading the topics from offset 0, host.events may come before deploy.events.
+     */
+    private final Map<String, String> awaitingDeploymentCheck = new HashMap<>();
     /** The probe interval of each service's latest deployment policy. */
     private final Map<String, Long> intervals = new HashMap<>();
     /** Probes skipped because the instance's previous probe was still in flight; read by other threads. */
@@ -101,7 +111,13 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
 
     @Override
     public void onDeploymentStarted(DeploymentEvent.Started started) {
-        context.runOnContext(v -> applyInterval(started.service(), started.policy().probeIntervalMs()));
+        context.runOnContext(v -> {
+            if (started.run() != null) {
+                deploymentChecks.put(started.deploymentId(), started.run().check());
+                applyDeploymentCheck(started.deploymentId(), started.run().check());
+            }
+            applyInterval(started.service(), started.policy().probeIntervalMs());
+        });
     }
 
     private void apply(HostEvent event, String causationId) {
@@ -122,10 +138,14 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
             }
         } else if (event instanceof HostEvent.Started started && started.instance() != null) {
             Instance instance = started.instance();
-            checks.put(new LiveInstance.VersionKey(started.hostId(), started.service(), started.version()),
-                    instance.check());
+            HealthCheck check = instance.check() != null ? instance.check()
+                    : deploymentChecks.get(started.deploymentId());
+            if (check == null && !deploymentChecks.containsKey(started.deploymentId())) {
+                awaitingDeploymentCheck.put(instance.instanceId(), started.deploymentId());
+            }
+            checks.put(new LiveInstance.VersionKey(started.hostId(), started.service(), started.version()), check);
             watch(new LiveInstance(started.service(), started.version(), started.hostId(), instance.instanceId(),
-                    instance.healthUrl(), causationId, instance.address(), instance.check()));
+                    instance.healthUrl(), causationId, instance.address(), check));
         } else if (event instanceof HostEvent.RolledBack rolledBack) {
             if (rolledBack.instance() != null) {
                 Instance instance = rolledBack.instance();
@@ -145,6 +165,30 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
                     .map(Map.Entry::getKey)
                     .findFirst()
                     .ifPresent(this::unwatch);
+        }
+    }
+
+    /** Gives {@code check} to the instances of {@code deploymentId} that started before its start was read. */
+    private void applyDeploymentCheck(String deploymentId, HealthCheck check) {
+        if (stopped) {
+            return;
+        }
+        List<LiveInstance> late = new ArrayList<>();
+        awaitingDeploymentCheck.entrySet().removeIf(e -> {
+            if (!e.getValue().equals(deploymentId)) {
+                return false;
+            }
+            probing.values().stream().map(p -> p.instance).filter(i -> i.instanceId().equals(e.getKey()))
+                    .findFirst().ifPresent(late::add);
+            return true;
+        });
+        if (check == null) {
+            return;
+        }
+        for (LiveInstance i : late) {
+            checks.put(new LiveInstance.VersionKey(i.hostId(), i.service(), i.version()), check);
+            watch(new LiveInstance(i.service(), i.version(), i.hostId(), i.instanceId(), i.healthUrl(),
+                    i.causationId(), i.address(), check));
         }
     }
 

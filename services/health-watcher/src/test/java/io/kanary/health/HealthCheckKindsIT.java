@@ -19,6 +19,7 @@ import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
+import io.kanary.schema.RunSpec;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServer;
@@ -160,6 +161,35 @@ class HealthCheckKindsIT {
         assertEquals("body /status was \"starting\", expected \"healthy\"", failed.error());
     }
 
+    @Test
+    void shouldJudgeAnInstanceReportedWithoutItsCheckByItsDeploymentsCheck() {
+        AtomicReference<String> status = new AtomicReference<>("degraded");
+        String address = statusServer(status);
+        // As an executor restarted mid-deploy reports it: the instance from its driver's record, without the check.
+        deploymentStarted("payments", RunSpec.process(List.of("/usr/bin/payments"), Map.of()).withCheck(STATUS_HEALTHY));
+
+        hostStarted("payments", "v2", "host-8", new Instance("payments-1", address, address + "/health"));
+
+        ProbeResult failed = await().atMost(WAIT).until(() -> firstProbe("payments-1", false), p -> p != null);
+        assertEquals("body /status was \"degraded\", expected \"healthy\"", failed.error());
+    }
+
+    @Test
+    void shouldGiveAnInstanceItsDeploymentsCheckWhenTheDeploymentIsReadAfterIt() {
+        AtomicReference<String> status = new AtomicReference<>("degraded");
+        String address = statusServer(status);
+        deploymentStarted("refunds"); // an earlier deployment: it sets the probe interval
+        hostStarted("refunds", "v2", "host-9", "d-refunds-2", new Instance("refunds-1", address, address + "/health"));
+        // Until its deployment is read, the instance is judged by its health URL answering 2xx.
+        await().atMost(WAIT).until(() -> firstProbe("refunds-1", true), p -> p != null);
+
+        deploymentStarted("refunds", "d-refunds-2",
+                RunSpec.process(List.of("/usr/bin/refunds"), Map.of()).withCheck(STATUS_HEALTHY));
+
+        ProbeResult failed = await().atMost(WAIT).until(() -> firstProbe("refunds-1", false), p -> p != null);
+        assertEquals("body /status was \"degraded\", expected \"healthy\"", failed.error());
+    }
+
     /** /ready and /health answer 200 with {"status": <status>}. */
     private static String statusServer(AtomicReference<String> status) {
         HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response()
@@ -176,15 +206,28 @@ class HealthCheckKindsIT {
     }
 
     private static void deploymentStarted(String service) {
+        deploymentStarted(service, null);
+    }
+
+    private static void deploymentStarted(String service, RunSpec run) {
+        deploymentStarted(service, "d-" + service, run);
+    }
+
+    private static void deploymentStarted(String service, String deploymentId, RunSpec run) {
         Policy policy = new Policy(null, null, null, null, POLICY_INTERVAL_MS, null, null, null);
         send(Topics.DEPLOY_EVENTS, service, new DeploymentEvent.Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
-                "d-" + service, service, "v2", "v1", Map.of(), null, policy, List.of(List.of("host-1")), "test",
+                deploymentId, service, "v2", "v1", Map.of(), run, policy, List.of(List.of("host-1")), "test",
                 Instant.now()), null);
     }
 
     private static void hostStarted(String service, String version, String hostId, Instance instance) {
+        hostStarted(service, version, hostId, "d-" + service, instance);
+    }
+
+    private static void hostStarted(String service, String version, String hostId, String deploymentId,
+                                    Instance instance) {
         HostEvent.Started started = new HostEvent.Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, Ids.newId(),
-                "d-" + service, service, version, instance, Instant.now());
+                deploymentId, service, version, instance, Instant.now());
         send(Topics.HOST_EVENTS, hostId, started, started.commandId());
     }
 
