@@ -5,14 +5,18 @@ import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent.HookFinished;
 import io.kanary.schema.HostEvent.HookStarted;
 import io.kanary.schema.HostEvent.InstanceEvent;
+import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.RunSpec;
 import io.kanary.security.Refusal;
 import io.kanary.security.RunAllowList;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -31,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HookRunner {
     static final int TAIL_BYTES = 4096;
+    private static final String PORT_PLACEHOLDER = "{port}";
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
 
     private final String hostId;
@@ -51,8 +56,17 @@ final class HookRunner {
         this.outputDir = outputDir;
     }
 
-    /** Runs {@code hook}, which has no concluding event on record yet. */
+    /** Runs {@code hook} outside any instance of its service. */
     void run(HostCommand.RunHook hook) throws InterruptedException {
+        run(hook, Optional.empty());
+    }
+
+    /**
+     * Runs {@code hook}, which has no concluding event on record yet; {@code {port}} in its argv
+     * (and env {@code PORT}) is the port of {@code current}, the service's instance on this host,
+     * so a smoke test can reach the instance it tests.
+     */
+    void run(HostCommand.RunHook hook, Optional<Instance> current) throws InterruptedException {
         Optional<InstanceEvent> last = outcomes.lastEventOf(hook.eventId());
         if (last.isPresent() && last.get() instanceof HookStarted) {
             LOG.warn("Hook {} ({}) of {} started before this executor's restart and never reported its end; "
@@ -68,13 +82,25 @@ final class HookRunner {
             conclude(hook, failed(hook, null, false, null, refused.get()));
             return;
         }
+        int port = current.map(HookRunner::portOf).orElse(-1);
+        if (port < 0 && hook.command().stream().anyMatch(a -> a.contains(PORT_PLACEHOLDER))) {
+            conclude(hook, failed(hook, null, false, null, "the hook's command names " + PORT_PLACEHOLDER + ", but no "
+                    + "instance of " + hook.service() + " runs on " + hostId + " to take the port from"));
+            return;
+        }
+        List<String> argv = port < 0 ? hook.command() : hook.command().stream()
+                .map(a -> a.replace(PORT_PLACEHOLDER, Integer.toString(port))).toList();
+        Map<String, String> env = new HashMap<>(hook.env());
+        if (port >= 0) {
+            env.put("PORT", Integer.toString(port));
+        }
         HookStarted started = new HookStarted(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, hook.eventId(),
                 hook.deploymentId(), hook.service(), hook.hook(), Instant.now());
         publisher.publish(started, hook.eventId());
         outcomes.record(started);
         LOG.info("Running hook {} ({}) of {} on {}: {}", hook.eventId(), hook.hook(), hook.service(), hostId,
                 hook.command());
-        OwnGroupProcess.Result result = OwnGroupProcess.run(hook.command(), hook.env(),
+        OwnGroupProcess.Result result = OwnGroupProcess.run(argv, env,
                 outputDir.resolve(hook.eventId().replaceAll("[^A-Za-z0-9._-]", "_") + ".log"), Duration.ofMillis(hook.timeoutMs()),
                 TAIL_BYTES);
         conclude(hook, finished(hook, result));
@@ -94,6 +120,14 @@ final class HookRunner {
         return refusals.isEmpty() ? Optional.empty() : Optional.of("refused by the executor's allow-list: "
                 + refusals.stream().map(Refusal::toString).map(r -> r.replaceFirst("^run\\.", ""))
                 .collect(Collectors.joining("; ")));
+    }
+
+    private static int portOf(Instance instance) {
+        try {
+            return URI.create(instance.address()).getPort();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return -1;
+        }
     }
 
     private HookFinished finished(HostCommand.RunHook hook, OwnGroupProcess.Result result) {

@@ -115,7 +115,7 @@ final class HostWorker {
             publisher.publish(CommandOutcomes.withEventId(recorded.get(), Ids.newId()), command.eventId());
         } else if (command instanceof HostCommand.RunHook hook) {
             // Answered with host.hook.finished even when refused: a host.command.failed reads as a failed deploy.
-            hooks.run(hook);
+            hooks.run(hook, driver.current(hook.service()).map(RunningInstance::instance));
         } else if (refused.isPresent()) {
             String reason = refused.get();
             LOG.warn("Refusing command {} for {} on {}: {}", command.eventId(), command.service(), driver.hostId(), reason);

@@ -44,7 +44,10 @@ class HookRunIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** What this executor lets service {@code shop} run: the programs the tests' hooks use, and not /bin/rm. */
     private static final RunAllowList ALLOWED = RunAllowList.NOTHING.with("shop", new RunRule(
-            List.of("/bin/mkdir", "/bin/ls", "/usr/bin/seq", "/bin/sleep"), List.of(), List.of()));
+            List.of("/bin/mkdir", "/bin/ls", "/usr/bin/seq", "/bin/sleep", DemoApps.demoApp("v1").command().get(0)),
+            List.of(), List.of()));
+    /** The host where an instance of shop runs, for the hooks that name its port; none ever runs on {@link #HOST}. */
+    private static final String HOST_WITH_INSTANCE = "host-2";
 
     @TempDir
     static Path dir;
@@ -61,7 +64,7 @@ class HookRunIT {
         TopicSetup.createTopics(kafka, 1, (short) 1);
         commands = new KafkaProducer<>(kafka, new StringSerializer(), Topics.HOST_COMMANDS.valueSerde().serializer());
         hostEvents = new TopicTail(kafka, Topics.HOST_EVENTS.name());
-        executor = HostExecutor.start(new ExecutorConfig(kafka, "hooks", List.of(HOST), "process",
+        executor = HostExecutor.start(new ExecutorConfig(kafka, "hooks", List.of(HOST, HOST_WITH_INSTANCE), "process",
                 dir.resolve("instances"), WAIT).withAllowList(ALLOWED));
     }
 
@@ -176,6 +179,32 @@ class HookRunIT {
             ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("/bin/sleep 120"))
                     .forEach(ProcessHandle::destroyForcibly);
         }
+    }
+
+    @Test
+    void shouldGiveTheHookThePortOfTheServicesInstanceOnItsHost() {
+        HostCommand.Deploy deploy = new HostCommand.Deploy(Ids.newId(), KanaryEvent.SCHEMA_VERSION, HOST_WITH_INSTANCE,
+                "dep-hooks", "shop", "v1", DemoApps.demoApp("v1"), Instant.now());
+        send(HOST_WITH_INSTANCE, deploy);
+        HostEvent.Started started = (HostEvent.Started) await().atMost(WAIT).until(() -> causedBy(deploy.eventId())
+                .stream().filter(HostEvent.Started.class::isInstance).findFirst(), Optional::isPresent).orElseThrow();
+        String port = started.instance().address().substring(started.instance().address().lastIndexOf(':') + 1);
+        Path smoke = dir.resolve("smoke-{port}");
+
+        HookFinished finished = finish(hook(HOST_WITH_INSTANCE, List.of("/bin/mkdir", "-v", smoke.toString()), 30_000));
+
+        assertTrue(finished.ok(), finished.reason());
+        assertEquals("/bin/mkdir: created directory '" + dir.resolve("smoke-" + port) + "'\n", finished.outputTail());
+    }
+
+    @Test
+    void shouldRefuseAHookThatNamesThePortWhenNoInstanceRuns() {
+        HookFinished finished = finish(hook(HOST, List.of("/bin/mkdir", dir.resolve("none-{port}").toString()), 30_000));
+
+        assertFalse(finished.ok());
+        assertEquals("the hook's command names {port}, but no instance of shop runs on host-1 to take the port from",
+                finished.reason());
+        assertFalse(Files.exists(dir.resolve("none-{port}")));
     }
 
     private static HostCommand.RunHook hook(String host, List<String> argv, long timeoutMs) {
