@@ -56,21 +56,25 @@ public sealed interface HostCommand extends KanaryEvent {
     }
 
     /**
-     * Run a hook's argv on the host (its own process group, never through a shell, only if the
-     * executor's allow-list allows the program for the service) and report
-     * {@link HostEvent.HookFinished}. Run at most once per command id: a hook whose run an executor
+     * Run a hook on the host and report {@link HostEvent.HookFinished}: its argv (its own process
+     * group, never through a shell, only if the executor's allow-list allows the program for the
+     * service), then its HTTP checks of the service's instance on the host; it passes when all do. Run at most once per command id: a hook whose run an executor
      * restart cut short is reported failed, not run again.
      *
      * @param hook      which hook this is, for people reading the events, e.g. {@code pre-deploy} or {@code smoke batch 1}
-     * @param timeoutMs how long it may run before its process group is killed and it counts as failed
+     * @param command   the argv to run, or empty when the hook is HTTP checks only
+     * @param http      HTTP checks of the service's instance on the host, or empty
+     * @param timeoutMs how long the command may run before its process group is killed and it counts as
+     *                  failed; also each HTTP check's timeout unless the check gives its own
      */
     @JsonTypeName("host.command.run-hook")
     record RunHook(String eventId, int schemaVersion, String hostId, String deploymentId, String service,
-                   String hook, List<String> command, Map<String, String> env, long timeoutMs, Instant issuedAt)
-            implements HostCommand {
+                   String hook, List<String> command, List<HealthCheck.Http> http, Map<String, String> env,
+                   long timeoutMs, Instant issuedAt) implements HostCommand {
         public RunHook {
             // Nulls kept, so the executor can refuse them by name.
             command = command == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(command));
+            http = http == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(http));
             env = env == null ? Map.of() : Map.copyOf(env);
         }
     }

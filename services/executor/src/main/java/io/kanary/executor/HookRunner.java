@@ -88,33 +88,69 @@ final class HookRunner {
                     + "instance of " + hook.service() + " runs on " + hostId + " to take the port from"));
             return;
         }
+        if (current.isEmpty() && !hook.http().isEmpty()) {
+            conclude(hook, failed(hook, null, false, null, "the hook's http checks need an instance of "
+                    + hook.service() + " on " + hostId + ", but none runs"));
+            return;
+        }
+        HookStarted started = new HookStarted(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, hook.eventId(),
+                hook.deploymentId(), hook.service(), hook.hook(), Instant.now());
+        publisher.publish(started, hook.eventId());
+        outcomes.record(started);
+        LOG.info("Running hook {} ({}) of {} on {}: {}{}", hook.eventId(), hook.hook(), hook.service(), hostId,
+                hook.command(), hook.http().isEmpty() ? "" : " and " + hook.http().size() + " http check(s)");
+        HookFinished ran = hook.command().isEmpty() ? null : runCommand(hook, port);
+        if (ran != null && (!ran.ok() || hook.http().isEmpty())) {
+            conclude(hook, ran);
+            return;
+        }
+        HookHttpChecks.Result checked = HookHttpChecks.run(hook.http(), current.get(), hook.timeoutMs());
+        String tail = tail((ran == null || ran.outputTail() == null ? "" : ran.outputTail())
+                + String.join("\n", checked.lines()) + "\n");
+        conclude(hook, checked.failure().map(reason -> failed(hook, ran == null ? null : 0, false, tail, reason))
+                .orElseGet(() -> new HookFinished(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, hook.eventId(),
+                        hook.deploymentId(), hook.service(), hook.hook(), true, ran == null ? null : 0, false, tail,
+                        null, Instant.now())));
+    }
+
+    /** Runs the hook's argv, {@code {port}} and {@code PORT} being {@code port} when one is known. */
+    private HookFinished runCommand(HostCommand.RunHook hook, int port) throws InterruptedException {
         List<String> argv = port < 0 ? hook.command() : hook.command().stream()
                 .map(a -> a.replace(PORT_PLACEHOLDER, Integer.toString(port))).toList();
         Map<String, String> env = new HashMap<>(hook.env());
         if (port >= 0) {
             env.put("PORT", Integer.toString(port));
         }
-        HookStarted started = new HookStarted(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId, hook.eventId(),
-                hook.deploymentId(), hook.service(), hook.hook(), Instant.now());
-        publisher.publish(started, hook.eventId());
-        outcomes.record(started);
-        LOG.info("Running hook {} ({}) of {} on {}: {}", hook.eventId(), hook.hook(), hook.service(), hostId,
-                hook.command());
         OwnGroupProcess.Result result = OwnGroupProcess.run(argv, env,
-                outputDir.resolve(hook.eventId().replaceAll("[^A-Za-z0-9._-]", "_") + ".log"), Duration.ofMillis(hook.timeoutMs()),
-                TAIL_BYTES);
-        conclude(hook, finished(hook, result));
+                outputDir.resolve(hook.eventId().replaceAll("[^A-Za-z0-9._-]", "_") + ".log"),
+                Duration.ofMillis(hook.timeoutMs()), TAIL_BYTES);
+        return finished(hook, result);
+    }
+
+    /** The last {@link #TAIL_BYTES} characters of {@code text}. */
+    private static String tail(String text) {
+        return text.length() <= TAIL_BYTES ? text : text.substring(text.length() - TAIL_BYTES);
     }
 
     private Optional<String> refusal(HostCommand.RunHook hook) {
-        if (hook.command().isEmpty() || hook.command().get(0) == null || hook.command().get(0).isBlank()) {
-            return Optional.of("the hook has no command to run; give an argv such as [\"/usr/local/bin/backup\"]");
-        }
-        if (hook.command().contains(null)) {
-            return Optional.of("the hook's command contains null; every argument must be a string");
+        if (hook.command().isEmpty() && hook.http().isEmpty()) {
+            return Optional.of("the hook has neither a command nor http checks; give an argv such as "
+                    + "[\"/usr/local/bin/backup\"] or http checks");
         }
         if (hook.timeoutMs() < 1) {
             return Optional.of("the hook's timeoutMs must be at least 1, was " + hook.timeoutMs());
+        }
+        if (hook.http().contains(null)) {
+            return Optional.of("the hook's http checks contain null");
+        }
+        if (hook.command().isEmpty()) {
+            return Optional.empty();
+        }
+        if (hook.command().get(0) == null || hook.command().get(0).isBlank()) {
+            return Optional.of("the hook's command has no program; give an argv such as [\"/usr/local/bin/backup\"]");
+        }
+        if (hook.command().contains(null)) {
+            return Optional.of("the hook's command contains null; every argument must be a string");
         }
         List<Refusal> refusals = allowList.checkProcess(hook.service(), RunSpec.process(hook.command(), hook.env()));
         return refusals.isEmpty() ? Optional.empty() : Optional.of("refused by the executor's allow-list: "

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
 import io.kanary.executor.HostExecutorIT.TopicTail;
@@ -13,6 +14,7 @@ import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.kafka.Topics;
+import io.kanary.schema.HealthCheck;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.HostEvent.HookFinished;
@@ -183,11 +185,7 @@ class HookRunIT {
 
     @Test
     void shouldGiveTheHookThePortOfTheServicesInstanceOnItsHost() {
-        HostCommand.Deploy deploy = new HostCommand.Deploy(Ids.newId(), KanaryEvent.SCHEMA_VERSION, HOST_WITH_INSTANCE,
-                "dep-hooks", "shop", "v1", DemoApps.demoApp("v1"), Instant.now());
-        send(HOST_WITH_INSTANCE, deploy);
-        HostEvent.Started started = (HostEvent.Started) await().atMost(WAIT).until(() -> causedBy(deploy.eventId())
-                .stream().filter(HostEvent.Started.class::isInstance).findFirst(), Optional::isPresent).orElseThrow();
+        HostEvent.Started started = deployShop("v1");
         String port = started.instance().address().substring(started.instance().address().lastIndexOf(':') + 1);
         Path smoke = dir.resolve("smoke-{port}");
 
@@ -195,6 +193,27 @@ class HookRunIT {
 
         assertTrue(finished.ok(), finished.reason());
         assertEquals("/bin/mkdir: created directory '" + dir.resolve("smoke-" + port) + "'\n", finished.outputTail());
+    }
+
+    @Test
+    void shouldRunHttpChecksOfTheInstanceAndFailOnTheFirstThatMisses() {
+        HostEvent.Started started = deployShop("v7");
+        String health = started.instance().address() + "/health";
+        HostCommand.RunHook smoke = new HostCommand.RunHook(Ids.newId(), KanaryEvent.SCHEMA_VERSION, HOST_WITH_INSTANCE,
+                "dep-hooks", "shop", "smoke batch 1", List.of(), List.of(
+                        new HealthCheck.Http("/health", List.of(200), new HealthCheck.BodyExpectation("/status",
+                                TextNode.valueOf("ok")), null),
+                        new HealthCheck.Http("/health", List.of(), new HealthCheck.BodyExpectation("/version",
+                                TextNode.valueOf("v8")), null)), Map.of(), 20_000, Instant.now());
+
+        HookFinished finished = finish(smoke);
+
+        assertFalse(finished.ok());
+        assertNull(finished.exitCode());
+        assertEquals("smoke check GET " + health + " failed: body /version was \"v7\", expected \"v8\"",
+                finished.reason());
+        assertEquals("GET " + health + ": passed\nGET " + health + ": body /version was \"v7\", expected \"v8\"\n",
+                finished.outputTail());
     }
 
     @Test
@@ -207,9 +226,18 @@ class HookRunIT {
         assertFalse(Files.exists(dir.resolve("none-{port}")));
     }
 
+    /** Deploys {@code version} of shop on {@link #HOST_WITH_INSTANCE} and returns its started event. */
+    private static HostEvent.Started deployShop(String version) {
+        HostCommand.Deploy deploy = new HostCommand.Deploy(Ids.newId(), KanaryEvent.SCHEMA_VERSION, HOST_WITH_INSTANCE,
+                "dep-hooks", "shop", version, DemoApps.demoApp(version), Instant.now());
+        send(HOST_WITH_INSTANCE, deploy);
+        return (HostEvent.Started) await().atMost(WAIT).until(() -> causedBy(deploy.eventId()).stream()
+                .filter(HostEvent.Started.class::isInstance).findFirst(), Optional::isPresent).orElseThrow();
+    }
+
     private static HostCommand.RunHook hook(String host, List<String> argv, long timeoutMs) {
         return new HostCommand.RunHook(Ids.newId(), KanaryEvent.SCHEMA_VERSION, host, "dep-hooks", "shop", "pre-deploy",
-                argv, Map.of(), timeoutMs, Instant.now());
+                argv, List.of(), Map.of(), timeoutMs, Instant.now());
     }
 
     private static HookFinished finish(HostCommand.RunHook hook) {

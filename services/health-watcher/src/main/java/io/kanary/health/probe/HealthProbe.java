@@ -1,5 +1,6 @@
 package io.kanary.health.probe;
 
+import io.kanary.checks.HttpExpectations;
 import io.kanary.schema.HealthCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.kanary.health.probe;
+package io.kanary.checks;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package io.kanary.health.probe;
+package io.kanary.checks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
