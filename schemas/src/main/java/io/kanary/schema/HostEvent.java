@@ -17,7 +17,9 @@ import java.time.Instant;
         @JsonSubTypes.Type(HostEvent.Started.class),
         @JsonSubTypes.Type(HostEvent.Stopped.class),
         @JsonSubTypes.Type(HostEvent.CommandFailed.class),
-        @JsonSubTypes.Type(HostEvent.RolledBack.class)})
+        @JsonSubTypes.Type(HostEvent.RolledBack.class),
+        @JsonSubTypes.Type(HostEvent.HookStarted.class),
+        @JsonSubTypes.Type(HostEvent.HookFinished.class)})
 public sealed interface HostEvent extends KanaryEvent {
 
     String hostId();
@@ -92,5 +94,38 @@ public sealed interface HostEvent extends KanaryEvent {
     @JsonTypeName("host.instance.rolled-back")
     record RolledBack(String eventId, int schemaVersion, String hostId, String commandId, String deploymentId,
                       String service, String version, Instance instance, Instant at) implements InstanceEvent {
+    }
+
+    /**
+     * A hook's process is about to start. Written before it runs, so an executor restarted before
+     * {@link HookFinished} knows the hook may have run and reports it failed instead of running it twice.
+     */
+    @JsonTypeName("host.hook.started")
+    record HookStarted(String eventId, int schemaVersion, String hostId, String commandId, String deploymentId,
+                       String service, String hook, Instant at) implements InstanceEvent {
+        /** A hook runs no version of the service. */
+        @Override
+        public String version() {
+            return null;
+        }
+    }
+
+    /**
+     * A hook ended: it passed when {@code ok} (exit code 0 within its timeout).
+     *
+     * @param exitCode   the process's exit code, or null when it never ran to an exit (refused, timed out, cut short)
+     * @param timedOut   it ran past its timeout and its process group was killed
+     * @param outputTail the last few KiB of its stdout and stderr, interleaved as written
+     * @param reason     why it failed, as a sentence, or null when it passed
+     */
+    @JsonTypeName("host.hook.finished")
+    record HookFinished(String eventId, int schemaVersion, String hostId, String commandId, String deploymentId,
+                        String service, String hook, boolean ok, Integer exitCode, boolean timedOut, String outputTail,
+                        String reason, Instant at) implements InstanceEvent {
+        /** A hook runs no version of the service. */
+        @Override
+        public String version() {
+            return null;
+        }
     }
 }

@@ -54,7 +54,7 @@ class EventSchemaTest {
         Set<String> schemaFiles = new TreeSet<>(EventSchemas.fileNames());
         schemaFiles.remove(EventSchemas.COMMON);
 
-        assertEquals(25, recordTypes.size(), "DeployRequest, 11 deployment events, 3 host commands, 7 host events, "
+        assertEquals(28, recordTypes.size(), "DeployRequest, 11 deployment events, 4 host commands, 9 host events, "
                 + "ProbeResult, Breach, RollbackCommand: " + recordTypes);
         assertEquals(recordTypes, schemaFiles);
     }

@@ -1,5 +1,6 @@
 package io.kanary.schema;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +18,16 @@ final class Samples {
     static final String OLD = "v1";
     static final Instant T0 = Instant.parse("2025-03-14T09:26:53.589793238Z");
     static final RunSpec RUN = new RunSpec(null, List.of("java", "-jar", "checkout-v2.jar", "--port={port}"),
-            Map.of("JAVA_OPTS", "-Xmx256m"), "/health", 5_000L);
+            Map.of("JAVA_OPTS", "-Xmx256m"), "/health", 5_000L).withCheck(new HealthCheck.Command(
+            List.of("/usr/local/bin/checkout-ready", "--port", "{port}"), 0, 3_000L));
     static final RunSpec DOCKER_RUN = new RunSpec("registry.local/checkout:v2", List.of(), Map.of(), "/ready", 10_000L,
-            "on-failure", 256L, 0.5);
+            "on-failure", 256L, 0.5, new HealthCheck.Http("/health", List.of(200, 204),
+            new HealthCheck.BodyExpectation("/status", TextNode.valueOf("healthy")), 800L));
     static final Policy POLICY = new Policy(0.05, 800L, 10_000L, 20, 500L, 3, 5_000L, 60_000L);
     static final Instance INSTANCE = new Instance("checkout-v2-7b1e", "http://127.0.0.1:41234",
             "http://127.0.0.1:41234/health");
     static final Instance OLD_INSTANCE = new Instance("checkout-v1-22c9", "http://127.0.0.1:41311",
-            "http://127.0.0.1:41311/health");
+            "http://127.0.0.1:41311/health", new HealthCheck.Tcp(500L));
 
     private Samples() {
     }
@@ -61,6 +64,13 @@ final class Samples {
                 new HostCommand.Deploy("e-cmd-1", 1, "host-1", DEPLOYMENT, SERVICE, NEW, RUN, at(21)),
                 new HostCommand.Rollback("e-cmd-2", 1, "host-1", DEPLOYMENT, SERVICE, NEW, OLD, at(31_001)),
                 new HostCommand.Stop("e-cmd-3", 1, "host-4", DEPLOYMENT, SERVICE, at(36_000)),
+                new HostCommand.RunHook("e-cmd-4", 1, "host-1", DEPLOYMENT, SERVICE, "pre-deploy",
+                        List.of("/usr/local/bin/backup-db", "--target", "nightly"),
+                        List.of(new HealthCheck.Http("/smoke", List.of(200), null, 2_000L)), Map.of("DB", "checkout"),
+                        300_000, at(5)),
+                new HostEvent.HookStarted("e-host-6", 1, "host-1", "e-cmd-4", DEPLOYMENT, SERVICE, "pre-deploy", at(6)),
+                new HostEvent.HookFinished("e-host-7", 1, "host-1", "e-cmd-4", DEPLOYMENT, SERVICE, "pre-deploy", false,
+                        3, false, "backup: disk full\n", "the hook exited with 3, expected 0", at(18)),
                 new HostEvent.Announced("e-host-0", 1, "host-1", "process", T0.minusSeconds(60)),
                 new HostEvent.Heartbeat("e-host-hb", 1, "host-1", "executor-1", 2000, T0.minusSeconds(59)),
                 new HostEvent.Starting("e-host-1", 1, "host-1", "e-cmd-1", DEPLOYMENT, SERVICE, NEW, at(40)),
@@ -104,6 +114,11 @@ final class Samples {
                 new HostCommand.Deploy("e-cmd-11", 1, "host-2", DEPLOYMENT, SERVICE, NEW, DOCKER_RUN, at(21)),
                 new HostCommand.Rollback("e-cmd-12", 1, "host-2", DEPLOYMENT, SERVICE, NEW, null, at(31_001)),
                 new HostCommand.Stop("e-cmd-13", 1, "host-2", DEPLOYMENT, SERVICE, at(36_000)),
+                new HostCommand.RunHook("e-cmd-14", 1, "host-2", DEPLOYMENT, SERVICE, "smoke batch 1",
+                        List.of("/usr/local/bin/smoke"), null, null, 60_000, at(9_000)),
+                new HostEvent.HookStarted("e-host-16", 1, "host-2", "e-cmd-14", DEPLOYMENT, SERVICE, null, at(9_001)),
+                new HostEvent.HookFinished("e-host-17", 1, "host-2", "e-cmd-14", DEPLOYMENT, SERVICE, null, true, null,
+                        false, null, null, at(9_500)),
                 new HostEvent.Announced("e-host-10", 1, "host-2", "docker", T0.minusSeconds(5)),
                 new HostEvent.Heartbeat("e-host-hb-2", 1, "host-2", "executor-2", 1, T0.minusSeconds(4)),
                 new HostEvent.Starting("e-host-11", 1, "host-2", "e-cmd-11", DEPLOYMENT, SERVICE, NEW, at(40)),

@@ -83,6 +83,8 @@ public final class Summaries {
         } else if (c instanceof HostCommand.Rollback r) {
             return r.hostId() + " told to roll back " + r.fromVersion() + " → "
                     + (r.toVersion() == null ? "nothing" : r.toVersion());
+        } else if (c instanceof HostCommand.RunHook h) {
+            return h.hostId() + " told to run hook " + h.hook() + ": " + h.command();
         }
         return c.hostId() + " told to stop " + c.service();
     }
@@ -102,6 +104,10 @@ public final class Summaries {
         } else if (h instanceof HostEvent.RolledBack r) {
             return r.instance() == null ? r.hostId() + " rolled back: nothing runs now"
                     : r.hostId() + " rolled back to " + r.version() + " at " + r.instance().address();
+        } else if (h instanceof HostEvent.HookStarted s) {
+            return s.hostId() + " started hook " + s.hook();
+        } else if (h instanceof HostEvent.HookFinished f) {
+            return f.hostId() + " finished hook " + f.hook() + (f.ok() ? ": passed" : ": failed, " + f.reason());
         }
         return h.typeName();
     }

@@ -6,6 +6,8 @@ import io.kanary.kafka.Topics;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.HostEvent.CommandFailed;
+import io.kanary.schema.HostEvent.HookFinished;
+import io.kanary.schema.HostEvent.HookStarted;
 import io.kanary.schema.HostEvent.InstanceEvent;
 import io.kanary.schema.HostEvent.RolledBack;
 import io.kanary.schema.HostEvent.Started;
@@ -116,8 +118,14 @@ final class CommandOutcomes {
         boolean concluded = last instanceof CommandFailed
                 || (command instanceof HostCommand.Deploy && last instanceof Started)
                 || (command instanceof HostCommand.Rollback && last instanceof RolledBack)
-                || (command instanceof HostCommand.Stop && last instanceof Stopped);
+                || (command instanceof HostCommand.Stop && last instanceof Stopped)
+                || (command instanceof HostCommand.RunHook && last instanceof HookFinished);
         return concluded ? Optional.of(last) : Optional.empty();
+    }
+
+    /** The last event {@code commandId} caused on host.events, concluded or not. */
+    Optional<InstanceEvent> lastEventOf(String commandId) {
+        return Optional.ofNullable(lastEventByCommand.get(commandId));
     }
 
     /** The same event under a new event id, for reporting a recorded outcome again. */
@@ -137,6 +145,12 @@ final class CommandOutcomes {
         } else if (e instanceof RolledBack r) {
             return new RolledBack(eventId, r.schemaVersion(), r.hostId(), r.commandId(), r.deploymentId(),
                     r.service(), r.version(), r.instance(), r.at());
+        } else if (e instanceof HookStarted h) {
+            return new HookStarted(eventId, h.schemaVersion(), h.hostId(), h.commandId(), h.deploymentId(), h.service(),
+                    h.hook(), h.at());
+        } else if (e instanceof HookFinished h) {
+            return new HookFinished(eventId, h.schemaVersion(), h.hostId(), h.commandId(), h.deploymentId(),
+                    h.service(), h.hook(), h.ok(), h.exitCode(), h.timedOut(), h.outputTail(), h.reason(), h.at());
         }
         throw new IllegalArgumentException("unknown instance event " + e.getClass().getName());
     }

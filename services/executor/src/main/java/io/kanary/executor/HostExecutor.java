@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -54,6 +55,8 @@ public final class HostExecutor implements AutoCloseable {
     private final RefusedCommands refused;
     private final String incarnationId;
     private volatile Heartbeats heartbeats;
+    private volatile CommandChecks commandChecks;
+    private volatile CommandCheckFeed commandCheckFeed;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final OffsetTracker offsets = new OffsetTracker();
     private final CountDownLatch assigned = new CountDownLatch(1);
@@ -111,7 +114,9 @@ public final class HostExecutor implements AutoCloseable {
             CommandOutcomes outcomes = CommandOutcomes.rebuild(config.kafka(), drivers.keySet(), START_WAIT);
             Map<String, HostWorker> workers = new LinkedHashMap<>();
             drivers.forEach((hostId, driver) -> workers.put(hostId, new HostWorker(driver, publisher, outcomes,
-                    command -> CommandValidator.refusal(command, config.driver(), config.allowList()))));
+                    command -> CommandValidator.refusal(command, config.driver(), config.allowList()),
+                    new HookRunner(hostId, publisher, outcomes, config.allowList(),
+                            config.logDir().resolve(hostId).resolve("hooks")))));
             for (HostWorker worker : workers.values()) {
                 worker.reportRecoveries();
             }
@@ -123,6 +128,7 @@ public final class HostExecutor implements AutoCloseable {
             executor.awaitAssignment();
             executor.heartbeats = Heartbeats.start(publisher, config.hostIds(), incarnationId,
                     config.heartbeatInterval());
+            executor.startCommandChecks();
             LOG.info("Executor {} serves {} with the {} driver; it takes commands {} ms after its start (hosts "
                             + "reconciled {} ms, announced {} ms, outcomes and recoveries {} ms, dead letters {} ms, "
                             + "partitions {} ms)", incarnationId, config.hostIds(), config.driver(),
@@ -138,6 +144,13 @@ public final class HostExecutor implements AutoCloseable {
             closeAfterFailedStart(executor, drivers, publisher, refused);
             throw e;
         }
+    }
+
+    /** Runs the command health checks of this executor's instances, learnt from host.events. */
+    private void startCommandChecks() {
+        commandChecks = CommandChecks.create(config.kafka(), config.executorId(), Set.copyOf(config.hostIds()),
+                config.allowList(), config.logDir());
+        commandCheckFeed = CommandCheckFeed.start(config.kafka(), config.executorId(), commandChecks, START_WAIT);
     }
 
     private static long millis(long nanos) {
@@ -278,6 +291,14 @@ public final class HostExecutor implements AutoCloseable {
         Heartbeats beating = heartbeats;
         if (beating != null) {
             beating.close();
+        }
+        CommandCheckFeed checkFeed = commandCheckFeed;
+        if (checkFeed != null) {
+            checkFeed.close();
+        }
+        CommandChecks checks = commandChecks;
+        if (checks != null) {
+            checks.close();
         }
         workers.values().forEach(worker -> worker.driver().close());
         publisher.close(CLOSE_WAIT);

@@ -15,6 +15,8 @@ import io.kanary.schema.HostEvent.Starting;
 import io.kanary.schema.HostEvent.Stopped;
 import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
+import io.kanary.security.RunAllowList;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -39,6 +41,7 @@ final class HostWorker {
     private final HostEventPublisher publisher;
     private final CommandOutcomes outcomes;
     private final Function<HostCommand, Optional<String>> refusal;
+    private final HookRunner hooks;
     private final ExecutorService thread;
     private volatile boolean closing;
 
@@ -49,10 +52,19 @@ final class HostWorker {
     /** @param refusal why this executor will not carry a command out (its allow-list), or empty */
     HostWorker(HostDriver driver, HostEventPublisher publisher, CommandOutcomes outcomes,
                Function<HostCommand, Optional<String>> refusal) {
+        // No allow-list for hooks: every hook is refused, with the reason.
+        this(driver, publisher, outcomes, refusal, new HookRunner(driver.hostId(), publisher, outcomes,
+                RunAllowList.NOTHING, Path.of(System.getProperty("java.io.tmpdir"), "kanary", "hooks")));
+    }
+
+    /** @param hooks runs the host's {@link HostCommand.RunHook}s */
+    HostWorker(HostDriver driver, HostEventPublisher publisher, CommandOutcomes outcomes,
+               Function<HostCommand, Optional<String>> refusal, HookRunner hooks) {
         this.driver = driver;
         this.publisher = publisher;
         this.outcomes = outcomes;
         this.refusal = refusal;
+        this.hooks = hooks;
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "kanary-executor-" + driver.hostId()));
     }
 
@@ -101,6 +113,9 @@ final class HostWorker {
         if (recorded.isPresent()) {
             LOG.info("Command {} was already carried out; reporting its outcome again", command.eventId());
             publisher.publish(CommandOutcomes.withEventId(recorded.get(), Ids.newId()), command.eventId());
+        } else if (command instanceof HostCommand.RunHook hook) {
+            // Answered with host.hook.finished even when refused: a host.command.failed reads as a failed deploy.
+            hooks.run(hook, driver.current(hook.service()).map(RunningInstance::instance));
         } else if (refused.isPresent()) {
             String reason = refused.get();
             LOG.warn("Refusing command {} for {} on {}: {}", command.eventId(), command.service(), driver.hostId(), reason);
@@ -139,7 +154,7 @@ final class HostWorker {
             publish(c, stopped(c, replaced.get()));
         }
         conclude(c, new Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
-                c.service(), c.version(), started, Instant.now()));
+                c.service(), c.version(), withCheck(started, c), Instant.now()));
     }
 
     private void rollback(HostCommand.Rollback c) throws InterruptedException {
@@ -280,7 +295,13 @@ final class HostWorker {
 
     private static Started started(HostCommand.Deploy c, RunningInstance now) {
         return new Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION, c.hostId(), c.eventId(), c.deploymentId(),
-                c.service(), now.version(), now.instance(), Instant.now());
+                c.service(), now.version(), withCheck(now.instance(), c), Instant.now());
+    }
+
+    /** The instance with the deployment's health check, so whoever probes it learns how with it. */
+    private static Instance withCheck(Instance instance, HostCommand.Deploy c) {
+        return instance == null || c.run() == null || c.run().check() == null ? instance
+                : instance.withCheck(c.run().check());
     }
 
     private static RolledBack rolledBack(HostCommand c, Optional<RunningInstance> now) {

@@ -1,11 +1,17 @@
 package io.kanary.health;
 
 import io.kanary.health.probe.HealthProbe;
+import io.kanary.health.probe.ProbeOutcome;
+import io.kanary.health.probe.TcpProbe;
 import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.HealthCheck;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.Instance;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,11 +44,27 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
      * If the replacement fails, the old instance still serves and is probed again.
      */
     private final Map<LiveInstance.Key, LiveInstance> beingReplaced = new HashMap<>();
+    /**
+     * The health check each version started with on each host, from host.instance.started: a
+     * rollback brings a version back without naming its check again.
+     */
+    private final Map<LiveInstance.VersionKey, HealthCheck> checks = new HashMap<>();
+    /**
+     * The health check each deployment (by id) gave its version, for an instance started without
+     * one: an executor restarted mid-deploy reports the instance from what its driver recorded.
+     */
+    private final Map<String, HealthCheck> deploymentChecks = new HashMap<>();
+    /**
+     * Instances started without a check whose deployment's start has not been read yet (instance id
+     * → deployment id): reading the topics from offset 0, host.events may come before deploy.events.
+     */
+    private final Map<String, String> awaitingDeploymentCheck = new HashMap<>();
     /** The probe interval of each service's latest deployment policy. */
     private final Map<String, Long> intervals = new HashMap<>();
     /** Probes skipped because the instance's previous probe was still in flight; read by other threads. */
     private final AtomicLong skipped = new AtomicLong();
     private HealthProbe probe;
+    private TcpProbe tcp;
     private boolean stopped;
 
     ProbeVerticle(ProbeSink publisher, long defaultIntervalMs, Duration probeTimeout) {
@@ -68,6 +90,7 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     @Override
     public Future<?> start() {
         probe = HealthProbe.create(vertx, probeTimeout);
+        tcp = TcpProbe.create(vertx);
         return Future.succeededFuture();
     }
 
@@ -77,6 +100,7 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         probing.values().forEach(p -> vertx.cancelTimer(p.timerId));
         probing.clear();
         probe.close();
+        tcp.close();
         return Future.succeededFuture();
     }
 
@@ -87,7 +111,13 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
 
     @Override
     public void onDeploymentStarted(DeploymentEvent.Started started) {
-        context.runOnContext(v -> applyInterval(started.service(), started.policy().probeIntervalMs()));
+        context.runOnContext(v -> {
+            if (started.run() != null) {
+                deploymentChecks.put(started.deploymentId(), started.run().check());
+                applyDeploymentCheck(started.deploymentId(), started.run().check());
+            }
+            applyInterval(started.service(), started.policy().probeIntervalMs());
+        });
     }
 
     private void apply(HostEvent event, String causationId) {
@@ -107,12 +137,22 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
                 watch(old);
             }
         } else if (event instanceof HostEvent.Started started && started.instance() != null) {
-            watch(new LiveInstance(started.service(), started.version(), started.hostId(),
-                    started.instance().instanceId(), started.instance().healthUrl(), causationId));
+            Instance instance = started.instance();
+            HealthCheck check = instance.check() != null ? instance.check()
+                    : deploymentChecks.get(started.deploymentId());
+            if (check == null && !deploymentChecks.containsKey(started.deploymentId())) {
+                awaitingDeploymentCheck.put(instance.instanceId(), started.deploymentId());
+            }
+            checks.put(new LiveInstance.VersionKey(started.hostId(), started.service(), started.version()), check);
+            watch(new LiveInstance(started.service(), started.version(), started.hostId(), instance.instanceId(),
+                    instance.healthUrl(), causationId, instance.address(), check));
         } else if (event instanceof HostEvent.RolledBack rolledBack) {
             if (rolledBack.instance() != null) {
+                Instance instance = rolledBack.instance();
+                HealthCheck check = instance.check() != null ? instance.check() : checks.get(
+                        new LiveInstance.VersionKey(rolledBack.hostId(), rolledBack.service(), rolledBack.version()));
                 watch(new LiveInstance(rolledBack.service(), rolledBack.version(), rolledBack.hostId(),
-                        rolledBack.instance().instanceId(), rolledBack.instance().healthUrl(), causationId));
+                        instance.instanceId(), instance.healthUrl(), causationId, instance.address(), check));
             } else {
                 // Nothing ran before the rolled-back version: the host no longer runs the service.
                 unwatch(new LiveInstance.Key(rolledBack.hostId(), rolledBack.service()));
@@ -128,9 +168,39 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         }
     }
 
+    /** Gives {@code check} to the instances of {@code deploymentId} that started before its start was read. */
+    private void applyDeploymentCheck(String deploymentId, HealthCheck check) {
+        if (stopped) {
+            return;
+        }
+        List<LiveInstance> late = new ArrayList<>();
+        awaitingDeploymentCheck.entrySet().removeIf(e -> {
+            if (!e.getValue().equals(deploymentId)) {
+                return false;
+            }
+            probing.values().stream().map(p -> p.instance).filter(i -> i.instanceId().equals(e.getKey()))
+                    .findFirst().ifPresent(late::add);
+            return true;
+        });
+        if (check == null) {
+            return;
+        }
+        for (LiveInstance i : late) {
+            checks.put(new LiveInstance.VersionKey(i.hostId(), i.service(), i.version()), check);
+            watch(new LiveInstance(i.service(), i.version(), i.hostId(), i.instanceId(), i.healthUrl(),
+                    i.causationId(), i.address(), check));
+        }
+    }
+
     private void watch(LiveInstance instance) {
         unwatch(instance.key());
         beingReplaced.remove(instance.key());
+        if (instance.check() instanceof HealthCheck.Command) {
+            // Run on the instance's host by its executor, which publishes the probes itself.
+            LOG.info("Not probing {} {} on {}: its command check is run by the host's executor", instance.service(),
+                    instance.version(), instance.hostId());
+            return;
+        }
         Probing p = new Probing(instance);
         probing.put(instance.key(), p);
         schedule(p);
@@ -167,6 +237,29 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         p.timerId = vertx.setPeriodic(interval, interval, id -> probeOnce(p));
     }
 
+    /** One probe of {@code instance} by its check's kind: a GET of its health URL when it has none. */
+    private Future<ProbeOutcome> probeOf(LiveInstance instance) {
+        if (instance.check() instanceof HealthCheck.Http http) {
+            String url = http.path() == null ? instance.healthUrl() : instance.address() + http.path();
+            return probe.probe(url, http, timeoutOf(http));
+        }
+        if (instance.check() instanceof HealthCheck.Tcp check) {
+            URI address;
+            try {
+                address = URI.create(instance.address());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                return Future.succeededFuture(new ProbeOutcome(false, 0, 0, Instant.now(), "tcp check of "
+                        + instance.instanceId() + " has no address to connect to: " + instance.address()));
+            }
+            return tcp.probe(address.getHost(), address.getPort(), timeoutOf(check));
+        }
+        return probe.probe(instance.healthUrl());
+    }
+
+    private long timeoutOf(HealthCheck check) {
+        return check.timeoutMs() == null ? probeTimeout.toMillis() : check.timeoutMs();
+    }
+
     private long intervalOf(String service) {
         return intervals.getOrDefault(service, defaultIntervalMs);
     }
@@ -194,7 +287,7 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
             return;
         }
         p.inFlight = true;
-        probe.probe(p.instance.healthUrl()).onSuccess(outcome -> {
+        probeOf(p.instance).onSuccess(outcome -> {
             p.inFlight = false;
             // An answer for an instance removed meanwhile is dropped: a stopped instance failing its
             // probe says nothing about its version.

@@ -1,8 +1,12 @@
 package io.kanary.health.probe;
 
+import io.kanary.checks.HttpExpectations;
+import io.kanary.schema.HealthCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
@@ -42,24 +46,43 @@ public final class HealthProbe implements AutoCloseable {
     }
 
     public Future<ProbeOutcome> probe(String healthUrl) {
+        return probe(healthUrl, null, timeoutMs);
+    }
+
+    /**
+     * GETs {@code url} within {@code timeoutMs} and judges the answer by {@code check}'s expected
+     * status and body (null: any 2xx passes).
+     */
+    public Future<ProbeOutcome> probe(String url, HealthCheck.Http check, long timeoutMs) {
         Instant probedAt = Instant.now();
         long sentNanos = System.nanoTime();
         try {
-            return client.getAbs(healthUrl)
+            return client.getAbs(url)
                     .connectTimeout(timeoutMs)
                     .idleTimeout(timeoutMs)
                     .send()
                     // connect and idle timeouts alone would let a server that trickles bytes hold a probe open
                     .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-                    .map(response -> ProbeOutcome.answered(response.statusCode(), elapsedMs(sentNanos), probedAt))
-                    .otherwise(failure -> ProbeOutcome.noAnswer(describe(failure), elapsedMs(sentNanos), probedAt));
+                    .map(response -> judge(check, response, elapsedMs(sentNanos), probedAt))
+                    .otherwise(failure -> ProbeOutcome.noAnswer(describe(failure, timeoutMs), elapsedMs(sentNanos),
+                            probedAt));
         } catch (RuntimeException badUrl) {
-            return Future.succeededFuture(ProbeOutcome.noAnswer("invalid health URL '" + healthUrl + "': "
+            return Future.succeededFuture(ProbeOutcome.noAnswer("invalid health URL '" + url + "': "
                     + badUrl.getMessage(), 0, probedAt));
         }
     }
 
-    private String describe(Throwable failure) {
+    private static ProbeOutcome judge(HealthCheck.Http check, HttpResponse<Buffer> response, long latencyMs,
+                                      Instant probedAt) {
+        if (check == null) {
+            return ProbeOutcome.answered(response.statusCode(), latencyMs, probedAt);
+        }
+        return HttpExpectations.failure(check, response.statusCode(), response.bodyAsString())
+                .map(reason -> ProbeOutcome.missed(response.statusCode(), latencyMs, probedAt, reason))
+                .orElseGet(() -> new ProbeOutcome(true, response.statusCode(), latencyMs, probedAt, null));
+    }
+
+    private static String describe(Throwable failure, long timeoutMs) {
         if (failure instanceof TimeoutException) {
             return "no answer within " + timeoutMs + " ms";
         }

@@ -5,16 +5,21 @@ import java.time.Instant;
 /**
  * What one probe saw.
  *
- * @param ok         the instance answered 2xx
+ * @param ok         the instance answered as its check expects (by default: 2xx)
  * @param statusCode the HTTP status, or 0 when no answer came
  * @param latencyMs  from sending the request to the answer (or to giving up)
  * @param probedAt   when the request was sent
- * @param error      why no answer came, else null
+ * @param error      why the probe failed: no answer came, or the expectation the answer missed; else null
  */
 public record ProbeOutcome(boolean ok, int statusCode, long latencyMs, Instant probedAt, String error) {
 
     static ProbeOutcome answered(int statusCode, long latencyMs, Instant probedAt) {
         return new ProbeOutcome(statusCode >= 200 && statusCode < 300, statusCode, latencyMs, probedAt, null);
+    }
+
+    /** An answer that missed an expectation of the instance's health check, named by {@code reason}. */
+    static ProbeOutcome missed(int statusCode, long latencyMs, Instant probedAt, String reason) {
+        return new ProbeOutcome(false, statusCode, latencyMs, probedAt, reason);
     }
 
     static ProbeOutcome noAnswer(String error, long latencyMs, Instant probedAt) {

@@ -53,6 +53,7 @@ public final class RequestValidator {
         List<Violation> out = new ArrayList<>(validate(request));
         if (request.run() != null && isValidName(request.service())) {
             allowList.check(request.service(), request.run()).forEach(r -> out.add(new Violation(r.field(), r.rule())));
+            HealthCheckRules.validateAllowed(request.service(), request.run().check(), "run.check", allowList, out);
         }
         return out;
     }
@@ -83,6 +84,7 @@ public final class RequestValidator {
         if (run.cpus() != null && !(run.cpus() > 0)) {
             out.add(new Violation("run.cpus", "must be greater than 0, was " + run.cpus()));
         }
+        HealthCheckRules.validate(run.check(), "run.check", out);
     }
 
     private static void validatePolicy(Policy p, List<Violation> out) {
