@@ -1,5 +1,12 @@
 package io.kanary.cli;
 
+import io.kanary.cli.verbs.BrokerCommand;
+import io.kanary.cli.verbs.UpCommand;
+import io.kanary.cli.verbs.DeployCommand;
+import io.kanary.cli.verbs.StatusCommand;
+import io.kanary.cli.verbs.AuditCommand;
+import io.kanary.cli.verbs.WatchCommand;
+import io.kanary.cli.verbs.RollbackDeploymentCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +32,7 @@ public final class Kanary {
     }
 
     /** The command line with kanary's error handling; tests set its out and err and call execute. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         return new CommandLine(new Kanary())
                 .setExecutionStrategy(new TargetCheck())
                 .setExecutionExceptionHandler(new HumanErrors())

@@ -1,5 +1,9 @@
 package io.kanary.cli;
 
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackOptions;
+import io.kanary.cli.demo.DemoScenario;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;

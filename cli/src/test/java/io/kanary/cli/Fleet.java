@@ -1,5 +1,6 @@
 package io.kanary.cli;
 
+import io.kanary.cli.demo.DemoScenario;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,5 +1,6 @@
 package io.kanary.cli;
 
+import io.kanary.cli.client.LocalCredential;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

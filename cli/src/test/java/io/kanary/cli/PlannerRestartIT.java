@@ -1,5 +1,10 @@
 package io.kanary.cli;
 
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackOptions;
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.cli.client.PlannerClient;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

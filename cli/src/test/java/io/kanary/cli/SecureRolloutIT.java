@@ -1,5 +1,9 @@
 package io.kanary.cli;
 
+import io.kanary.cli.stack.Driver;
+import io.kanary.cli.demo.EmbeddedAllowList;
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.cli.client.PlannerClient;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,7 @@
-package io.kanary.cli;
+package io.kanary.cli.verbs;
 
+import io.kanary.cli.PlannerVerb;
+import io.kanary.cli.client.DeployRequests;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.Policy;
@@ -29,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 "      --batch-size 2 --env MODE=prod -- ./web",
                 "", "The command after -- is started as an argv list, never through a shell; {port} and env PORT give "
                 + "the port the executor chose for the instance."})
-final class DeployCommand implements Callable<Integer> {
+public final class DeployCommand implements Callable<Integer> {
     private static final String DEFAULT_PLANNER = "http://127.0.0.1:8080";
 
     @Mixin
@@ -99,9 +101,9 @@ final class DeployCommand implements Callable<Integer> {
     }
 
     /** The request as the planner's API takes it; the API fills in the event id, schema version and time. */
-    DeployRequest request() {
-        return new DeployRequest(null, 0, deploymentId, service, version, new RunSpec(image, command, env, healthPath, null),
+    public DeployRequest request() {
+        return DeployRequests.of(deploymentId, service, version, new RunSpec(image, command, env, healthPath, null),
                 hosts, batchSize, new Policy(maxErrorRate, maxP99Ms, windowMs, minSamples, probeIntervalMs, healthyProbes,
-                minHealthyMs, healthDeadlineMs), "cli:" + System.getProperty("user.name", "unknown"), null);
+                minHealthyMs, healthDeadlineMs), "cli:" + System.getProperty("user.name", "unknown"));
     }
 }

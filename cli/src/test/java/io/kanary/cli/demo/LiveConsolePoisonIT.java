@@ -1,4 +1,4 @@
-package io.kanary.cli;
+package io.kanary.cli.demo;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

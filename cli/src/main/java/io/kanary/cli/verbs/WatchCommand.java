@@ -1,5 +1,9 @@
-package io.kanary.cli;
+package io.kanary.cli.verbs;
 
+import io.kanary.cli.KafkaOption;
+import io.kanary.cli.HelpOption;
+import io.kanary.cli.demo.LiveConsole;
+import io.kanary.cli.client.KafkaReach;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -11,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "watch",
         description = {"Show deployments live: every deployment, host, breach and rollback event as it lands on Kafka, "
                 + "and once a second the new version's error rate and p99 against the baseline's. Ctrl-C to stop."})
-final class WatchCommand implements Callable<Integer> {
+public final class WatchCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
 

@@ -1,4 +1,4 @@
-package io.kanary.cli;
+package io.kanary.cli.demo;
 
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * became readable, and the moment every rolled-back host answered a probe on its old version again.
  * Every instant is this machine's wall clock, so the differences are real durations.
  */
-final class RolloutClock {
+public final class RolloutClock {
     private final Map<String, DeploymentEvent.Started> deployments = new HashMap<>();
     private final Map<String, Measure> measures = new HashMap<>();
     /** instance id → deployment whose rollback brought it back. */
@@ -31,10 +31,10 @@ final class RolloutClock {
     }
 
     /** The figures of one rolled-back deployment. */
-    record Figures(Duration badProbeToRollbackCommand, Duration rollbackCommandToAllHealthy, int hosts) {
+    public record Figures(Duration badProbeToRollbackCommand, Duration rollbackCommandToAllHealthy, int hosts) {
     }
 
-    synchronized void observe(KanaryEvent event, Instant receivedAt) {
+    public synchronized void observe(KanaryEvent event, Instant receivedAt) {
         if (event instanceof DeploymentEvent.Started started) {
             deployments.put(started.deploymentId(), started);
             measures.put(started.deploymentId(), new Measure());
@@ -70,7 +70,7 @@ final class RolloutClock {
     }
 
     /** The figures, once the rollback command was seen and every rolled-back host answered on its old version. */
-    synchronized Optional<Figures> figures(String deploymentId) {
+    public synchronized Optional<Figures> figures(String deploymentId) {
         Measure m = measures.get(deploymentId);
         if (m == null || m.firstBadProbe == null || m.rollbackReadable == null || m.hostsRolledBack < 0
                 || m.hostsBackHealthy.size() < m.hostsRolledBack) {

@@ -1,5 +1,6 @@
-package io.kanary.cli;
+package io.kanary.cli.client;
 
+import io.kanary.cli.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kanary.kafka.Json;
 import java.io.IOException;
@@ -13,27 +14,27 @@ import java.time.Duration;
  * A small client of the planner's HTTP API, sending its bearer token with every request; problem
  * details become {@link UserError}s with their detail.
  */
-final class PlannerClient {
+public final class PlannerClient {
     private final URI base;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A client that sends {@code token} (null: none, and the API answers 401). */
-    PlannerClient(String baseUrl, String token) {
+    public PlannerClient(String baseUrl, String token) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
         this.token = token;
     }
 
     /** A client without a credential. */
-    PlannerClient(String baseUrl) {
+    public PlannerClient(String baseUrl) {
         this(baseUrl, null);
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         return send(authorized(HttpRequest.newBuilder(base.resolve(path)).GET()));
     }
 
-    JsonNode post(String path, Object body) {
+    public JsonNode post(String path, Object body) {
         try {
             return send(authorized(HttpRequest.newBuilder(base.resolve(path))).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body))));
@@ -70,7 +71,7 @@ final class PlannerClient {
     }
 
     /** "409 Deployment conflict: service web already has ..." plus one line per broken rule. */
-    static String problemText(int status, JsonNode problem) {
+    public static String problemText(int status, JsonNode problem) {
         StringBuilder text = new StringBuilder().append(status).append(' ').append(problem.path("title").asText("error"));
         if (problem.path("errors").isEmpty()) {
             return text.append(": ").append(problem.path("detail").asText("")).toString();

@@ -1,5 +1,6 @@
-package io.kanary.cli;
+package io.kanary.cli.stack;
 
+import io.kanary.cli.UserError;
 import io.kanary.broker.TopicSetup;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -13,9 +14,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * does: several services starting at once against one cluster race to create them, and losing that
  * race is no error.
  */
-final class ClusterTopics {
+public final class ClusterTopics {
     /** Most replicas a topic gets when the replication factor is left to kanary. */
-    static final int MAX_AUTO_REPLICATION = 3;
+    public static final int MAX_AUTO_REPLICATION = 3;
     private static final int ATTEMPTS = 3;
 
     private ClusterTopics() {
@@ -26,7 +27,7 @@ final class ClusterTopics {
      *                          {@value #MAX_AUTO_REPLICATION}
      * @return the replication factor used for the topics created now
      */
-    static short ensure(Map<String, Object> kafka, int partitions, int replicationFactor) {
+    public static short ensure(Map<String, Object> kafka, int partitions, int replicationFactor) {
         short replication = (short) (replicationFactor > 0 ? replicationFactor
                 : Math.min(MAX_AUTO_REPLICATION, brokerCount(kafka)));
         for (int attempt = 1; ; attempt++) {

@@ -1,5 +1,7 @@
-package io.kanary.cli;
+package io.kanary.cli.demo;
 
+import io.kanary.cli.HumanErrors;
+import io.kanary.cli.UserError;
 import com.github.dockerjava.api.DockerClient;
 import io.kanary.executor.driver.DemoImages;
 import io.kanary.executor.driver.DockerSettings;
@@ -11,11 +13,11 @@ import java.util.Map;
 import org.apache.commons.lang3.exception.ExceptionUtils;
 
 /** The demo's images on every Docker host: built locally from busybox-static, since no registry may be reachable. */
-final class DockerDemo {
+public final class DockerDemo {
     private DockerDemo() {
     }
 
-    static void buildImages(Map<String, String> endpoints, Path busybox, PrintStream out) throws IOException {
+    public static void buildImages(Map<String, String> endpoints, Path busybox, PrintStream out) throws IOException {
         if (!Files.isReadable(busybox)) {
             throw new UserError("the demo images are built from a static busybox, and " + busybox
                     + " cannot be read: install it (Debian: apt-get install busybox-static) or pass --busybox");

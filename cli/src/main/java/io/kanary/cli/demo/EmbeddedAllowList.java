@@ -1,4 +1,4 @@
-package io.kanary.cli;
+package io.kanary.cli.demo;
 
 import io.kanary.executor.driver.DemoImages;
 import io.kanary.security.RunAllowList;
@@ -10,11 +10,11 @@ import java.util.Map;
  * What {@code kanary up} lets run: the demo's own service (this JVM's java running demo-app, or
  * the locally built demo images) and whatever the environment allows ({@code KANARY_ALLOW_*}).
  */
-final class EmbeddedAllowList {
+public final class EmbeddedAllowList {
     private EmbeddedAllowList() {
     }
 
-    static RunAllowList of(Map<String, String> env) {
+    public static RunAllowList of(Map<String, String> env) {
         List<String> java = ProcessHandle.current().info().command().filter(c -> c.startsWith("/")).stream().toList();
         return RunAllowList.fromEnv(env).with(DemoScenario.SERVICE, new RunRule(java, List.of(DemoImages.REPOSITORY), List.of()));
     }

@@ -1,5 +1,13 @@
-package io.kanary.cli;
+package io.kanary.cli.verbs;
 
+import io.kanary.cli.UserError;
+import io.kanary.cli.stack.Driver;
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackOptions;
+import io.kanary.cli.demo.DemoRun;
+import io.kanary.cli.demo.DockerDemo;
+import io.kanary.cli.client.LocalCredential;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,7 +28,7 @@ import picocli.CommandLine.Option;
                 "  kanary up --bootstrap-server kafka:9092 --services planner,breach-detector",
                 "  kanary up --bootstrap-server kafka:9092 --services executor --executor-id web-a --hosts web-1,web-2",
                 "", "Every option also reads the environment variable it names (the flag wins)."})
-final class UpCommand implements Callable<Integer> {
+public final class UpCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "Run the demo: a fleet of demo-app v1, then a failing v2 and a healthy v3.")
     boolean demo;
 
@@ -178,7 +186,7 @@ final class UpCommand implements Callable<Integer> {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    static final class ServiceNameConverter implements picocli.CommandLine.ITypeConverter<ServiceName> {
+    public static final class ServiceNameConverter implements picocli.CommandLine.ITypeConverter<ServiceName> {
         @Override
         public ServiceName convert(String value) {
             return ServiceName.parse(value);

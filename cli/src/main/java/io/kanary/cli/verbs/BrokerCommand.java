@@ -1,5 +1,6 @@
-package io.kanary.cli;
+package io.kanary.cli.verbs;
 
+import io.kanary.cli.UserError;
 import io.kanary.broker.KafkaClusterNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Example (three shells, or three units):",
                 "  kanary broker --node-id 1 --port 19092 --controller-port 19093 --data-dir /var/lib/kanary/kafka-1 \\",
                 "    --cluster-id MkU3OEVBNTcwNTJENDM2Qg --voters 1@localhost:19093,2@localhost:19095,3@localhost:19097"})
-final class BrokerCommand implements Callable<Integer> {
+public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--node-id", required = true, description = "This node's id, one of the --voters ids.")
     int nodeId;
 

@@ -1,5 +1,9 @@
-package io.kanary.cli;
+package io.kanary.cli.stack;
 
+import io.kanary.cli.UserError;
+import io.kanary.cli.demo.EmbeddedAllowList;
+import io.kanary.cli.client.LocalCredential;
+import io.kanary.cli.client.PlannerClient;
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
 import io.kanary.detector.BreachDetector;
@@ -29,7 +33,7 @@ import java.util.Map;
  * named), the topics, and the chosen services, each started through its own public {@code start}
  * as it would be in its own process. Closing stops them in reverse order.
  */
-final class KanaryStack implements AutoCloseable {
+public final class KanaryStack implements AutoCloseable {
     private static final Duration EXECUTOR_START_DEADLINE = Duration.ofSeconds(30);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -43,12 +47,12 @@ final class KanaryStack implements AutoCloseable {
         this.allowList = allowList;
     }
 
-    static KanaryStack start(StackOptions options, PrintStream out) throws Exception {
+    public static KanaryStack start(StackOptions options, PrintStream out) throws Exception {
         return start(options, out, EmbeddedAllowList.of(System.getenv()));
     }
 
     /** The stack, with {@code allowList} saying what the planner and the executor let each service run. */
-    static KanaryStack start(StackOptions options, PrintStream out, RunAllowList allowList) throws Exception {
+    public static KanaryStack start(StackOptions options, PrintStream out, RunAllowList allowList) throws Exception {
         EmbeddedKafkaBroker broker = null;
         String bootstrap = options.bootstrapServers();
         if (bootstrap == null) {
@@ -156,7 +160,7 @@ final class KanaryStack implements AutoCloseable {
     }
 
     /** The embedded default's API credential (created on first use): see {@link LocalCredential}. */
-    LocalCredential credential(StackOptions options) {
+    public LocalCredential credential(StackOptions options) {
         if (credential == null) {
             credential = LocalCredential.createOrRead(LocalCredential.defaultFile(options.dataDir()));
         }
@@ -164,30 +168,30 @@ final class KanaryStack implements AutoCloseable {
     }
 
     /** A client of this stack's planner with the embedded default's credential. */
-    PlannerClient plannerClient() {
+    public PlannerClient plannerClient() {
         return new PlannerClient("http://127.0.0.1:" + plannerPort(), credential == null ? null : credential.token());
     }
 
     /** The embedded default's token file, or null when the planner does not run here. */
-    java.nio.file.Path tokenFile() {
+    public java.nio.file.Path tokenFile() {
         return credential == null ? null : credential.file();
     }
 
-    Map<String, Object> kafka() {
+    public Map<String, Object> kafka() {
         return kafka;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return (String) kafka.get("bootstrap.servers");
     }
 
     /** Whether the planner runs in this process. */
-    boolean hasPlanner() {
+    public boolean hasPlanner() {
         return planner != null;
     }
 
     /** The planner's HTTP port; the planner must be one of the started services. */
-    int plannerPort() {
+    public int plannerPort() {
         if (planner == null) {
             throw new UserError("the planner is not running in this process (see --services)");
         }

@@ -1,13 +1,17 @@
-package io.kanary.cli;
+package io.kanary.cli.demo;
 
+import io.kanary.cli.UserError;
+import io.kanary.cli.stack.Driver;
+import io.kanary.cli.client.PlannerClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kanary.executor.driver.DemoImages;
+import io.kanary.cli.client.DeployRequests;
+import io.kanary.schema.DeployRequest;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,10 +21,10 @@ import java.util.Map;
  * v3 (healthy), which succeeds. Everything goes through the planner's public HTTP API, as a user's
  * requests would.
  */
-final class DemoScenario {
-    static final String SERVICE = "demo";
+public final class DemoScenario {
+    public static final String SERVICE = "demo";
     /** Evidence reaching back up to the default 5 min, at least 20 probes; 10 probes/s per instance; a host is healthy after 5 good probes spanning 2 s. */
-    static final Policy POLICY = new Policy(0.10, 2_000L, null, 20, 100L, 5, 2_000L, 30_000L);
+    public static final Policy POLICY = new Policy(0.10, 2_000L, null, 20, 100L, 5, 2_000L, 30_000L);
     private static final Duration OUTCOME_TIMEOUT = Duration.ofSeconds(90);
 
     private final PlannerClient planner;
@@ -29,12 +33,12 @@ final class DemoScenario {
     private final PrintStream out;
     private final Duration outcomeTimeout;
 
-    DemoScenario(PlannerClient planner, List<String> hosts, Driver driver, PrintStream out) {
+    public DemoScenario(PlannerClient planner, List<String> hosts, Driver driver, PrintStream out) {
         this(planner, hosts, driver, out, OUTCOME_TIMEOUT);
     }
 
     /** @param outcomeTimeout how long to wait for the hosts, and for each rollout to end */
-    DemoScenario(PlannerClient planner, List<String> hosts, Driver driver, PrintStream out, Duration outcomeTimeout) {
+    public DemoScenario(PlannerClient planner, List<String> hosts, Driver driver, PrintStream out, Duration outcomeTimeout) {
         this.planner = planner;
         this.hosts = hosts;
         this.driver = driver;
@@ -43,8 +47,8 @@ final class DemoScenario {
     }
 
     /** The three rollouts, their final phases and the phases the demo means to show. */
-    record Outcome(List<String> deploymentIds, List<String> phases, List<String> expected) {
-        boolean asExpected() {
+    public record Outcome(List<String> deploymentIds, List<String> phases, List<String> expected) {
+        public boolean asExpected() {
             return phases.equals(expected);
         }
     }
@@ -54,7 +58,7 @@ final class DemoScenario {
      * process driver a healthy v3 that succeeds; with the docker driver the demo image v3, which never
      * becomes healthy and is rolled back too.
      */
-    Outcome run(RolloutClock clock) throws InterruptedException {
+    public Outcome run(RolloutClock clock) throws InterruptedException {
         awaitHosts();
         List<String> ids = List.of("demo-v1", "demo-v2", "demo-v3");
         List<String> phases = new ArrayList<>();
@@ -70,33 +74,25 @@ final class DemoScenario {
     }
 
     /** Requests one rollout of demo-app through the planner's API and returns its final phase. */
-    String rollout(String id, String version, double failureRate, int batchSize) throws InterruptedException {
+    public String rollout(String id, String version, double failureRate, int batchSize) throws InterruptedException {
         return rollout(id, version, failureRate, batchSize, POLICY);
     }
 
-    String rollout(String id, String version, double failureRate, int batchSize, Policy policy) throws InterruptedException {
+    public String rollout(String id, String version, double failureRate, int batchSize, Policy policy) throws InterruptedException {
         RunSpec run = driver == Driver.DOCKER
                 ? DemoImages.runSpec(DemoImages.image(DemoImages.REPOSITORY, version)) : demoApp(version, failureRate);
         return rollout(id, version, run, batchSize, policy);
     }
 
     /** Requests one rollout of {@code run} through the planner's API and returns its final phase. */
-    String rollout(String id, String version, RunSpec run, int batchSize, Policy policy) throws InterruptedException {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("deploymentId", id);
-        request.put("service", SERVICE);
-        request.put("version", version);
-        request.put("run", run);
-        request.put("hosts", hosts);
-        request.put("batchSize", batchSize);
-        request.put("policy", policy);
-        request.put("requestedBy", "demo");
+    public String rollout(String id, String version, RunSpec run, int batchSize, Policy policy) throws InterruptedException {
+        DeployRequest request = DeployRequests.of(id, SERVICE, version, run, hosts, batchSize, policy, "demo");
         planner.post("v1/deployments", request);
         return awaitEnd(id).path("phase").asText();
     }
 
     /** demo-app as a plain JVM process, started from this JVM's own classpath. */
-    static RunSpec demoApp(String version, double failureRate) {
+    public static RunSpec demoApp(String version, double failureRate) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> argv = List.of(java, "-Xmx48m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "io.kanary.demo.DemoApp");
@@ -111,7 +107,7 @@ final class DemoScenario {
         }
     }
 
-    void awaitHosts() throws InterruptedException {
+    public void awaitHosts() throws InterruptedException {
         long deadline = System.nanoTime() + outcomeTimeout.toNanos();
         while (planner.get("v1/hosts").path("hosts").size() < hosts.size()) {
             if (System.nanoTime() > deadline) {
@@ -121,7 +117,7 @@ final class DemoScenario {
         }
     }
 
-    JsonNode awaitEnd(String id) throws InterruptedException {
+    public JsonNode awaitEnd(String id) throws InterruptedException {
         long deadline = System.nanoTime() + outcomeTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode d = deploymentOrNull(id);

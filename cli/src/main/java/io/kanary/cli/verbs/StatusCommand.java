@@ -1,5 +1,8 @@
-package io.kanary.cli;
+package io.kanary.cli.verbs;
 
+import io.kanary.cli.PlannerVerb;
+import io.kanary.cli.client.UrlPath;
+import io.kanary.cli.client.PlannerClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.Iterator;
@@ -15,7 +18,7 @@ import picocli.CommandLine.Parameters;
         description = "Show a deployment (its phase, batches and each host), or list deployments.",
         footer = {"", "Examples:", "  kanary status                 list every deployment, newest first",
                 "  kanary status --service web   list the deployments of web", "  kanary status web-1a2b3c4d     one deployment in detail"})
-final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer> {
     @Mixin
     PlannerVerb planner;
 
@@ -46,7 +49,7 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
-    static void print(JsonNode d, PrintWriter out) {
+    public static void print(JsonNode d, PrintWriter out) {
         out.printf("deployment %s: %s %s (baseline %s)%n", d.path("id").asText(), d.path("service").asText(),
                 d.path("version").asText(), d.path("baselineVersion").asText("none"));
         out.printf("  phase   %s, batch %d of %d%n", d.path("phase").asText(), d.path("batch").asInt(), d.path("batches").asInt());

@@ -1,4 +1,4 @@
-package io.kanary.cli;
+package io.kanary.cli.stack;
 
 import io.kanary.executor.ExecutorConfig;
 import io.kanary.health.HealthWatcherConfig;
@@ -31,15 +31,15 @@ import java.util.Set;
  * @param instanceId        this process's name among the planners and detectors of the cluster: part
  *                          of their static consumer-group membership
  */
-record StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<ServiceName> services, List<String> hosts,
+public record StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<ServiceName> services, List<String> hosts,
                     int httpPort, long probeIntervalMs, Driver driver, Map<String, String> dockerHosts,
                     boolean stopOnClose, String executorId, String httpHost, long probeTimeoutMs, Path stateDir,
                     Path logDir, int partitions, int replicationFactor, String instanceId) {
 
-    static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+    public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
 
     /** Every split-mode setting at its default. */
-    StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<ServiceName> services, List<String> hosts,
+    public StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<ServiceName> services, List<String> hosts,
                  int httpPort, long probeIntervalMs, Driver driver, Map<String, String> dockerHosts,
                  boolean stopOnClose) {
         this(bootstrapServers, kafkaPort, dataDir, services, hosts, httpPort, probeIntervalMs, driver, dockerHosts,
@@ -48,7 +48,7 @@ record StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<Se
     }
 
     /** This machine's host name, or {@code local} when it has none. */
-    static String defaultInstanceId() {
+    public static String defaultInstanceId() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
@@ -57,14 +57,14 @@ record StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<Se
     }
 
     /** The process driver's options. */
-    static StackOptions processes(String bootstrapServers, int kafkaPort, Path dataDir, Set<ServiceName> services,
+    public static StackOptions processes(String bootstrapServers, int kafkaPort, Path dataDir, Set<ServiceName> services,
                                   List<String> hosts, int httpPort, long probeIntervalMs) {
         return new StackOptions(bootstrapServers, kafkaPort, dataDir, services, hosts, httpPort, probeIntervalMs,
                 Driver.PROCESS, Map.of(), false);
     }
 
     /** The hosts the executor serves: the docker endpoints' host ids, or the process hosts. */
-    List<String> executorHosts() {
+    public List<String> executorHosts() {
         return driver == Driver.DOCKER ? dockerHosts.keySet().stream().sorted().toList() : hosts;
     }
 }

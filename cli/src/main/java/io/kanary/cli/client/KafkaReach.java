@@ -1,5 +1,7 @@
-package io.kanary.cli;
+package io.kanary.cli.client;
 
+import io.kanary.cli.HumanErrors;
+import io.kanary.cli.UserError;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,12 +15,12 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  * Asks Kafka for its cluster once before a verb that reads it for long: a consumer would otherwise
  * retry an absent broker forever and show nothing.
  */
-final class KafkaReach {
+public final class KafkaReach {
     private KafkaReach() {
     }
 
     /** Returns when a broker answered within {@code timeout}; otherwise a {@link UserError} naming the address and the fix. */
-    static void check(Map<String, Object> clientProps, Duration timeout) throws InterruptedException {
+    public static void check(Map<String, Object> clientProps, Duration timeout) throws InterruptedException {
         Map<String, Object> props = new HashMap<>(clientProps);
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);

@@ -1,4 +1,4 @@
-package io.kanary.cli;
+package io.kanary.cli.verbs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
-package io.kanary.cli;
+package io.kanary.cli.client;
 
+import io.kanary.cli.UserError;
 import io.kanary.planner.http.auth.Principal;
 import io.kanary.planner.http.auth.Role;
 import io.kanary.planner.http.auth.TokenStore;
@@ -21,22 +22,22 @@ import java.util.Set;
  * @param file  where the token is
  * @param token the token itself
  */
-record LocalCredential(Path file, String token) {
-    static final String FILE_NAME = "api-token";
+public record LocalCredential(Path file, String token) {
+    public static final String FILE_NAME = "api-token";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     /** The principal the embedded default's token stands for. */
-    static Principal principal() {
+    public static Principal principal() {
         return new Principal("local:" + System.getProperty("user.name", "user").replaceAll("\\s", "_"), Role.OPERATOR);
     }
 
     /** {@code <data-dir>/api-token}, or {@code ~/.kanary/api-token} without a data directory. */
-    static Path defaultFile(Path dataDir) {
+    public static Path defaultFile(Path dataDir) {
         return dataDir != null ? dataDir.resolve(FILE_NAME) : Path.of(System.getProperty("user.home"), ".kanary", FILE_NAME);
     }
 
     /** Reads the token in {@code file}, or creates the file with a new token (readable by its owner alone). */
-    static LocalCredential createOrRead(Path file) {
+    public static LocalCredential createOrRead(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             if (!Files.exists(file)) {
@@ -58,7 +59,7 @@ record LocalCredential(Path file, String token) {
     }
 
     /** The token in a token file (its first line), refusing a file that others may read. */
-    static String read(Path file) throws IOException {
+    public static String read(Path file) throws IOException {
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
         if (permissions.stream().anyMatch(p -> !OWNER_ONLY.contains(p))) {
             throw new IOException("it is readable by others (" + PosixFilePermissions.toString(permissions)

@@ -1,5 +1,8 @@
-package io.kanary.cli;
+package io.kanary.cli.verbs;
 
+import io.kanary.cli.HumanErrors;
+import io.kanary.cli.KafkaOption;
+import io.kanary.cli.HelpOption;
 import io.kanary.audit.AuditFilter;
 import io.kanary.audit.AuditReplay;
 import io.kanary.audit.AuditReport;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = {"Replay every kanary topic from offset 0 and print a timeline per deployment, cause -> effect, "
                 + "and whether each causal chain from request to final state is complete. Exits 1 if one is broken."},
         footer = {"", "Examples:", "  kanary audit --service demo", "  kanary audit --deployment demo-v2 --json | jq ."})
-final class AuditCommand implements Callable<Integer> {
+public final class AuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

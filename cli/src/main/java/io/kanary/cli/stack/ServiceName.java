@@ -1,4 +1,4 @@
-package io.kanary.cli;
+package io.kanary.cli.stack;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -6,21 +6,21 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.TypeConversionException;
 
 /** The services {@code kanary up} can start. */
-enum ServiceName {
+public enum ServiceName {
     PLANNER, EXECUTOR, HEALTH_WATCHER, BREACH_DETECTOR;
 
     /** The name users write: {@code health-watcher}. */
-    String flagName() {
+    public String flagName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Every service's name, comma-separated. */
-    static String list() {
+    public static String list() {
         return Arrays.stream(values()).map(ServiceName::flagName).collect(Collectors.joining(", "));
     }
 
     /** {@code health-watcher} (any case, '-' or '_'); an unknown name is refused with the list of known ones. */
-    static ServiceName parse(String value) {
+    public static ServiceName parse(String value) {
         String wanted = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         return Arrays.stream(values()).filter(s -> s.name().equals(wanted)).findFirst()
                 .orElseThrow(() -> new TypeConversionException("unknown service '" + value.trim() + "'; choose from " + list()));

@@ -1,5 +1,7 @@
-package io.kanary.cli;
+package io.kanary.cli.verbs;
 
+import io.kanary.cli.PlannerVerb;
+import io.kanary.cli.client.UrlPath;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "rollback",
         description = {"Roll a ROLLING or PAUSED deployment back: every updated host returns to its previous version. "
                 + "Publishes a rollback command (rollback.commands) naming you as the operator."})
-final class RollbackDeploymentCommand implements Callable<Integer> {
+public final class RollbackDeploymentCommand implements Callable<Integer> {
     @Mixin
     PlannerVerb planner;
 

@@ -1,5 +1,8 @@
-package io.kanary.cli;
+package io.kanary.cli.demo;
 
+import io.kanary.cli.stack.Driver;
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.client.PlannerClient;
 import io.kanary.audit.AuditFilter;
 import io.kanary.audit.AuditReplay;
 import io.kanary.audit.AuditReport;
@@ -14,8 +17,8 @@ import java.util.Optional;
  * The demo on a running stack: the live console, the three rollouts, then the figures measured
  * while it ran and the audit timeline replayed from the topics.
  */
-record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figures> rollbackFigures, AuditReport audit) {
-    static DemoRun run(KanaryStack stack, List<String> hosts, Driver driver, PrintStream out) throws InterruptedException {
+public record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figures> rollbackFigures, AuditReport audit) {
+    public static DemoRun run(KanaryStack stack, List<String> hosts, Driver driver, PrintStream out) throws InterruptedException {
         DemoScenario.Outcome outcome;
         Optional<RolloutClock.Figures> figures;
         try (LiveConsole console = new LiveConsole(stack.kafka(), out, true).start()) {
@@ -39,7 +42,7 @@ record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figures> roll
         return new DemoRun(outcome, figures, audit);
     }
 
-    boolean chainsComplete() {
+    public boolean chainsComplete() {
         return outcome.deploymentIds().stream().allMatch(id -> audit.deployment(id).map(DeploymentTimeline::chainComplete).orElse(false));
     }
 

@@ -1,4 +1,4 @@
-package io.kanary.cli;
+package io.kanary.cli.demo;
 
 import io.kanary.kafka.EventReader;
 import io.kanary.kafka.Topic;
@@ -32,7 +32,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * breach and rollback event as it lands on Kafka, and once a second, while a deployment is
  * active, each host's version and the new version's error rate and p99 against the baseline's.
  */
-final class LiveConsole implements AutoCloseable {
+public final class LiveConsole implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private static final List<Topic<String, ? extends KanaryEvent>> SHOWN = List.of(Topics.DEPLOY_EVENTS, Topics.HOST_EVENTS,
             Topics.HEALTH_PROBES, Topics.BREACHES, Topics.ROLLBACK_COMMANDS);
@@ -55,7 +55,7 @@ final class LiveConsole implements AutoCloseable {
     private Instant lastStatus = Instant.EPOCH;
 
     /** @param fromBeginning show the topics' whole history first (kanary up), or only what comes next (kanary watch) */
-    LiveConsole(Map<String, Object> kafka, PrintStream out, boolean fromBeginning) {
+    public LiveConsole(Map<String, Object> kafka, PrintStream out, boolean fromBeginning) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "kanary-console-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
@@ -67,7 +67,7 @@ final class LiveConsole implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    LiveConsole start() {
+    public LiveConsole start() {
         consumer.subscribe(SHOWN.stream().map(Topic::name).toList());
         thread.start();
         return this;
@@ -135,7 +135,7 @@ final class LiveConsole implements AutoCloseable {
     }
 
     /** What this console measured of the rollbacks it saw. */
-    RolloutClock clock() {
+    public RolloutClock clock() {
         return clock;
     }
 
