@@ -17,8 +17,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * stack trace. The exit codes are the README's table.
  */
 public final class HumanErrors implements CommandLine.IExecutionExceptionHandler {
-    public static final int EXIT_FAILED = 1;
-    public static final int EXIT_UNREACHABLE = 3;
+    public static final int EXIT_FAILED = ExitCodes.FAILED;
+    public static final int EXIT_UNREACHABLE = ExitCodes.UNREACHABLE;
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

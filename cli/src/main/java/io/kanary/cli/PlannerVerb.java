@@ -21,8 +21,18 @@ public final class PlannerVerb {
         return planner.client();
     }
 
+    /** The commands to suggest, with --planner when the user needed it. */
+    public Hints hints() {
+        return Hints.forPlanner(planner.url, System.getenv("KANARY_PLANNER"));
+    }
+
     public String url() {
         return planner.url;
+    }
+
+    /** The verb's command spec, for a ParameterException that prints its usage. */
+    public CommandSpec spec() {
+        return verb;
     }
 
     /** Where the verb prints: the command line's out, so a test can read it. */

@@ -1,7 +1,7 @@
 package io.kanary.cli;
 
 /** A failure the user can fix, said in one sentence; no stack trace. */
-public final class UserError extends RuntimeException {
+public class UserError extends RuntimeException {
     private final int exitCode;
 
     public UserError(String message, int exitCode) {

@@ -1,6 +1,11 @@
 package io.kanary.cli.verbs;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kanary.cli.PlannerVerb;
+import io.kanary.cli.rollout.DeploymentWaiter;
+import io.kanary.cli.rollout.PlanPrinter;
+import io.kanary.cli.rollout.StepList;
+import io.kanary.kafka.Json;
 import io.kanary.cli.client.DeployRequests;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kanary.schema.DeployRequest;
@@ -9,11 +14,14 @@ import io.kanary.schema.RunSpec;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -29,11 +37,14 @@ import picocli.CommandLine.Parameters;
                 "      --hosts host-1,host-2,host-3 -- python3 -m http.server '{port}'",
                 "  kanary deploy --service web --version v3 --max-error-rate 0.02 \\",
                 "      --batch-size 2 --env MODE=prod -- ./web",
+                "  kanary deploy --service web --version v4 --steps 1,pause=2m,50%%,approve,100%% \\",
+                "      --selector env=prod --needs web-staging-4 --wait --timeout 30m -- ./web",
                 "", "The command after -- is started as an argv list, never through a shell; {port} and env PORT give "
-                + "the port the executor chose for the instance."})
+                + "the port the executor chose for the instance.",
+                "", "Exit codes: 0 requested (with --wait: SUCCEEDED; with --dry-run: valid); 1 refused (invalid request); "
+                + "2 a bad flag; 3 the planner cannot be reached; 4 the service is busy and --on-busy refuse (409); "
+                + "with --wait also 5 ROLLED_BACK, 6 FAILED, 7 ABORTED or CANCELLED, 8 still active at --timeout."})
 public final class DeployCommand implements Callable<Integer> {
-    private static final String DEFAULT_PLANNER = "http://127.0.0.1:8080";
-
     @Mixin
     PlannerVerb planner;
 
@@ -49,8 +60,42 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--hosts", split = ",", description = "Target hosts (default: every host now running the service).")
     List<String> hosts = List.of();
 
-    @Option(names = "--batch-size", defaultValue = "1", description = "Hosts updated at a time (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", description = "Hosts updated at a time (default: " + DeployRequest.DEFAULT_BATCH_SIZE
+            + "); or give --steps.")
+    Integer batchSize;
+
+    @Option(names = "--steps", converter = StepList.Converter.class, paramLabel = "STEPS",
+            description = "Steps instead of equal batches, comma-separated: a host count (2), a share of the targets "
+                    + "(50%%), a timed pause (pause=2m; judgement goes on) or an approval (approve; waits for "
+                    + "'kanary promote'), e.g. 1,pause=2m,50%%,approve,100%%.")
+    StepList steps;
+
+    @Option(names = "--on-busy", paramLabel = "queue|refuse|supersede",
+            description = "When the service already has an active deployment: queue (wait for it to end; the planner's "
+                    + "default), refuse (exit 4), or supersede (abort it, then start this one).")
+    OnBusy onBusy;
+
+    @Option(names = "--needs", paramLabel = "DEPLOYMENT",
+            description = "A deployment that must have SUCCEEDED before this one starts (e.g. the staging rollout).")
+    String needs;
+
+    @Option(names = "--selector", paramLabel = "LABEL=VALUE",
+            description = "Target the live hosts whose labels match, e.g. env=staging; repeatable (all must match).")
+    Map<String, String> selector = new LinkedHashMap<>();
+
+    @Option(names = "--idempotency-key", paramLabel = "KEY",
+            description = "Makes a repeat of this request act once (default: a fresh one per invocation; a CI job "
+                    + "that retries gives its own, e.g. its pipeline id).")
+    String idempotencyKey = UUID.randomUUID().toString();
+
+    @Option(names = "--dry-run", description = "Only check the request and print the plan it would produce; start nothing.")
+    boolean dryRun;
+
+    @Option(names = "--wait", description = "Wait until the deployment ends; the exit code says how (see below).")
+    boolean waitForEnd;
+
+    @Mixin
+    WaitTiming timing;
 
     @Option(names = "--image", description = "Container image, for the docker driver.")
     String image;
@@ -90,15 +135,54 @@ public final class DeployCommand implements Callable<Integer> {
     List<String> command = List.of();
 
     @Override
-    public Integer call() {
-        JsonNode answer = planner.client().post("v1/deployments", request());
-        String id = answer.path("deploymentId").asText();
+    public Integer call() throws InterruptedException {
+        if (steps != null && batchSize != null) {
+            throw new ParameterException(planner.spec().commandLine(),
+                    "give either --batch-size or --steps, not both: --steps " + "already says how many hosts each batch takes");
+        }
         PrintWriter out = planner.out();
-        out.printf("deployment %s requested: %s %s%n", id, service, version);
-        String plannerFlag = DEFAULT_PLANNER.equals(planner.url()) ? "" : " --planner " + planner.url();
-        out.printf("follow it with:  kanary status %s%s   or   kanary watch%n", id, plannerFlag);
+        if (dryRun) {
+            PlanPrinter.print(planner.client().post("v1/deployments?dryRun=true", json(), idempotencyKey), out);
+            return 0;
+        }
+        JsonNode answer = planner.client().post("v1/deployments", json(), idempotencyKey);
+        String id = answer.path("deploymentId").asText();
+        String phase = answer.path("phase").asText("ROLLING");
+        out.printf("deployment %s requested: %s %s (%s)%n", id, service, version, phase);
+        if ("QUEUED".equals(phase)) {
+            out.printf("it waits until the active deployment of %s ends; cancel it with:  %s%n", service,
+                    planner.hints().kanary("cancel " + id));
+        }
+        if (waitForEnd) {
+            return new DeploymentWaiter(planner.client(), out, planner.hints(), timing.timeout, timing.poll).await(id, true);
+        }
+        String kafka = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        out.printf("follow it with:  %s   or   %s   or   kanary watch --service %s%s%n", planner.hints().kanary("status " + id),
+                planner.hints().kanary("wait " + id), service, kafka == null ? "" : " --bootstrap-server " + kafka);
         return 0;
     }
+
+    /** The request's JSON: the record's fields, and the ones it has no component for (steps, queueing, targeting). */
+    ObjectNode json() {
+        ObjectNode json = Json.mapper().valueToTree(request());
+        if (steps != null) {
+            json.remove("batchSize");
+            json.set("steps", steps.json());
+        }
+        if (onBusy != null) {
+            json.put("onBusy", onBusy.name().toLowerCase(Locale.ROOT));
+        }
+        if (needs != null) {
+            json.put("needs", needs);
+        }
+        if (!selector.isEmpty()) {
+            json.set("hostSelector", Json.mapper().valueToTree(selector));
+        }
+        return json;
+    }
+
+    /** What to do when the service is busy, as the API's {@code onBusy} names it. */
+    enum OnBusy { QUEUE, REFUSE, SUPERSEDE }
 
     /** The request as the planner's API takes it; the API fills in the event id, schema version and time. */
     public DeployRequest request() {
