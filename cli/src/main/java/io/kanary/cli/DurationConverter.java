@@ -31,9 +31,12 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         };
     }
 
-    /** {@code 2m30s}, {@code 45s}, {@code 1h5m}: short, as a person reads a timer. */
+    /** {@code 2m30s}, {@code 45s}, {@code 1h5m}, {@code 300ms}: short, as a person reads a timer. */
     public static String format(Duration d) {
-        long s = Math.max(0, d.toSeconds());
+        if (d.toMillis() < 1000) {
+            return Math.max(0, d.toMillis()) + "ms";
+        }
+        long s = d.toSeconds();
         if (s < 60) {
             return s + "s";
         }

@@ -138,7 +138,7 @@ public final class DeployCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (steps != null && batchSize != null) {
             throw new ParameterException(planner.spec().commandLine(),
-                    "give either --batch-size or --steps, not both: --steps " + "already says how many hosts each batch takes");
+                    "give either --batch-size or --steps, not both: --steps already says how many hosts each batch takes");
         }
         PrintWriter out = planner.out();
         if (dryRun) {
