@@ -21,33 +21,35 @@ public final class ProgressLine {
     private ProgressLine() {
     }
 
-    /** e.g. {@code ROLLING step 3/5 (approval: kanary promote web-7), hosts 1/4 done}. */
+    /** e.g. {@code ROLLING step 3/5 (approval: kanary promote web-7), hosts 1/4 done}, and the reason once it ended. */
     public static String of(JsonNode d, Hints hints) {
+        String line = d.path("phase").asText("?") + " " + detail(d, hints);
+        return RolloutPhase.of(d.path("phase").asText()).isFinal() && d.hasNonNull("reason")
+                ? line + ": " + d.path("reason").asText() : line;
+    }
+
+    /** Where it stands, without the phase: the queue, who paused it, the step or batch, the hosts done. */
+    public static String detail(JsonNode d, Hints hints) {
         String id = d.path("id").asText();
-        RolloutPhase phase = RolloutPhase.of(d.path("phase").asText());
-        StringBuilder line = new StringBuilder(d.path("phase").asText("?"));
-        switch (phase) {
+        StringBuilder line = new StringBuilder();
+        switch (RolloutPhase.of(d.path("phase").asText())) {
             case QUEUED -> {
-                line.append(" (position ").append(d.path("queuePosition").asInt(1)).append(" in ")
+                line.append("(position ").append(d.path("queuePosition").asInt(1)).append(" in ")
                         .append(d.path("service").asText()).append("'s queue");
                 if (d.hasNonNull("needs")) {
                     line.append("; needs ").append(d.path("needs").asText()).append(" to succeed");
                 }
-                line.append("; cancel with: ").append(hints.kanary("cancel " + id)).append(')');
-                return line.toString();
+                return line.append("; cancel with: ").append(hints.kanary("cancel " + id)).append(')').toString();
             }
-            case PAUSED -> line.append(" by ").append(d.path("pausedBy").asText("an operator"))
-                    .append(" (resume with: ").append(hints.kanary("resume " + id)).append(')');
+            case PAUSED -> line.append("by ").append(d.path("pausedBy").asText("an operator"))
+                    .append(" (resume with: ").append(hints.kanary("resume " + id)).append(") ");
             default -> {
             }
         }
-        line.append(' ').append(step(d, hints));
+        line.append(step(d, hints));
         String hosts = hosts(d);
         if (!hosts.isEmpty()) {
             line.append(", ").append(hosts);
-        }
-        if (phase.isFinal() && d.hasNonNull("reason")) {
-            line.append(": ").append(d.path("reason").asText());
         }
         return line.toString();
     }
