@@ -105,8 +105,9 @@ public final class KanaryStack implements AutoCloseable {
                     .withHttpHost(options.httpHost())
                     .withAuth(ApiAuth.single(LocalCredential.principal(), credential(options).token()))
                     .withAllowList(allowList);
-            planner = timed(out, "planner", "state rebuilt from deploy.events; HTTP API on " + options.httpHost() + ":"
-                    + options.httpPort(), () -> PlannerService.start(config));
+            // The port the API really listens on: with --http-port 0 it is chosen at start.
+            planner = timed(out, "planner", p -> "state rebuilt from deploy.events; HTTP API on "
+                    + StackHints.plannerUrl(options.httpHost(), p.httpPort()), () -> PlannerService.start(config));
         }
         if (options.services().contains(ServiceName.EXECUTOR)) {
             timed(out, "executor", options.executorId() + ", " + options.driver().name().toLowerCase(java.util.Locale.ROOT)
@@ -144,10 +145,15 @@ public final class KanaryStack implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T timed(PrintStream out, String name, String what, java.util.function.Supplier<T> start) {
+        return timed(out, name, service -> what, start);
+    }
+
+    private <T extends AutoCloseable> T timed(PrintStream out, String name, java.util.function.Function<T, String> what,
+                                              java.util.function.Supplier<T> start) {
         long began = System.nanoTime();
         T service = start.get();
         started.push(service);
-        out.printf("%-11s %s (%d ms)%n", name, what, (System.nanoTime() - began) / 1_000_000);
+        out.printf("%-11s %s (%d ms)%n", name, what.apply(service), (System.nanoTime() - began) / 1_000_000);
         return service;
     }
 

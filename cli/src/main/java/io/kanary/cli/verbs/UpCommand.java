@@ -4,6 +4,7 @@ import io.kanary.cli.UserError;
 import io.kanary.cli.stack.Driver;
 import io.kanary.cli.stack.KanaryStack;
 import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackHints;
 import io.kanary.cli.stack.StackOptions;
 import io.kanary.cli.demo.DemoRun;
 import io.kanary.cli.demo.DockerDemo;
@@ -149,10 +150,9 @@ public final class UpCommand implements Callable<Integer> {
         if (!demo) {
             System.out.printf("%nkanary is up: %s; Kafka at %s. Ctrl-C to stop.%n", running(options, stack),
                     stack.bootstrapServers());
-            if (stack.hasPlanner()) {
-                System.out.println("try: ./kanary deploy --help   ./kanary watch   ./kanary audit --bootstrap-server "
-                        + stack.bootstrapServers());
-            }
+            StackHints hints = new StackHints(stack.hasPlanner() ? StackHints.plannerUrl(options.httpHost(), stack.plannerPort())
+                    : null, stack.bootstrapServers());
+            hints.lines(System.getenv("KANARY_PLANNER"), System.getenv("KAFKA_BOOTSTRAP_SERVERS")).forEach(System.out::println);
             new CountDownLatch(1).await(); // until a signal: the hook stops everything
             return 0;
         }
@@ -173,7 +173,7 @@ public final class UpCommand implements Callable<Integer> {
         List<String> parts = new java.util.ArrayList<>();
         for (ServiceName service : options.services()) {
             parts.add(switch (service) {
-                case PLANNER -> "planner http://" + options.httpHost() + ":" + stack.plannerPort();
+                case PLANNER -> "planner " + StackHints.plannerUrl(options.httpHost(), stack.plannerPort());
                 case EXECUTOR -> "executor " + options.executorId() + " (" + String.join(", ", options.executorHosts()) + ")";
                 case HEALTH_WATCHER -> "health-watcher";
                 case BREACH_DETECTOR -> "breach-detector";
