@@ -14,7 +14,12 @@ import picocli.CommandLine.Option;
 /** kanary watch: the live console against a running kanary. */
 @Command(name = "watch",
         description = {"Show deployments live: every deployment, host, breach and rollback event as it lands on Kafka, "
-                + "and once a second the new version's error rate and p99 against the baseline's. Ctrl-C to stop."})
+                + "and once a second a progress line per active deployment (batch, hosts on the new version, the new "
+                + "version's error rate and p99 against the baseline's, each host). Ctrl-C to stop."},
+        footer = {"", "Examples:", "  kanary watch                                  everything from now on",
+                "  kanary watch --service web --from-beginning   web's whole history in record order, then live",
+                "  kanary watch --bootstrap-server kafka-1:9092", "",
+                "Exit codes: 0 stopped with Ctrl-C; 2 a bad flag; 3 Kafka cannot be reached (the message names the address)."})
 public final class WatchCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
@@ -22,8 +27,11 @@ public final class WatchCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;
 
-    @Option(names = "--from-beginning", description = "Replay the topics' history first.")
+    @Option(names = "--from-beginning", description = "Show the topics' history first, in the order it was written.")
     boolean fromBeginning;
+
+    @Option(names = "--service", description = "Only this service's events and progress.")
+    String service;
 
     @Option(names = "--connect-timeout-s", defaultValue = "10",
             description = "How long to wait for Kafka to answer at start (default: ${DEFAULT-VALUE} s).")
@@ -33,7 +41,7 @@ public final class WatchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         KafkaReach.check(kafka.clientProps(), Duration.ofSeconds(connectTimeoutSeconds));
         CountDownLatch stop = new CountDownLatch(1);
-        try (LiveConsole console = new LiveConsole(kafka.clientProps(), System.out, fromBeginning).start()) {
+        try (LiveConsole console = new LiveConsole(kafka.clientProps(), System.out, fromBeginning, service).start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
         }
