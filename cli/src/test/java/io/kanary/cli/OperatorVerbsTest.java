@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -73,6 +74,32 @@ class OperatorVerbsTest {
         assertEquals(3, run.exit(), run.toString());
         assertEquals("error: couldn't connect to the planner at " + down + ": nothing accepts connections there. "
                 + "Is 'kanary up' running? Point the CLI at the planner with --planner URL or KANARY_PLANNER.\n", run.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"pause web-7, POST /v1/deployments/web-7/pause", "resume web-7, POST /v1/deployments/web-7/resume",
+            "abort web-7 --reason x, POST /v1/deployments/web-7/abort", "promote web-7, POST /v1/deployments/web-7/promote",
+            "cancel web-7, POST /v1/deployments/web-7/cancel", "retry web-7, POST /v1/deployments/web-7/retry",
+            "undo web, POST /v1/services/web/undo", "restart web, POST /v1/services/web/restart"})
+    void shouldExitFourNamingThePhaseWhenTheControlDoesNotApply(String words, String route) {
+        planner.on(route, 409, PlannerDouble.conflict("that does not apply now", "ROLLED_BACK"));
+        CliRun run = run(words.split(" "));
+        assertEquals(4, run.exit(), run.toString());
+        assertEquals("error: 409 Conflict: that does not apply now (phase ROLLED_BACK)\n", run.err());
+        assertEquals("", run.out());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"pause web-0, POST /v1/deployments/web-0/pause", "resume web-0, POST /v1/deployments/web-0/resume",
+            "abort web-0 --reason x, POST /v1/deployments/web-0/abort", "promote web-0, POST /v1/deployments/web-0/promote",
+            "cancel web-0, POST /v1/deployments/web-0/cancel", "retry web-0, POST /v1/deployments/web-0/retry",
+            "undo nosuch, POST /v1/services/nosuch/undo", "restart nosuch, POST /v1/services/nosuch/restart",
+            "history nosuch, GET /v1/services/nosuch/revisions"})
+    void shouldExitOneWhenThePlannerKnowsNoSuchDeploymentOrService(String words, String route) {
+        planner.on(route, 404, PlannerDouble.notFound("nothing by that name"));
+        CliRun run = run(words.split(" "));
+        assertEquals(1, run.exit(), run.toString());
+        assertEquals("error: 404 Not found: nothing by that name\n", run.err());
     }
 
     @Test

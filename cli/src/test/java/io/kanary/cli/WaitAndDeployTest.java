@@ -89,6 +89,19 @@ class WaitAndDeployTest {
     }
 
     @Test
+    void shouldKeepWaitingWhileThePlannerDoesNotAnswer() {
+        String unavailable = "{\"title\":\"Planner stopped\",\"status\":503,\"detail\":\"restarting\"}";
+        planner.on("GET /v1/deployments/web-7", 200, PlannerDouble.view("web-7", "ROLLING", ""),
+                503, unavailable, 503, unavailable, 503, unavailable, 503, unavailable, 503, unavailable, 503, unavailable,
+                200, PlannerDouble.view("web-7", "SUCCEEDED", ""));
+        CliRun run = run("wait", "web-7", "--poll-interval", "10ms");
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(1, run.out().lines().filter(l -> l.endsWith("(the planner does not answer: 503 Planner stopped: restarting; "
+                + "still waiting)")).count(), run.toString());
+        assertTrue(run.out().contains("web-7  SUCCEEDED batch 1/2\n"), run.toString());
+    }
+
+    @Test
     void shouldSayThereIsNoSuchDeploymentToWaitFor() {
         planner.on("GET /v1/deployments/web-0", 404, PlannerDouble.notFound("no deployment web-0"));
         CliRun run = run("wait", "web-0");
@@ -226,6 +239,16 @@ class WaitAndDeployTest {
         assertTrue(run.err().startsWith("error: " + file + " is not JSON: "), run.toString());
         assertTrue(run.err().contains(" at line 1, column "), run.toString());
         assertTrue(planner.seen().isEmpty());
+    }
+
+    @Test
+    void shouldSayThePlannerIsDownForLintNamingTheFlag(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("request.json"), "{\"service\":\"web\"}");
+        String down = "http://127.0.0.1:" + CliRun.closedPort();
+        CliRun run = CliRun.of("lint", "--planner", down, file.toString());
+        assertEquals(3, run.exit(), run.toString());
+        assertEquals("error: couldn't connect to the planner at " + down + ": nothing accepts connections there. "
+                + "Is 'kanary up' running? Point the CLI at the planner with --planner URL or KANARY_PLANNER.\n", run.err());
     }
 
     @Test

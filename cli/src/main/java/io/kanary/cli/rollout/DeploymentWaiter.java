@@ -28,6 +28,8 @@ public final class DeploymentWaiter {
     private final Hints hints;
     private final Duration timeout;
     private final Duration poll;
+    /** Whether the last poll found no planner: said once, not at every poll. */
+    private boolean plannerAway;
 
     public DeploymentWaiter(PlannerClient planner, PrintWriter out, Hints hints, Duration timeout, Duration poll) {
         this.planner = planner;
@@ -69,7 +71,9 @@ public final class DeploymentWaiter {
 
     private JsonNode view(String id, boolean justRequested, JsonNode previous) {
         try {
-            return planner.get("v1/deployments/" + UrlPath.encode(id));
+            JsonNode d = planner.get("v1/deployments/" + UrlPath.encode(id));
+            plannerAway = false;
+            return d;
         } catch (PlannerProblem p) {
             if (p.status() == 404 && justRequested && previous == null) {
                 return null;
@@ -78,8 +82,26 @@ public final class DeploymentWaiter {
                 throw new UserError("the planner knows no deployment " + id + "; list them with: " + hints.kanary("status"),
                         ExitCodes.FAILED);
             }
+            if (p.status() >= 500 && previous != null) {
+                return away(previous, p.getMessage());
+            }
             throw p;
+        } catch (IllegalStateException unreachable) {
+            // The planner restarts (or its host does): the deployment goes on without it, so the wait does too.
+            if (previous != null) {
+                return away(previous, unreachable.getMessage());
+            }
+            throw unreachable;
         }
+    }
+
+    private JsonNode away(JsonNode previous, String why) {
+        if (!plannerAway) {
+            out.printf("%s  (the planner does not answer: %s; still waiting)%n", CLOCK.format(Instant.now()), why);
+            out.flush();
+            plannerAway = true;
+        }
+        return previous;
     }
 
     private String timedOut(String id, JsonNode d) {

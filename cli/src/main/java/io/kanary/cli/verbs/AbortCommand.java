@@ -9,8 +9,11 @@ import picocli.CommandLine.Parameters;
 
 /** kanary abort: rolls a deployment back now, as an operator. */
 @Command(name = "abort",
-        description = {"Abort a ROLLING, WAITING or PAUSED deployment: every updated host goes back to its previous version now, and the deployment ends ABORTED (not ROLLED_BACK, which a breach causes), naming you and your reason."},
-        footer = {"", "Example:", "  kanary abort web-7 --reason 'wrong config pushed'", "", "Exit codes: 0 requested; 4 the deployment's phase does not allow it (409); "
+        description = {"Abort a ROLLING, WAITING or PAUSED deployment: every updated host goes back to its previous version "
+                + "now, and the deployment ends ABORTED (not ROLLED_BACK, which a breach causes), naming you and your "
+                + "reason."},
+        footer = {"", "Example:", "  kanary abort web-7 --reason 'wrong config pushed'", "",
+                "Exit codes: 0 requested; 4 the deployment's phase does not allow it (409); "
                 + "1 no such deployment (404); 3 the planner cannot be reached."})
 public final class AbortCommand implements Callable<Integer> {
     @Mixin
@@ -25,7 +28,8 @@ public final class AbortCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Control.onDeployment(planner, deploymentId, "abort", Control.body(reason));
-        planner.out().printf("abort of %s requested: its updated hosts go back to their previous version%nfollow it with:  %s%n", deploymentId, planner.hints().kanary("wait " + deploymentId));
+        planner.out().printf("abort of %s requested: its updated hosts go back to their previous version%n"
+                + "follow it with:  %s%n", deploymentId, planner.hints().kanary("wait " + deploymentId));
         return 0;
     }
 }

@@ -9,8 +9,10 @@ import picocli.CommandLine.Parameters;
 
 /** kanary cancel: takes a QUEUED request out of its service's queue. */
 @Command(name = "cancel",
-        description = {"Cancel a QUEUED deployment: it leaves its service's queue and ends CANCELLED without touching a host."},
-        footer = {"", "Example:", "  kanary cancel web-8", "", "Exit codes: 0 requested; 4 the deployment's phase does not allow it (409); "
+        description = {"Cancel a QUEUED deployment: it leaves its service's queue and ends CANCELLED without touching a "
+                + "host."},
+        footer = {"", "Example:", "  kanary cancel web-8", "",
+                "Exit codes: 0 requested; 4 the deployment's phase does not allow it (409); "
                 + "1 no such deployment (404); 3 the planner cannot be reached."})
 public final class CancelCommand implements Callable<Integer> {
     @Mixin
@@ -25,7 +27,8 @@ public final class CancelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Control.onDeployment(planner, deploymentId, "cancel", Control.body(reason));
-        planner.out().printf("cancel of %s requested%ncheck with:  %s%n", deploymentId, planner.hints().kanary("status " + deploymentId));
+        planner.out().printf("cancel of %s requested%n"
+                + "check with:  %s%n", deploymentId, planner.hints().kanary("status " + deploymentId));
         return 0;
     }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 /** kanary resume: ends an operator's pause. */
 @Command(name = "resume",
         description = {"Resume a deployment an operator PAUSED: the next batch starts."},
-        footer = {"", "Example:", "  kanary resume web-7", "", "Exit codes: 0 requested; 4 the deployment's phase does not allow it (409); "
+        footer = {"", "Example:", "  kanary resume web-7", "",
+                "Exit codes: 0 requested; 4 the deployment's phase does not allow it (409); "
                 + "1 no such deployment (404); 3 the planner cannot be reached."})
 public final class ResumeCommand implements Callable<Integer> {
     @Mixin
@@ -25,7 +26,8 @@ public final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Control.onDeployment(planner, deploymentId, "resume", Control.body(reason));
-        planner.out().printf("resume of %s requested%nfollow it with:  %s%n", deploymentId, planner.hints().kanary("wait " + deploymentId));
+        planner.out().printf("resume of %s requested%n"
+                + "follow it with:  %s%n", deploymentId, planner.hints().kanary("wait " + deploymentId));
         return 0;
     }
 }
