@@ -161,7 +161,8 @@ public final class LiveConsole implements AutoCloseable {
         }
         KanaryEvent event = read.event();
         clock.observe(event, Instant.now());
-        if (service != null && !service.equals(serviceOf(event))) {
+        // A heartbeat every few seconds per host would bury the rollout; the audit keeps them.
+        if (event instanceof HostEvent.Heartbeat || service != null && !service.equals(serviceOf(event))) {
             return;
         }
         if (event instanceof ProbeResult probe) {

@@ -14,7 +14,11 @@ import picocli.CommandLine.Parameters;
 /** kanary rollback: an operator's rollback command. */
 @Command(name = "rollback",
         description = {"Roll a ROLLING or PAUSED deployment back: every updated host returns to its previous version. "
-                + "Publishes a rollback command (rollback.commands) naming you as the operator."})
+                + "Publishes a rollback command (rollback.commands) naming you as the operator; the deployment ends "
+                + "ROLLED_BACK ('kanary abort' ends it ABORTED instead)."},
+        footer = {"", "Example:", "  kanary rollback web-7 --reason 'customer reports'", "",
+                "Exit codes: 0 requested; 4 the deployment cannot be rolled back in its phase (409); 1 no such deployment "
+                + "(404); 3 the planner cannot be reached."})
 public final class RollbackDeploymentCommand implements Callable<Integer> {
     @Mixin
     PlannerVerb planner;
