@@ -4,6 +4,7 @@ import io.kanary.cli.UserError;
 import io.kanary.cli.stack.Driver;
 import io.kanary.cli.stack.KanaryStack;
 import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.PortCheck;
 import io.kanary.cli.stack.StackHints;
 import io.kanary.cli.stack.StackOptions;
 import io.kanary.cli.demo.DemoRun;
@@ -129,6 +130,12 @@ public final class UpCommand implements Callable<Integer> {
         if (partitions < 1 || replicationFactor < 0) {
             throw new UserError("--partitions must be at least 1 and --replication-factor at least 0 (0: as many as "
                     + "there are brokers, up to 3)");
+        }
+        if (blankToNull(bootstrapServer) == null) {
+            PortCheck.free("localhost", kafkaPort, "--kafka-port, env KANARY_KAFKA_PORT");
+        }
+        if (services.contains(ServiceName.PLANNER)) {
+            PortCheck.free(httpHost, httpPort, "--http-port, env PLANNER_HTTP_PORT");
         }
         StackOptions options = new StackOptions(blankToNull(bootstrapServer), kafkaPort, dataDir,
                 EnumSet.copyOf(services), hosts, httpPort, probeIntervalMs, driver, endpoints, demo, executorId, httpHost,
