@@ -1,8 +1,10 @@
 package io.kanary.cli;
 
 import io.kanary.cli.verbs.AbortCommand;
+import io.kanary.cli.verbs.AuditCommand;
 import io.kanary.cli.verbs.BrokerCommand;
 import io.kanary.cli.verbs.CancelCommand;
+import io.kanary.cli.verbs.DeployCommand;
 import io.kanary.cli.verbs.HistoryCommand;
 import io.kanary.cli.verbs.LintCommand;
 import io.kanary.cli.verbs.PauseCommand;
@@ -10,14 +12,12 @@ import io.kanary.cli.verbs.PromoteCommand;
 import io.kanary.cli.verbs.RestartCommand;
 import io.kanary.cli.verbs.ResumeCommand;
 import io.kanary.cli.verbs.RetryCommand;
-import io.kanary.cli.verbs.UndoCommand;
-import io.kanary.cli.verbs.WaitCommand;
-import io.kanary.cli.verbs.UpCommand;
-import io.kanary.cli.verbs.DeployCommand;
-import io.kanary.cli.verbs.StatusCommand;
-import io.kanary.cli.verbs.AuditCommand;
-import io.kanary.cli.verbs.WatchCommand;
 import io.kanary.cli.verbs.RollbackDeploymentCommand;
+import io.kanary.cli.verbs.StatusCommand;
+import io.kanary.cli.verbs.UndoCommand;
+import io.kanary.cli.verbs.UpCommand;
+import io.kanary.cli.verbs.WaitCommand;
+import io.kanary.cli.verbs.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,14 +1,14 @@
 package io.kanary.cli;
 
-import io.kanary.cli.stack.KanaryStack;
-import io.kanary.cli.stack.ServiceName;
-import io.kanary.cli.stack.StackOptions;
-import io.kanary.cli.demo.DemoScenario;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackOptions;
 import io.kanary.security.RunAllowList;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -1,13 +1,5 @@
 package io.kanary.cli;
 
-import io.kanary.cli.stack.Driver;
-import io.kanary.cli.stack.KanaryStack;
-import io.kanary.cli.stack.ServiceName;
-import io.kanary.cli.stack.StackOptions;
-import io.kanary.cli.demo.LiveConsole;
-import io.kanary.cli.demo.RolloutClock;
-import io.kanary.cli.demo.DemoScenario;
-import io.kanary.cli.demo.DockerDemo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import io.kanary.audit.AuditReplay;
 import io.kanary.audit.AuditReport;
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.cli.demo.DockerDemo;
+import io.kanary.cli.demo.LiveConsole;
+import io.kanary.cli.demo.RolloutClock;
+import io.kanary.cli.stack.Driver;
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackOptions;
 import io.kanary.executor.driver.DemoImages;
 import io.kanary.executor.driver.DockerDriver;
 import io.kanary.executor.driver.DockerSettings;

@@ -1,9 +1,9 @@
 package io.kanary.cli;
 
-import io.kanary.cli.demo.DemoScenario;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kanary.cli.demo.DemoScenario;
 import io.kanary.kafka.Json;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostEvent;

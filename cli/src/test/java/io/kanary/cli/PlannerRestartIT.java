@@ -1,25 +1,25 @@
 package io.kanary.cli;
 
-import io.kanary.cli.stack.KanaryStack;
-import io.kanary.cli.stack.ServiceName;
-import io.kanary.cli.stack.StackOptions;
-import io.kanary.cli.demo.DemoScenario;
-import io.kanary.cli.client.PlannerClient;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kanary.cli.client.PlannerClient;
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackOptions;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
+import io.kanary.planner.PlannerService;
 import io.kanary.planner.http.auth.ApiAuth;
 import io.kanary.planner.http.auth.Principal;
 import io.kanary.planner.http.auth.Role;
-import io.kanary.security.RunAllowList;
-import io.kanary.planner.PlannerService;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.Policy;
+import io.kanary.security.RunAllowList;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -1,9 +1,5 @@
 package io.kanary.cli;
 
-import io.kanary.cli.stack.Driver;
-import io.kanary.cli.demo.EmbeddedAllowList;
-import io.kanary.cli.demo.DemoScenario;
-import io.kanary.cli.client.PlannerClient;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,6 +8,10 @@ import io.kanary.broker.BrokerSecurity;
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.KanaryAcls;
 import io.kanary.broker.TopicSetup;
+import io.kanary.cli.client.PlannerClient;
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.cli.demo.EmbeddedAllowList;
+import io.kanary.cli.stack.Driver;
 import io.kanary.detector.BreachDetector;
 import io.kanary.detector.DetectorConfig;
 import io.kanary.executor.ExecutorConfig;

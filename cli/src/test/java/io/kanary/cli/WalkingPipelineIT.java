@@ -1,12 +1,5 @@
 package io.kanary.cli;
 
-import io.kanary.cli.stack.Driver;
-import io.kanary.cli.stack.KanaryStack;
-import io.kanary.cli.stack.ServiceName;
-import io.kanary.cli.stack.StackOptions;
-import io.kanary.cli.demo.LiveConsole;
-import io.kanary.cli.demo.RolloutClock;
-import io.kanary.cli.demo.DemoScenario;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kanary.audit.AuditReplay;
 import io.kanary.audit.AuditReport;
 import io.kanary.audit.DeploymentTimeline;
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.cli.demo.LiveConsole;
+import io.kanary.cli.demo.RolloutClock;
+import io.kanary.cli.stack.Driver;
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackOptions;
 import io.kanary.kafka.Json;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostEvent;

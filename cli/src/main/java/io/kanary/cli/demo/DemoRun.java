@@ -1,12 +1,12 @@
 package io.kanary.cli.demo;
 
-import io.kanary.cli.stack.Driver;
-import io.kanary.cli.stack.KanaryStack;
-import io.kanary.cli.client.PlannerClient;
 import io.kanary.audit.AuditFilter;
 import io.kanary.audit.AuditReplay;
 import io.kanary.audit.AuditReport;
 import io.kanary.audit.DeploymentTimeline;
+import io.kanary.cli.client.PlannerClient;
+import io.kanary.cli.stack.Driver;
+import io.kanary.cli.stack.KanaryStack;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;

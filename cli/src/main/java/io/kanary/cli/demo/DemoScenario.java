@@ -1,11 +1,11 @@
 package io.kanary.cli.demo;
 
-import io.kanary.cli.UserError;
-import io.kanary.cli.stack.Driver;
-import io.kanary.cli.client.PlannerClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kanary.executor.driver.DemoImages;
+import io.kanary.cli.UserError;
 import io.kanary.cli.client.DeployRequests;
+import io.kanary.cli.client.PlannerClient;
+import io.kanary.cli.stack.Driver;
+import io.kanary.executor.driver.DemoImages;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;

@@ -1,11 +1,11 @@
 package io.kanary.cli.stack;
 
-import io.kanary.cli.UserError;
-import io.kanary.cli.demo.EmbeddedAllowList;
-import io.kanary.cli.client.LocalCredential;
-import io.kanary.cli.client.PlannerClient;
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
+import io.kanary.cli.UserError;
+import io.kanary.cli.client.LocalCredential;
+import io.kanary.cli.client.PlannerClient;
+import io.kanary.cli.demo.EmbeddedAllowList;
 import io.kanary.detector.BreachDetector;
 import io.kanary.detector.DetectorConfig;
 import io.kanary.executor.ExecutorConfig;
@@ -18,8 +18,8 @@ import io.kanary.health.HealthWatcherConfig;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
-import io.kanary.security.RunAllowList;
 import io.kanary.planner.http.auth.ApiAuth;
+import io.kanary.security.RunAllowList;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.kanary.cli.verbs;
 
-import io.kanary.cli.HumanErrors;
-import io.kanary.cli.KafkaOption;
-import io.kanary.cli.HelpOption;
 import io.kanary.audit.AuditFilter;
 import io.kanary.audit.AuditReplay;
 import io.kanary.audit.AuditReport;
+import io.kanary.cli.HelpOption;
+import io.kanary.cli.HumanErrors;
+import io.kanary.cli.KafkaOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.kanary.cli.verbs;
 
-import io.kanary.cli.UserError;
 import io.kanary.broker.KafkaClusterNode;
+import io.kanary.cli.UserError;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

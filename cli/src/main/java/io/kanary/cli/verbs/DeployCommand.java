@@ -1,13 +1,13 @@
 package io.kanary.cli.verbs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kanary.cli.PlannerVerb;
+import io.kanary.cli.client.DeployRequests;
 import io.kanary.cli.rollout.DeploymentWaiter;
 import io.kanary.cli.rollout.PlanPrinter;
 import io.kanary.cli.rollout.StepList;
 import io.kanary.kafka.Json;
-import io.kanary.cli.client.DeployRequests;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;

@@ -1,8 +1,8 @@
 package io.kanary.cli.verbs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kanary.cli.PlannerVerb;
 import io.kanary.cli.client.UrlPath;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,9 +1,9 @@
 package io.kanary.cli.verbs;
 
-import io.kanary.cli.KafkaOption;
 import io.kanary.cli.HelpOption;
-import io.kanary.cli.demo.LiveConsole;
+import io.kanary.cli.KafkaOption;
 import io.kanary.cli.client.KafkaReach;
+import io.kanary.cli.demo.LiveConsole;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
