@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary abort: rolls a deployment back now, as an operator. */
 @Command(name = "abort",
-        description = {"Abort a ROLLING, WAITING or PAUSED deployment: every updated host goes back to its previous version "
+        description = {"Roll a rollout back now, as an operator (it ends ABORTED).",
+                "Abort a ROLLING, WAITING or PAUSED deployment: every updated host goes back to its previous version "
                 + "now, and the deployment ends ABORTED (not ROLLED_BACK, which a breach causes), naming you and your "
                 + "reason."},
         footer = {"", "Example:", "  kanary abort web-7 --reason 'wrong config pushed'", "",

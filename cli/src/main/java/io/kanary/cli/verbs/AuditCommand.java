@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** kanary audit: the topics replayed from offset 0 into a timeline per deployment. */
 @Command(name = "audit",
-        description = {"Replay every kanary topic from offset 0 and print a timeline per deployment, cause -> effect, "
+        description = {"Replay the topics: a timeline per deployment, each causal chain checked.",
+                "Replay every kanary topic from offset 0 and print a timeline per deployment, cause -> effect, "
                 + "and whether each causal chain from request to final state is complete. Exits 1 if one is broken."},
         footer = {"", "Examples:", "  kanary audit --service demo", "  kanary audit --deployment demo-v2 --json | jq ."})
 public final class AuditCommand implements Callable<Integer> {

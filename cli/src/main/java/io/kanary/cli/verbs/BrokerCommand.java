@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  * {@code infra/systemd} runs three). Production clusters run Apache Kafka's own distribution.
  */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = {"Run one node (broker and controller) of a KRaft cluster until stopped. Start three with the",
+        description = {"Run one node of a multi-node KRaft cluster.",
+                "Run one node (broker and controller) of a KRaft cluster until stopped. Start three with the",
                 "same --cluster-id and --voters for a cluster that survives the loss of one node."},
         footer = {"", "Example (three shells, or three units):",
                 "  kanary broker --node-id 1 --port 19092 --controller-port 19093 --data-dir /var/lib/kanary/kafka-1 \\",

@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary cancel: takes a QUEUED request out of its service's queue. */
 @Command(name = "cancel",
-        description = {"Cancel a QUEUED deployment: it leaves its service's queue and ends CANCELLED without touching a "
+        description = {"Take a queued request out of its service's queue.",
+                "Cancel a QUEUED deployment: it leaves its service's queue and ends CANCELLED without touching a "
                 + "host."},
         footer = {"", "Example:", "  kanary cancel web-8", "",
                 "Exit codes: 0 requested; 4 the deployment's phase does not allow it (409); "

@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
  * here, so this verb has -h/--help but no -V (kanary's own version is {@code kanary --version}).
  */
 @Command(name = "deploy",
-        description = {"Roll a new version of a service out, a batch of hosts at a time. Each batch advances only when "
+        description = {"Roll a new version of a service out, a batch or a step at a time.",
+                "Roll a new version of a service out, a batch of hosts at a time. Each batch advances only when "
                 + "every updated instance passed its health gate; a breach of the policy rolls every updated host back "
                 + "by itself."},
         footer = {"", "Examples:",

@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary history: the revisions of a service, oldest first. */
 @Command(name = "history",
-        description = {"List the revisions of a service, oldest first: every deployment that succeeded, with its "
+        description = {"List the revisions of a service.",
+                "List the revisions of a service, oldest first: every deployment that succeeded, with its "
                 + "version and command. 'kanary undo SERVICE --to-revision N' deploys one of them again."},
         footer = {"", "Example:", "  kanary history web", "",
                 "Exit codes: 0 listed; 1 refused; 3 the planner cannot be reached."})

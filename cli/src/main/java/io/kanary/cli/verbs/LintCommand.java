@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary lint: a deploy request checked by the planner and its plan shown, nothing started. */
 @Command(name = "lint",
-        description = {"Check a deploy request (the JSON of POST /v1/deployments) with the planner, without starting "
+        description = {"Check a deploy request and show its plan; start nothing.",
+                "Check a deploy request (the JSON of POST /v1/deployments) with the planner, without starting "
                 + "anything, and print the batches, pauses, approvals and gates it would produce. 'kanary deploy "
                 + "--dry-run' does the same for a request given as flags."},
         footer = {"", "Examples:", "  kanary lint request.json", "  jq '.version = \"v3\"' request.json | kanary lint -", "",

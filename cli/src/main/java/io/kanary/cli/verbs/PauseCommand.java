@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary pause: an operator's pause. */
 @Command(name = "pause",
-        description = {"Pause a ROLLING deployment: the current batch finishes its health gates and no new batch starts. "
+        description = {"Pause a rollout: no new batch starts.",
+                "Pause a ROLLING deployment: the current batch finishes its health gates and no new batch starts. "
                 + "Judgement goes on: a breach still rolls it back. Resume it with 'kanary resume'."},
         footer = {"", "Example:", "  kanary pause web-7 --reason 'checking the dashboards'", "",
                 "Exit codes: 0 requested; 4 the deployment's phase does not allow it (409); "

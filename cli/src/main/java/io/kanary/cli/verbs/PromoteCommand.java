@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary promote: ends a timed pause or an approval step now; with --full, every remaining one. */
 @Command(name = "promote",
-        description = {"Promote a deployment that is WAITING in a timed pause or an approval step: the rollout goes on "
+        description = {"End a timed pause or approval now; --full skips every one ahead.",
+                "Promote a deployment that is WAITING in a timed pause or an approval step: the rollout goes on "
                 + "with its next step now. With --full it also skips every pause and approval still ahead (the batches "
                 + "still run one by one, and judgement goes on: a breach still rolls it back)."},
         footer = {"", "Examples:", "  kanary promote web-7                  approve the step web-7 waits at",

@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary restart: the current revision again, new instances batch by batch. */
 @Command(name = "restart",
-        description = {"Restart a service: its current revision (same version and run spec) on new instances, a batch "
+        description = {"Restart a service on new instances, batch by batch.",
+                "Restart a service: its current revision (same version and run spec) on new instances, a batch "
                 + "at a time, each batch gated and judged like a rollout."},
         footer = {"", "Example:", "  kanary restart web --reason 'rotate credentials'",
                 "", "Exit codes: 0 requested (with --wait: SUCCEEDED); 4 the service has no revision yet (409); "

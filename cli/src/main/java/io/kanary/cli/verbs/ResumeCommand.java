@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary resume: ends an operator's pause. */
 @Command(name = "resume",
-        description = {"Resume a deployment an operator PAUSED: the next batch starts."},
+        description = {"Resume a rollout an operator paused.",
+                "Resume a deployment an operator PAUSED: the next batch starts."},
         footer = {"", "Example:", "  kanary resume web-7", "",
                 "Exit codes: 0 requested; 4 the deployment's phase does not allow it (409); "
                 + "1 no such deployment (404); 3 the planner cannot be reached."})

@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary retry: a deployment that did not succeed, requested again as a new one. */
 @Command(name = "retry",
-        description = {"Run the request of a ROLLED_BACK, FAILED or ABORTED deployment again (same version, run spec, "
+        description = {"Run a rolled-back, failed or aborted deployment again.",
+                "Run the request of a ROLLED_BACK, FAILED or ABORTED deployment again (same version, run spec, "
                 + "policy, targets and steps) as a new deployment, judged like any other."},
         footer = {"", "Examples:", "  kanary retry web-7", "  kanary retry web-7 --wait --timeout 15m     for a CI job",
                 "", "Exit codes: 0 requested (with --wait: SUCCEEDED); 4 the deployment has not ended that way (409); "

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary rollback: an operator's rollback command. */
 @Command(name = "rollback",
-        description = {"Roll a ROLLING or PAUSED deployment back: every updated host returns to its previous version. "
+        description = {"Roll a deployment back now (it ends ROLLED_BACK).",
+                "Roll a ROLLING or PAUSED deployment back: every updated host returns to its previous version. "
                 + "Publishes a rollback command (rollback.commands) naming you as the operator; the deployment ends "
                 + "ROLLED_BACK ('kanary abort' ends it ABORTED instead)."},
         footer = {"", "Example:", "  kanary rollback web-7 --reason 'customer reports'", "",

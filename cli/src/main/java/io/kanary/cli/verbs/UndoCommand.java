@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary undo: a service back to an earlier revision, as a new deployment. */
 @Command(name = "undo",
-        description = {"Deploy an earlier revision of a service again: its version, run spec and policy as the record "
+        description = {"Deploy an earlier revision of a service again.",
+                "Deploy an earlier revision of a service again: its version, run spec and policy as the record "
                 + "kept them (see 'kanary history'), as a new deployment judged like any other. Without --to-revision, "
                 + "the revision before the current one."},
         footer = {"", "Examples:", "  kanary undo web                      back to the previous revision",

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 
 /** kanary up: the broker, the topics and every service in one process; with --demo, the demo too. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Start kanary in this process: a Kafka broker (embedded, KRaft) unless --bootstrap-server names",
+        description = {"Start the broker, the topics and the services in this process.",
+                "Start kanary in this process: a Kafka broker (embedded, KRaft) unless --bootstrap-server names",
                 "a cluster, the topics, and the services. Without --demo it stays up until Ctrl-C."},
         footer = {"", "Examples:",
                 "  kanary up --demo                                  the demo: v2 breaches and rolls back, v3 succeeds",

@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** kanary wait: blocks until a deployment ends; the exit code says how it ended. */
 @Command(name = "wait",
-        description = {"Wait until a deployment ends, printing a line each time its progress changes. The exit code "
+        description = {"Wait until a deployment ends; the exit code says how.",
+                "Wait until a deployment ends, printing a line each time its progress changes. The exit code "
                 + "says how it ended, so a CI job can branch on it."},
         footer = {"", "Examples:", "  kanary wait web-7", "  kanary wait web-7 --timeout 30m && echo 'web v2 is out'", "",
                 "Exit codes: 0 SUCCEEDED; 5 ROLLED_BACK; 6 FAILED; 7 ABORTED or CANCELLED; 8 still active when --timeout "
