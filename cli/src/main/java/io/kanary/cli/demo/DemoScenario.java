@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kanary.cli.UserError;
 import io.kanary.cli.client.DeployRequests;
 import io.kanary.cli.client.PlannerClient;
+import io.kanary.cli.rollout.RolloutPhase;
 import io.kanary.cli.stack.Driver;
 import io.kanary.executor.driver.DemoImages;
 import io.kanary.schema.DeployRequest;
@@ -121,7 +122,7 @@ public final class DemoScenario {
         long deadline = System.nanoTime() + outcomeTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode d = deploymentOrNull(id);
-            if (d != null && List.of("SUCCEEDED", "ROLLED_BACK", "FAILED", "ABORTED").contains(d.path("phase").asText())) {
+            if (d != null && RolloutPhase.of(d.path("phase").asText()).isFinal()) {
                 return d;
             }
             Thread.sleep(200);
