@@ -16,9 +16,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * Turns a verb's failure into one sentence that names what to fix, and an exit code, instead of a
  * stack trace. The exit codes are the README's table.
  */
-final class HumanErrors implements CommandLine.IExecutionExceptionHandler {
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_UNREACHABLE = 3;
+public final class HumanErrors implements CommandLine.IExecutionExceptionHandler {
+    public static final int EXIT_FAILED = ExitCodes.FAILED;
+    public static final int EXIT_UNREACHABLE = ExitCodes.UNREACHABLE;
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -1,12 +1,14 @@
 package io.kanary.cli;
 
+import io.kanary.cli.client.LocalCredential;
+import io.kanary.cli.client.PlannerClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The options shared by the verbs that talk to the planner's HTTP API: where it is and the credential to show it. */
-final class PlannerOption {
+public final class PlannerOption {
     @Option(names = "--planner", defaultValue = "${KANARY_PLANNER:-http://127.0.0.1:8080}",
             description = "The planner's HTTP API (env KANARY_PLANNER; default: ${DEFAULT-VALUE}).")
     String url;
@@ -20,12 +22,12 @@ final class PlannerOption {
                     + "created, ~/.kanary/api-token).")
     Path tokenFile;
 
-    PlannerClient client() {
+    public PlannerClient client() {
         return new PlannerClient(url, token());
     }
 
     /** --token, else --token-file, else the embedded default's token file if there is one, else none. */
-    String token() {
+    public String token() {
         if (token != null && !token.isBlank()) {
             return token.strip();
         }

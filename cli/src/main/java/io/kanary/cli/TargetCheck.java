@@ -12,7 +12,7 @@ import picocli.CommandLine.ParseResult;
  * Checks the verb's --planner and --bootstrap-server values before it runs: a mistyped address is a
  * bad flag (usage and exit 2) said as such, not a connection failure a few seconds later.
  */
-final class TargetCheck implements CommandLine.IExecutionStrategy {
+public final class TargetCheck implements CommandLine.IExecutionStrategy {
     private final CommandLine.IExecutionStrategy next = new CommandLine.RunLast();
 
     @Override
@@ -40,7 +40,7 @@ final class TargetCheck implements CommandLine.IExecutionStrategy {
     }
 
     /** Why {@code url} cannot be the planner's API, or null when it can. */
-    static String plannerProblem(String url) {
+    public static String plannerProblem(String url) {
         try {
             URI uri = new URI(url);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
@@ -54,7 +54,7 @@ final class TargetCheck implements CommandLine.IExecutionStrategy {
     }
 
     /** Why {@code servers} cannot be a Kafka bootstrap list, or null when it can. */
-    static String bootstrapProblem(String servers) {
+    public static String bootstrapProblem(String servers) {
         for (String server : servers.split(",", -1)) {
             if (Utils.getHost(server.trim()) == null || Utils.getPort(server.trim()) == null) {
                 return "--bootstrap-server '" + servers + "' is not a Kafka address: give HOST:PORT[,HOST:PORT...], "

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackOptions;
 import io.kanary.security.RunAllowList;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -65,26 +69,27 @@ class CliAgainstPlannerIT {
 
     private static void awaitPhase(String id, String phase) {
         await().atMost(PATIENCE).until(() -> run("status", id, "--planner", planner).out()
-                .contains("  phase   " + phase + ","));
+                .contains("  phase   " + phase + " "));
     }
 
     @Test
     void shouldRequestADeploymentAndShowItsStatus() {
         CliRun run = deploy("cli-status", "cli-status-1");
         assertEquals(0, run.exit(), run.toString());
-        assertEquals("deployment cli-status-1 requested: cli-status v1\n"
-                + "follow it with:  kanary status cli-status-1 --planner " + planner + "   or   kanary watch\n", run.out());
+        assertEquals("deployment cli-status-1 requested: cli-status v1 (ROLLING)\n"
+                + "follow it with:  kanary status cli-status-1 --planner " + planner + "   or   kanary wait cli-status-1 --planner "
+                + planner + "   or   kanary watch --service cli-status\n", run.out());
 
         awaitPhase("cli-status-1", "ROLLING");
         CliRun status = run("status", "cli-status-1", "--planner", planner);
         assertAll(status.toString(),
                 () -> assertEquals(0, status.exit()),
                 () -> assertTrue(status.out().startsWith("deployment cli-status-1: cli-status v1 (baseline none)\n"
-                        + "  phase   ROLLING, batch 1 of 1\n")),
+                        + "  phase   ROLLING batch 1/1, hosts 0/1 done\n")),
                 () -> assertTrue(status.out().contains("  host-1 ")));
         CliRun list = run("status", "--service", "cli-status", "--planner", planner);
         assertEquals(0, list.exit(), list.toString());
-        assertTrue(list.out().startsWith("cli-status-1"), list.toString());
+        assertTrue(list.out().lines().toList().get(1).startsWith("cli-status-1 "), list.toString());
     }
 
     @Test
@@ -92,6 +97,7 @@ class CliAgainstPlannerIT {
         assertEquals(0, deploy("cli-busy", "cli-busy-1").exit());
         awaitPhase("cli-busy-1", "ROLLING");
 
+        // A planner that queues a busy service's requests by default needs "--on-busy", "refuse" here.
         CliRun second = deploy("cli-busy", "cli-busy-2");
         assertEquals(4, second.exit(), second.toString());
         assertTrue(second.err().startsWith("error: 409 Deployment conflict: "), second.toString());
@@ -151,5 +157,20 @@ class CliAgainstPlannerIT {
         assertEquals(0, audit.exit(), audit.toString());
         assertTrue(audit.out().contains("  deployment cli-audit-1: v1 — "), audit.toString());
         assertTrue(audit.out().contains("    chain: complete so far (in progress)"), audit.toString());
+    }
+
+    @Test
+    void shouldWaitForARolloutAndExitFiveWhenItIsRolledBack() {
+        assertEquals(0, deploy("cli-wait", "cli-wait-1").exit());
+        awaitPhase("cli-wait-1", "ROLLING");
+        CliRun stillRolling = run("wait", "cli-wait-1", "--planner", planner, "--timeout", "1s", "--poll-interval", "200ms");
+        assertEquals(8, stillRolling.exit(), stillRolling.toString());
+        assertTrue(stillRolling.err().startsWith("error: waited 1s for deployment cli-wait-1, and it is still ROLLING (batch 1/1)"),
+                stillRolling.toString());
+
+        assertEquals(0, run("rollback", "cli-wait-1", "--reason", "bad build", "--planner", planner).exit());
+        CliRun waited = run("wait", "cli-wait-1", "--planner", planner, "--timeout", "60s", "--poll-interval", "200ms");
+        assertEquals(5, waited.exit(), waited.toString());
+        assertTrue(waited.out().contains("  cli-wait-1  ROLLED_BACK "), waited.toString());
     }
 }

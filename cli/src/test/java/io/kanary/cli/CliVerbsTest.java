@@ -150,6 +150,21 @@ class CliVerbsTest {
     }
 
     @Test
+    void shouldNameTheBusyPortAndItsFlagBeforeStartingAnything() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = busy.getLocalPort();
+            CliRun kafka = CliRun.of("up", "--kafka-port", String.valueOf(port));
+            assertEquals(1, kafka.exit(), kafka.toString());
+            assertEquals("error: port " + port + " on localhost is in use (--kafka-port, env KANARY_KAFKA_PORT): stop what "
+                    + "listens there (is another 'kanary up' running?), or give another port, or 0 for a free one\n", kafka.err());
+            CliRun planner = CliRun.of("up", "--kafka-port", "0", "--http-port", String.valueOf(port));
+            assertEquals(1, planner.exit(), planner.toString());
+            assertTrue(planner.err().startsWith("error: port " + port + " on 127.0.0.1 is in use (--http-port, env "
+                    + "PLANNER_HTTP_PORT)"), planner.toString());
+        }
+    }
+
+    @Test
     void shouldRefuseAnUpWithABadDriver() {
         CliRun run = CliRun.of("up", "--driver", "kubernetes");
         assertEquals(2, run.exit(), run.toString());

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kanary.cli.client.PlannerClient;
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.cli.stack.Driver;
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackOptions;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
 import java.io.PrintStream;

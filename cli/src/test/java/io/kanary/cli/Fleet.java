@@ -4,6 +4,8 @@ import static io.kanary.testkit.DemoAppHealth.healthVersion;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.kafka.Json;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Instance;

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.kanary.cli.demo.DemoScenario;
+import io.kanary.cli.demo.EmbeddedAllowList;
+import io.kanary.cli.stack.Driver;
+import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ServiceName;
+import io.kanary.cli.stack.StackOptions;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HealthCheck;
 import io.kanary.schema.Policy;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kanary.cli.client.LocalCredential;
 import io.kanary.planner.http.auth.Role;
 import io.kanary.planner.http.auth.TokenStore;
 import java.nio.file.Files;

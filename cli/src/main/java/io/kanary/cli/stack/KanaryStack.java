@@ -1,0 +1,217 @@
+package io.kanary.cli.stack;
+
+import io.kanary.broker.EmbeddedKafkaBroker;
+import io.kanary.broker.TopicSetup;
+import io.kanary.cli.UserError;
+import io.kanary.cli.client.LocalCredential;
+import io.kanary.cli.client.PlannerClient;
+import io.kanary.cli.demo.EmbeddedAllowList;
+import io.kanary.detector.BreachDetector;
+import io.kanary.detector.DetectorConfig;
+import io.kanary.executor.ExecutorConfig;
+import io.kanary.executor.HostExecutor;
+import io.kanary.executor.driver.DockerDriver;
+import io.kanary.executor.driver.DockerSettings;
+import io.kanary.executor.driver.ProcessDriver;
+import io.kanary.health.HealthWatcher;
+import io.kanary.health.HealthWatcherConfig;
+import io.kanary.kafka.KafkaSettings;
+import io.kanary.planner.PlannerConfig;
+import io.kanary.planner.PlannerService;
+import io.kanary.planner.http.auth.ApiAuth;
+import io.kanary.security.RunAllowList;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * Everything {@code kanary up} runs, in one process: a broker (embedded unless a cluster is
+ * named), the topics, and the chosen services, each started through its own public {@code start}
+ * as it would be in its own process. Closing stops them in reverse order.
+ */
+public final class KanaryStack implements AutoCloseable {
+    private static final Duration EXECUTOR_START_DEADLINE = Duration.ofSeconds(30);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Map<String, Object> kafka;
+    private final RunAllowList allowList;
+    private PlannerService planner;
+    private LocalCredential credential;
+
+    private KanaryStack(Map<String, Object> kafka, RunAllowList allowList) {
+        this.kafka = kafka;
+        this.allowList = allowList;
+    }
+
+    public static KanaryStack start(StackOptions options, PrintStream out) throws Exception {
+        return start(options, out, EmbeddedAllowList.of(System.getenv()));
+    }
+
+    /** The stack, with {@code allowList} saying what the planner and the executor let each service run. */
+    public static KanaryStack start(StackOptions options, PrintStream out, RunAllowList allowList) throws Exception {
+        EmbeddedKafkaBroker broker = null;
+        String bootstrap = options.bootstrapServers();
+        if (bootstrap == null) {
+            long began = System.nanoTime();
+            broker = options.dataDir() == null
+                    ? EmbeddedKafkaBroker.start(Files.createTempDirectory("kanary-kafka-"), options.kafkaPort(), true)
+                    : EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), options.kafkaPort(), false);
+            bootstrap = broker.bootstrapServers();
+            out.printf("kafka       embedded KRaft broker on %s (%d ms)%n", bootstrap, (System.nanoTime() - began) / 1_000_000);
+        }
+        Map<String, Object> kafka = KafkaSettings.fromEnv(System.getenv());
+        kafka.put("bootstrap.servers", bootstrap);
+        KanaryStack stack = new KanaryStack(kafka, allowList);
+        if (broker != null) {
+            stack.started.push(broker);
+        }
+        try {
+            if (broker != null) {
+                TopicSetup.createTopics(kafka, 1, (short) 1);
+            } else {
+                short replication = ClusterTopics.ensure(kafka, options.partitions(), options.replicationFactor());
+                out.printf("%-11s present on %s (missing ones created with %d partition(s), replication %d)%n", "topics",
+                        bootstrap, options.partitions(), replication);
+            }
+            stack.startServices(options, out);
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    private void startServices(StackOptions options, PrintStream out) {
+        if (options.services().contains(ServiceName.BREACH_DETECTOR)) {
+            // Streams state belongs to its broker: beside the broker's data, or fresh with a fresh broker.
+            Path stateDir = options.stateDir() != null ? options.stateDir()
+                    : options.dataDir() == null ? tempDir("kanary-streams-") : options.dataDir().resolve("streams");
+            timed(out, "detector", "Kafka Streams job RUNNING (exactly_once_v2)",
+                    () -> BreachDetector.start(DetectorConfig.defaults(staticMember("kanary-breach-detector-" + options.instanceId()))
+                            .withStateDir(stateDir)));
+        }
+        if (options.services().contains(ServiceName.HEALTH_WATCHER)) {
+            timed(out, "watcher", "probing instances from host.events",
+                    () -> HealthWatcher.start(new HealthWatcherConfig(kafka, options.probeIntervalMs(),
+                            Duration.ofMillis(options.probeTimeoutMs()), HealthWatcherConfig.DEFAULT_GROUP_ID)));
+        }
+        if (options.services().contains(ServiceName.PLANNER)) {
+            PlannerConfig config = PlannerConfig.defaults(staticMember("kanary-planner-" + options.instanceId()))
+                    .withHttpPort(options.httpPort())
+                    .withHttpHost(options.httpHost())
+                    .withAuth(ApiAuth.single(LocalCredential.principal(), credential(options).token()))
+                    .withAllowList(allowList);
+            // The port the API really listens on: with --http-port 0 it is chosen at start.
+            planner = timed(out, "planner", p -> "state rebuilt from deploy.events; HTTP API on "
+                    + StackHints.plannerUrl(options.httpHost(), p.httpPort()), () -> PlannerService.start(config));
+        }
+        if (options.services().contains(ServiceName.EXECUTOR)) {
+            timed(out, "executor", options.executorId() + ", " + options.driver().name().toLowerCase(java.util.Locale.ROOT)
+                    + " driver serving "
+                    + String.join(", ", options.executorHosts()), () -> HostExecutor.start(executorConfig(options)));
+        }
+    }
+
+    private ExecutorConfig executorConfig(StackOptions options) {
+        Path logs = options.logDir() != null ? options.logDir()
+                : (options.dataDir() == null ? Path.of(System.getProperty("java.io.tmpdir"), "kanary")
+                : options.dataDir()).resolve("instances");
+        if (options.driver() == Driver.DOCKER) {
+            DockerSettings d = DockerSettings.of(options.dockerHosts());
+            DockerSettings settings = new DockerSettings(d.endpoints(), d.tlsCertPath(), d.tlsVerify(), d.pullPolicy(),
+                    d.keepRevisions(), d.callTimeout(), options.stopOnClose());
+            return new ExecutorConfig(staticMember("kanary-executor-" + options.executorId()), options.executorId(),
+                    options.executorHosts(), DockerDriver.KIND,
+                    logs, EXECUTOR_START_DEADLINE, settings).withAllowList(allowList);
+        }
+        return new ExecutorConfig(staticMember("kanary-executor-" + options.executorId()), options.executorId(),
+                options.hosts(), ProcessDriver.KIND, logs,
+                EXECUTOR_START_DEADLINE).withAllowList(allowList);
+    }
+
+    /**
+     * The Kafka settings of one service, as a static member of its consumer group: restarted after a
+     * crash, it takes its partitions back at once instead of waiting for the dead member's session
+     * to time out (45 s). A {@code KAFKA_GROUP_INSTANCE_ID} of the user's own wins.
+     */
+    private Map<String, Object> staticMember(String instanceId) {
+        Map<String, Object> props = new java.util.HashMap<>(kafka);
+        props.putIfAbsent("group.instance.id", instanceId);
+        return props;
+    }
+
+    private <T extends AutoCloseable> T timed(PrintStream out, String name, String what, java.util.function.Supplier<T> start) {
+        return timed(out, name, service -> what, start);
+    }
+
+    private <T extends AutoCloseable> T timed(PrintStream out, String name, java.util.function.Function<T, String> what,
+                                              java.util.function.Supplier<T> start) {
+        long began = System.nanoTime();
+        T service = start.get();
+        started.push(service);
+        out.printf("%-11s %s (%d ms)%n", name, what.apply(service), (System.nanoTime() - began) / 1_000_000);
+        return service;
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** The embedded default's API credential (created on first use): see {@link LocalCredential}. */
+    public LocalCredential credential(StackOptions options) {
+        if (credential == null) {
+            credential = LocalCredential.createOrRead(LocalCredential.defaultFile(options.dataDir()));
+        }
+        return credential;
+    }
+
+    /** A client of this stack's planner with the embedded default's credential. */
+    public PlannerClient plannerClient() {
+        return new PlannerClient("http://127.0.0.1:" + plannerPort(), credential == null ? null : credential.token());
+    }
+
+    /** The embedded default's token file, or null when the planner does not run here. */
+    public java.nio.file.Path tokenFile() {
+        return credential == null ? null : credential.file();
+    }
+
+    public Map<String, Object> kafka() {
+        return kafka;
+    }
+
+    public String bootstrapServers() {
+        return (String) kafka.get("bootstrap.servers");
+    }
+
+    /** Whether the planner runs in this process. */
+    public boolean hasPlanner() {
+        return planner != null;
+    }
+
+    /** The planner's HTTP port; the planner must be one of the started services. */
+    public int plannerPort() {
+        if (planner == null) {
+            throw new UserError("the planner is not running in this process (see --services)");
+        }
+        return planner.httpPort();
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                System.err.println("warning: a service did not stop cleanly: " + e.getMessage());
+            }
+        }
+    }
+}

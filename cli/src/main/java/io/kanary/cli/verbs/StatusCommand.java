@@ -1,0 +1,127 @@
+package io.kanary.cli.verbs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kanary.cli.DurationConverter;
+import io.kanary.cli.Hints;
+import io.kanary.cli.PlannerVerb;
+import io.kanary.cli.client.PlannerClient;
+import io.kanary.cli.client.UrlPath;
+import io.kanary.cli.rollout.ProgressLine;
+import io.kanary.cli.rollout.RolloutPhase;
+import io.kanary.kafka.Json;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** kanary status: one deployment in detail, or the list with each one's progress and the queues. */
+@Command(name = "status",
+        description = {"Show a deployment, or list them with their progress and queues.",
+                "Show a deployment (its phase, step or batch, start time and age, and each host), or list "
+                + "deployments with their progress and the requests queued per service."},
+        footer = {"", "Examples:", "  kanary status                 list every deployment, newest first",
+                "  kanary status --service web   list the deployments of web, queued ones included",
+                "  kanary status web-1a2b3c4d     one deployment in detail",
+                "  kanary status web-1a2b3c4d -o json | jq .phase", "",
+                "Exit codes: 0 shown; 1 no such deployment (404); 3 the planner cannot be reached."})
+public final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    PlannerVerb planner;
+
+    @Parameters(arity = "0..1", paramLabel = "DEPLOYMENT", description = "A deployment id.")
+    String deploymentId;
+
+    @Option(names = "--service", description = "Only this service's deployments.")
+    String service;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
+            description = "text (default) or json: the planner's answer as it is, for scripts.")
+    Output output;
+
+    /** How status prints. */
+    enum Output { TEXT, JSON }
+
+    @Override
+    public Integer call() throws Exception {
+        PlannerClient client = planner.client();
+        PrintWriter out = planner.out();
+        JsonNode answer = deploymentId != null ? client.get("v1/deployments/" + UrlPath.encode(deploymentId))
+                : client.get("v1/deployments" + (service == null ? "" : "?service=" + UrlPath.encode(service)));
+        if (output == Output.JSON) {
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+        } else if (deploymentId != null) {
+            print(answer, out, planner.hints(), Instant.now());
+        } else {
+            list(answer.path("deployments"), out, planner.hints(), Instant.now());
+        }
+        return 0;
+    }
+
+    static void print(JsonNode d, PrintWriter out, Hints hints, Instant now) {
+        String id = d.path("id").asText();
+        out.printf("deployment %s: %s %s (baseline %s)%n", id, d.path("service").asText(),
+                d.path("version").asText(), d.path("baselineVersion").asText("none"));
+        out.printf("  phase   %s %s%n", d.path("phase").asText(), ProgressLine.detail(d, hints));
+        String started = ProgressLine.started(d, now);
+        if (started != null) {
+            out.printf("  started %s%s%n", started, d.hasNonNull("requestedBy") ? " by " + d.path("requestedBy").asText() : "");
+        }
+        if (d.hasNonNull("kind") && !"deploy".equals(d.path("kind").asText())) {
+            out.printf("  kind    %s%s%n", d.path("kind").asText(), d.hasNonNull("cause") ? " of " + d.path("cause").asText() : "");
+        }
+        if (d.hasNonNull("needs")) {
+            out.printf("  needs   %s to succeed first%n", d.path("needs").asText());
+        }
+        if (d.hasNonNull("reason")) {
+            out.printf("  reason  %s%n", d.path("reason").asText());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = d.path("hosts").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> host = it.next();
+            out.printf("  %-10s %-12s was %-8s %s%n", host.getKey(), host.getValue().path("state").asText(),
+                    host.getValue().path("previousVersion").asText("-"), host.getValue().path("detail").asText(""));
+        }
+    }
+
+    static void list(JsonNode list, PrintWriter out, Hints hints, Instant now) {
+        if (list.isEmpty()) {
+            out.println("no deployments yet");
+            return;
+        }
+        String row = "%-28s %-12s %-10s %-13s %-16s %-8s %s%n";
+        out.printf(row, "DEPLOYMENT", "SERVICE", "VERSION", "PHASE", "PROGRESS", "AGE", "REASON");
+        Map<String, List<String>> queued = new TreeMap<>();
+        for (JsonNode d : list) {
+            String phase = d.path("phase").asText();
+            if (RolloutPhase.of(phase) == RolloutPhase.QUEUED) {
+                queued.computeIfAbsent(d.path("service").asText(), s -> new ArrayList<>()).add(d.path("id").asText());
+            }
+            out.printf(row, d.path("id").asText(), d.path("service").asText(), d.path("version").asText(), phase,
+                    progress(d), age(d, now), d.path("reason").asText(""));
+        }
+        queued.forEach((service, ids) -> out.printf("queued: %s has %d request(s) waiting: %s (cancel one with: %s)%n",
+                service, ids.size(), String.join(", ", ids), hints.kanary("cancel ID")));
+    }
+
+    /** The short progress of the list: {@code step 3/5}, {@code batch 2/4} or {@code queued #1}. */
+    private static String progress(JsonNode d) {
+        if (RolloutPhase.of(d.path("phase").asText()) == RolloutPhase.QUEUED) {
+            return "queued #" + d.path("queuePosition").asInt(1);
+        }
+        return d.path("steps").asInt(0) > 0 ? "step " + d.path("step").asInt() + "/" + d.path("steps").asInt()
+                + (d.hasNonNull("stepKind") && !"batch".equals(d.path("stepKind").asText()) ? " " + d.path("stepKind").asText() : "")
+                : "batch " + d.path("batch").asInt() + "/" + d.path("batches").asInt();
+    }
+
+    private static String age(JsonNode d, Instant now) {
+        return d.hasNonNull("startedAt") ? DurationConverter.format(Duration.between(Instant.parse(d.path("startedAt").asText()), now)) : "-";
+    }
+}
