@@ -24,7 +24,8 @@ import java.util.Map;
         @JsonSubTypes.Type(DeploymentEvent.RolledBack.class),
         @JsonSubTypes.Type(DeploymentEvent.Failed.class),
         @JsonSubTypes.Type(DeploymentEvent.Aborted.class),
-        @JsonSubTypes.Type(DeploymentEvent.DeadlinesExtended.class)})
+        @JsonSubTypes.Type(DeploymentEvent.DeadlinesExtended.class),
+        @JsonSubTypes.Type(DeploymentEvent.Promoted.class)})
 public sealed interface DeploymentEvent extends KanaryEvent {
 
     String deploymentId();
@@ -43,6 +44,14 @@ public sealed interface DeploymentEvent extends KanaryEvent {
     default boolean isTerminal() {
         return this instanceof Succeeded || this instanceof RolledBack || this instanceof Failed
                 || this instanceof Aborted;
+    }
+
+    /**
+     * An event an operator's {@link ControlCommand} caused; {@code controlId} is that command's event
+     * id (null when no control caused it), so a command seen twice acts once, also after a replay.
+     */
+    interface FromControl {
+        String controlId();
     }
 
     /**
@@ -78,14 +87,35 @@ public sealed interface DeploymentEvent extends KanaryEvent {
                           List<String> hosts, Instant at) implements DeploymentEvent {
     }
 
+    /**
+     * An operator paused the deployment: the current batch finishes its gates, no new batch starts.
+     *
+     * @param controlId the operator's {@link ControlCommand} that asked for it, so the same command acts once
+     */
     @JsonTypeName("deployment.paused")
-    record Paused(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at)
-            implements DeploymentEvent {
+    record Paused(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at,
+                  String reason, String controlId) implements DeploymentEvent, FromControl {
+        public Paused(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at) {
+            this(eventId, schemaVersion, deploymentId, service, by, at, null, null);
+        }
     }
 
+    /** An operator resumed a paused deployment. */
     @JsonTypeName("deployment.resumed")
-    record Resumed(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at)
-            implements DeploymentEvent {
+    record Resumed(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at,
+                   String reason, String controlId) implements DeploymentEvent, FromControl {
+        public Resumed(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at) {
+            this(eventId, schemaVersion, deploymentId, service, by, at, null, null);
+        }
+    }
+
+    /**
+     * An operator promoted the deployment: the current timed pause or approval ends now and, with
+     * {@code full}, every remaining pause and approval step is skipped (batches still run and are judged).
+     */
+    @JsonTypeName("deployment.promoted")
+    record Promoted(String eventId, int schemaVersion, String deploymentId, String service, boolean full, String by,
+                    String reason, String controlId, Instant at) implements DeploymentEvent, FromControl {
     }
 
     /** Every batch completed: {@code version} now runs on every target host. */
@@ -102,7 +132,18 @@ public sealed interface DeploymentEvent extends KanaryEvent {
      */
     @JsonTypeName("deployment.rolling-back")
     record RollingBack(String eventId, int schemaVersion, String deploymentId, String service, String reason,
-                       String breachId, String by, List<String> hosts, Instant at) implements DeploymentEvent {
+                       String breachId, String by, List<String> hosts, Instant at, Boolean abort, String controlId)
+            implements DeploymentEvent, FromControl {
+        public RollingBack(String eventId, int schemaVersion, String deploymentId, String service, String reason,
+                           String breachId, String by, List<String> hosts, Instant at) {
+            this(eventId, schemaVersion, deploymentId, service, reason, breachId, by, hosts, at, null, null);
+        }
+
+        /** Whether an operator's abort asked for it: the deployment then ends ABORTED rather than ROLLED_BACK. */
+        @JsonIgnore
+        public boolean isAbort() {
+            return Boolean.TRUE.equals(abort);
+        }
     }
 
     /** Every updated host reported its previous version back. */

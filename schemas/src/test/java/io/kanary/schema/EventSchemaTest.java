@@ -54,8 +54,8 @@ class EventSchemaTest {
         Set<String> schemaFiles = new TreeSet<>(EventSchemas.fileNames());
         schemaFiles.remove(EventSchemas.COMMON);
 
-        assertEquals(25, recordTypes.size(), "DeployRequest, 11 deployment events, 3 host commands, 7 host events, "
-                + "ProbeResult, Breach, RollbackCommand: " + recordTypes);
+        assertEquals(27, recordTypes.size(), "DeployRequest, 12 deployment events, 3 host commands, 7 host events, "
+                + "ProbeResult, Breach, RollbackCommand, ControlCommand: " + recordTypes);
         assertEquals(recordTypes, schemaFiles);
     }
 

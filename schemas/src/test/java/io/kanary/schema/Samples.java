@@ -47,11 +47,14 @@ final class Samples {
                 new DeploymentEvent.BatchStarted("e-dep-2", 1, DEPLOYMENT, SERVICE, 0, List.of("host-1", "host-2"), at(21)),
                 new DeploymentEvent.BatchCompleted("e-dep-3", 1, DEPLOYMENT, SERVICE, 0, List.of("host-1", "host-2"),
                         at(9_000)),
-                new DeploymentEvent.Paused("e-dep-4", 1, DEPLOYMENT, SERVICE, "alice", at(9_500)),
-                new DeploymentEvent.Resumed("e-dep-5", 1, DEPLOYMENT, SERVICE, "bob", at(30_000)),
+                new DeploymentEvent.Paused("e-dep-4", 1, DEPLOYMENT, SERVICE, "alice", at(9_500), "watch the p99",
+                        "e-ctl-1"),
+                new DeploymentEvent.Resumed("e-dep-5", 1, DEPLOYMENT, SERVICE, "bob", at(30_000), "p99 fine", "e-ctl-2"),
+                new DeploymentEvent.Promoted("e-dep-23", 1, DEPLOYMENT, SERVICE, true, "bob", "release train", "e-ctl-3",
+                        at(30_500)),
                 new DeploymentEvent.Succeeded("e-dep-6", 1, DEPLOYMENT, SERVICE, NEW, at(45_000)),
                 new DeploymentEvent.RollingBack("e-dep-7", 1, DEPLOYMENT, SERVICE, "error_rate 0.4 > 0.05 over 10s",
-                        "e-breach-1", "breach-detector", List.of("host-1", "host-2", "host-3"), at(31_000)),
+                        "e-breach-1", "breach-detector", List.of("host-1", "host-2", "host-3"), at(31_000), true, "e-ctl-4"),
                 new DeploymentEvent.RolledBack("e-dep-8", 1, DEPLOYMENT, SERVICE, List.of("host-1", "host-2", "host-3"),
                         at(33_000)),
                 new DeploymentEvent.Failed("e-dep-9", 1, DEPLOYMENT, SERVICE,
@@ -76,7 +79,9 @@ final class Samples {
                 new Breach("e-breach-1", 1, DEPLOYMENT, SERVICE, NEW, OLD, Breach.ERROR_RATE, 0.4, 0.05, 0.0,
                         10_000, 25, 40, at(22_000), at(30_990), "mSPRT error rate > limit", 7.2, 6.91),
                 new RollbackCommand("e-rb-1", 1, DEPLOYMENT, SERVICE, "error_rate 0.4 > 0.05 over 10s", "e-breach-1",
-                        "alice", at(31_000)));
+                        "alice", at(31_000)),
+                new ControlCommand("e-ctl-1", 1, DEPLOYMENT, SERVICE, ControlCommand.Action.PROMOTE, true, "alice",
+                        "release train", at(30_400)));
     }
 
     /**
@@ -93,6 +98,7 @@ final class Samples {
                 new DeploymentEvent.BatchCompleted("e-dep-13", 1, DEPLOYMENT, SERVICE, 1, List.of("host-3"), at(9_000)),
                 new DeploymentEvent.Paused("e-dep-14", 1, DEPLOYMENT, SERVICE, "ops-bot", at(9_500)),
                 new DeploymentEvent.Resumed("e-dep-15", 1, DEPLOYMENT, SERVICE, "ops-bot", at(9_600)),
+                new DeploymentEvent.Promoted("e-dep-24", 1, DEPLOYMENT, SERVICE, false, "ops-bot", null, null, at(9_700)),
                 new DeploymentEvent.Succeeded("e-dep-16", 1, DEPLOYMENT, SERVICE, NEW, at(20_000)),
                 new DeploymentEvent.RollingBack("e-dep-17", 1, DEPLOYMENT, SERVICE, "batch 1/2 not healthy within 60.0s",
                         null, "planner", List.of(), at(61_000)),
@@ -118,6 +124,8 @@ final class Samples {
                         10_000, 22, 0, at(21_000), at(30_990)),
                 new RollbackCommand("e-rb-2", 1, DEPLOYMENT, SERVICE, "operator request", null, "alice", at(31_000)),
                 new RollbackCommand("e-rb-3", 1, DEPLOYMENT, SERVICE, "error_rate 0.4 > 0.05 over 10s", "e-breach-1",
-                        null, at(31_000)));
+                        null, at(31_000)),
+                new ControlCommand("e-ctl-2", 1, DEPLOYMENT, SERVICE, ControlCommand.Action.PAUSE, null, "alice", null,
+                        at(31_000)));
     }
 }
