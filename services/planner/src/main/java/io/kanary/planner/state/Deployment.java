@@ -44,6 +44,15 @@ public final class Deployment {
     private String lastEventId;
     private String reason;
     private Instant updatedAt;
+    /** Whether every host of the current batch passed its gate (a paused deployment holds here until resumed). */
+    private boolean batchCompleted;
+    /** Set by an operator's abort: the rollback ends ABORTED, not ROLLED_BACK. */
+    private boolean aborting;
+    private String abortedBy;
+    private String pausedBy;
+    private String pauseReason;
+    /** Every operator control this deployment acted on, by its event id: the same control twice acts once. */
+    private final Set<String> controlIds = new LinkedHashSet<>();
 
     Deployment(DeploymentEvent.Started started) {
         this.started = started;
@@ -55,7 +64,11 @@ public final class Deployment {
     void apply(DeploymentEvent event) {
         updatedAt = event.at();
         lastEventId = event.eventId();
+        if (event instanceof DeploymentEvent.FromControl control && control.controlId() != null) {
+            controlIds.add(control.controlId());
+        }
         if (event instanceof DeploymentEvent.BatchStarted b) {
+            batchCompleted = false;
             batch = b.batch();
             batchCauseId = b.eventId();
             batchStartedAt = b.at();
@@ -65,6 +78,8 @@ public final class Deployment {
             deployAnswered.clear();
             startFailures.clear();
             b.hosts().forEach(h -> gates.put(h, new HostGate(h)));
+        } else if (event instanceof DeploymentEvent.BatchCompleted) {
+            batchCompleted = true;
         } else if (event instanceof DeploymentEvent.Succeeded) {
             phase = Phase.SUCCEEDED;
         } else if (event instanceof DeploymentEvent.RollingBack r) {
@@ -74,6 +89,8 @@ public final class Deployment {
             rollbackExtendedByMs = 0;
             rollingBackEventId = r.eventId();
             awaitingRollback.addAll(r.hosts());
+            aborting = r.isAbort();
+            abortedBy = r.isAbort() ? r.by() : null;
         } else if (event instanceof DeploymentEvent.RolledBack) {
             phase = Phase.ROLLED_BACK;
         } else if (event instanceof DeploymentEvent.Failed f) {
@@ -82,10 +99,14 @@ public final class Deployment {
         } else if (event instanceof DeploymentEvent.Aborted a) {
             phase = Phase.ABORTED;
             reason = a.reason();
-        } else if (event instanceof DeploymentEvent.Paused) {
+        } else if (event instanceof DeploymentEvent.Paused p) {
             phase = Phase.PAUSED;
+            pausedBy = p.by();
+            pauseReason = p.reason();
         } else if (event instanceof DeploymentEvent.Resumed) {
             phase = Phase.ROLLING;
+            pausedBy = null;
+            pauseReason = null;
         } else if (event instanceof DeploymentEvent.DeadlinesExtended e) {
             batchExtendedByMs += e.extendedByMs();
             rollbackExtendedByMs += e.extendedByMs();
@@ -97,7 +118,7 @@ public final class Deployment {
         String host = event.hostId();
         if (event instanceof HostEvent.Started s && gates.containsKey(host) && version().equals(s.version())) {
             deployAnswered.add(host);
-            if (phase == Phase.ROLLING) {
+            if (phase == Phase.ROLLING || phase == Phase.PAUSED) {
                 gates.get(host).markInstanceStarted();
             }
         } else if (event instanceof HostEvent.CommandFailed f && phase.isActive()) {
@@ -210,7 +231,8 @@ public final class Deployment {
     /** The deadline open now, or null when none is. */
     public Instant deadline() {
         return switch (phase) {
-            case ROLLING -> batchDeadline();
+            case ROLLING -> batchCompleted ? null : batchDeadline();
+            case PAUSED -> batchCompleted || batch < 0 ? null : batchDeadline();
             case ROLLING_BACK -> rollbackDeadline();
             default -> null;
         };
@@ -269,6 +291,39 @@ public final class Deployment {
 
     public Instant updatedAt() {
         return updatedAt;
+    }
+
+    /** Whether every host of the current batch passed its gate and the batch was recorded complete. */
+    public boolean batchCompleted() {
+        return batchCompleted;
+    }
+
+    /** Whether an operator's abort started the rollback under way. */
+    public boolean aborting() {
+        return aborting;
+    }
+
+    /** Who aborted it, while {@link #aborting()}. */
+    public String abortedBy() {
+        return abortedBy;
+    }
+
+    /** Who paused it, while PAUSED. */
+    public String pausedBy() {
+        return pausedBy;
+    }
+
+    public String pauseReason() {
+        return pauseReason;
+    }
+
+    /** Whether this deployment already acted on the operator control {@code controlId}. */
+    public boolean actedOn(String controlId) {
+        return controlIds.contains(controlId);
+    }
+
+    public Set<String> controlIds() {
+        return Collections.unmodifiableSet(controlIds);
     }
 
     public boolean allGatesPassed() {

@@ -2,6 +2,7 @@ package io.kanary.planner.state;
 
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Topics;
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
@@ -223,7 +224,9 @@ public final class Planner {
         List<Emission> out = new ArrayList<>();
         catchUp(now, out);
         Deployment deployment = activeByService.get(probe.service());
-        if (deployment == null || deployment.phase() != Phase.ROLLING || !deployment.version().equals(probe.version())
+        // A paused deployment's batch still finishes its gates.
+        if (deployment == null || !(deployment.phase() == Phase.ROLLING || deployment.phase() == Phase.PAUSED)
+                || !deployment.version().equals(probe.version())
                 || deployment.gate(probe.hostId()) == null) {
             return out;
         }
@@ -237,12 +240,54 @@ public final class Planner {
         List<Emission> out = new ArrayList<>();
         catchUp(now, out);
         Deployment deployment = deployments.get(command.deploymentId());
-        if (deployment == null || !(deployment.phase() == Phase.ROLLING || deployment.phase() == Phase.PAUSED)) {
+        if (deployment == null || !(deployment.phase() == Phase.ROLLING || deployment.phase() == Phase.PAUSED
+                || deployment.phase() == Phase.WAITING)) {
             return out;
         }
         String by = command.operator() != null ? command.operator() : BY_DETECTOR;
         startRollback(deployment, command.reason(), command.breachId(), by, command.eventId(), now, out);
         return out;
+    }
+
+    /**
+     * An operator's control. Refused (409, naming the phase) when it does not apply to the deployment's
+     * phase; a control this deployment already acted on (same event id) is accepted again and acts no
+     * second time. Emissions may be non-empty even when refused (the downtime a first decision records).
+     */
+    public Result onControl(ControlCommand control, Instant now) {
+        List<Emission> out = new ArrayList<>();
+        catchUp(now, out);
+        Deployment d = deployments.get(control.deploymentId());
+        if (d == null || (control.service() != null && !control.service().equals(d.service()))) {
+            return new Result(out, Rejection.unknownDeployment("No deployment " + control.deploymentId()
+                    + (control.service() == null ? "" : " of service " + control.service())));
+        }
+        if (d.actedOn(control.eventId())) {
+            return Result.accepted(out);
+        }
+        Optional<Rejection> refusal = ControlRules.check(control, d);
+        if (refusal.isPresent()) {
+            return new Result(out, refusal.get());
+        }
+        String reason = control.reason() == null || control.reason().isBlank() ? null : control.reason();
+        switch (control.action()) {
+            case PAUSE -> emit(out, new DeploymentEvent.Paused(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                    control.by(), now, reason, control.eventId()), control.eventId());
+            case RESUME -> {
+                emit(out, new DeploymentEvent.Resumed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                        control.by(), now, reason, control.eventId()), control.eventId());
+                advance(d, now, out);
+            }
+            case ABORT -> startRollback(d, "aborted by " + control.by() + (reason == null ? "" : ": " + reason), null,
+                    control.by(), control.eventId(), now, out, control.eventId());
+            case PROMOTE -> {
+                emit(out, new DeploymentEvent.Promoted(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                        control.isFull(), control.by(), reason, control.eventId(), now), control.eventId());
+                advance(d, now, out);
+            }
+            case CANCEL -> throw new IllegalStateException("ControlRules lets no cancel through without a queue");
+        }
+        return Result.accepted(out);
     }
 
     /** The passing of time: health deadlines, and transitions a replay found due. */
@@ -258,7 +303,13 @@ public final class Planner {
     // ---- transitions ----
 
     private void advance(Deployment d, Instant now, List<Emission> out) {
-        if (d.phase() == Phase.ROLLING) {
+        if (d.phase() == Phase.PAUSED && !d.batchCompleted()) {
+            // The current batch finishes its gates (or misses its deadline, or is rolled back); nothing new starts.
+            advanceRolling(d, now, out);
+        } else if (d.phase() == Phase.ROLLING && d.batchCompleted()) {
+            // Resumed after the batch completed while paused: go on where the pause held it.
+            proceedAfterBatch(d, d.lastEventId(), now, out);
+        } else if (d.phase() == Phase.ROLLING) {
             advanceRolling(d, now, out);
         } else if (d.phase() == Phase.ROLLING_BACK) {
             advanceRollingBack(d, now, out);
@@ -291,20 +342,30 @@ public final class Planner {
         DeploymentEvent.BatchCompleted completed = new DeploymentEvent.BatchCompleted(Ids.newId(),
                 KanaryEvent.SCHEMA_VERSION, d.id(), d.service(), d.batch(), hosts, now);
         emit(out, completed, lastProbe);
+        proceedAfterBatch(d, completed.eventId(), now, out);
+    }
+
+    /** After a completed batch: the deployment succeeds, holds (paused), or starts its next batch. */
+    private void proceedAfterBatch(Deployment d, String causeId, Instant now, List<Emission> out) {
         if (d.batch() + 1 >= d.batchCount()) {
+            // Nothing is left to start, so even a paused deployment is done.
             emit(out, new DeploymentEvent.Succeeded(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
-                    d.version(), now), completed.eventId());
+                    d.version(), now), causeId);
             return;
         }
+        if (d.phase() != Phase.ROLLING) {
+            return;
+        }
+        String completedId = causeId;
         List<String> next = d.started().batches().get(d.batch() + 1);
         List<String> gone = next.stream().filter(h -> isGone(h, now)).toList();
         if (gone.isEmpty()) {
-            startBatch(d, d.batch() + 1, completed.eventId(), now, out);
+            startBatch(d, d.batch() + 1, completedId, now, out);
         } else {
             // Commanding a host nobody serves would only wait out the deadline: stop here, naming it.
             startRollback(d, "batch " + (d.batch() + 2) + "/" + d.batchCount() + " not started: "
                     + gone.stream().map(h -> goneReason(h, now)).collect(Collectors.joining("; ")), null, BY_PLANNER,
-                    completed.eventId(), now, out);
+                    completedId, now, out);
         }
     }
 
@@ -313,6 +374,10 @@ public final class Planner {
             HostEvent.CommandFailed failed = d.rollbackFailures().values().iterator().next();
             emit(out, new DeploymentEvent.Failed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
                     failed.hostId() + " could not be rolled back: " + failed.reason(), now), failed.eventId());
+        } else if (d.awaitingRollback().isEmpty() && d.aborting()) {
+            emit(out, new DeploymentEvent.Aborted(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                    d.abortedBy(), d.reason(), now), d.lastRollbackConfirmationId() != null
+                    ? d.lastRollbackConfirmationId() : d.rollingBackEventId());
         } else if (d.awaitingRollback().isEmpty()) {
             emit(out, new DeploymentEvent.RolledBack(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
                     d.rolledBackHosts(), now), d.lastRollbackConfirmationId() != null ? d.lastRollbackConfirmationId()
@@ -346,10 +411,16 @@ public final class Planner {
 
     private void startRollback(Deployment d, String reason, String breachId, String by, String causeId, Instant now,
                                List<Emission> out) {
+        startRollback(d, reason, breachId, by, causeId, now, out, null);
+    }
+
+    /** @param abortControlId the operator's abort that asked for it (the deployment then ends ABORTED), or null */
+    private void startRollback(Deployment d, String reason, String breachId, String by, String causeId, Instant now,
+                               List<Emission> out, String abortControlId) {
         // A host that could not start the new version never ran it: there is nothing to undo there.
         List<String> hosts = d.hostsToRollBack();
         DeploymentEvent.RollingBack rollingBack = new DeploymentEvent.RollingBack(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
-                d.id(), d.service(), reason, breachId, by, hosts, now);
+                d.id(), d.service(), reason, breachId, by, hosts, now, abortControlId == null ? null : true, abortControlId);
         emit(out, rollingBack, causeId);
         for (String host : hosts) {
             HostCommand.Rollback command = new HostCommand.Rollback(CommandIds.rollback(rollingBack.eventId(), host),
