@@ -25,7 +25,8 @@ import java.util.Map;
         @JsonSubTypes.Type(DeploymentEvent.Failed.class),
         @JsonSubTypes.Type(DeploymentEvent.Aborted.class),
         @JsonSubTypes.Type(DeploymentEvent.DeadlinesExtended.class),
-        @JsonSubTypes.Type(DeploymentEvent.Promoted.class)})
+        @JsonSubTypes.Type(DeploymentEvent.Promoted.class),
+        @JsonSubTypes.Type(DeploymentEvent.Waiting.class)})
 public sealed interface DeploymentEvent extends KanaryEvent {
 
     String deploymentId();
@@ -60,14 +61,33 @@ public sealed interface DeploymentEvent extends KanaryEvent {
      * @param baselineVersion  the version being replaced (the stable version the new one is judged against); null on a first deployment
      * @param previousVersions for each target host, the version it ran before (absent: none)
      * @param batches          the hosts of each batch, in order
+     * @param steps            the whole plan in order: the batches, with the timed pauses and approvals between
+     *                         them; empty in records written before steps existed (then every batch is a step)
+     * @param kind             deploy, undo, retry or restart (absent: deploy)
+     * @param cause            for undo, retry and restart: the deployment or revision it came from
      */
     @JsonTypeName("deployment.started")
     record Started(String eventId, int schemaVersion, String deploymentId, String service, String version,
                    String baselineVersion, Map<String, String> previousVersions, RunSpec run, Policy policy,
-                   List<List<String>> batches, String requestedBy, Instant at) implements DeploymentEvent {
+                   List<List<String>> batches, String requestedBy, Instant at, List<PlannedStep> steps, String kind,
+                   String cause) implements DeploymentEvent {
         public Started {
             previousVersions = previousVersions == null ? Map.of() : Map.copyOf(previousVersions);
             batches = batches == null ? List.of() : batches.stream().map(List::copyOf).toList();
+            steps = steps == null ? List.of() : List.copyOf(steps);
+        }
+
+        public Started(String eventId, int schemaVersion, String deploymentId, String service, String version,
+                       String baselineVersion, Map<String, String> previousVersions, RunSpec run, Policy policy,
+                       List<List<String>> batches, String requestedBy, Instant at) {
+            this(eventId, schemaVersion, deploymentId, service, version, baselineVersion, previousVersions, run, policy,
+                    batches, requestedBy, at, null, null, null);
+        }
+
+        /** The plan's steps: {@link #steps}, or one batch step per batch for a record without them. */
+        @JsonIgnore
+        public List<PlannedStep> plan() {
+            return steps.isEmpty() ? batches.stream().map(PlannedStep::batch).toList() : steps;
         }
 
         public List<String> hosts() {
@@ -107,6 +127,18 @@ public sealed interface DeploymentEvent extends KanaryEvent {
         public Resumed(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at) {
             this(eventId, schemaVersion, deploymentId, service, by, at, null, null);
         }
+    }
+
+    /**
+     * A timed pause or an approval step of the plan began: the rollout waits (judgement goes on) until
+     * {@code until} or, for an approval ({@code until} null), until an operator promotes it.
+     *
+     * @param step       the step's index in the plan, 0-based
+     * @param durationMs the timed pause's length; null for an approval
+     */
+    @JsonTypeName("deployment.waiting")
+    record Waiting(String eventId, int schemaVersion, String deploymentId, String service, int step, Long durationMs,
+                   Instant until, Instant at) implements DeploymentEvent {
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kanary.audit;
 
 import io.kanary.schema.Breach;
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
@@ -36,6 +37,9 @@ public final class Summaries {
         } else if (event instanceof RollbackCommand r) {
             return "rollback requested by " + (r.operator() != null ? r.operator() : "breach-detector") + ": "
                     + r.reason();
+        } else if (event instanceof ControlCommand c) {
+            return c.action().word() + (c.isFull() ? " (full)" : "") + " requested" + by(c.by())
+                    + (c.reason() == null ? "" : ": " + c.reason());
         } else if (event instanceof ProbeResult p) {
             return "probe of " + p.hostId() + " " + p.version() + ": " + (p.statusCode() == 0
                     ? "no answer in " + p.latencyMs() + " ms (" + p.error() + ")"
@@ -56,9 +60,12 @@ public final class Summaries {
         } else if (d instanceof DeploymentEvent.BatchCompleted b) {
             return "batch " + ordinal(b.batch(), batches) + " completed: " + String.join(", ", b.hosts()) + " healthy";
         } else if (d instanceof DeploymentEvent.Paused p) {
-            return "paused" + by(p.by());
+            return "paused" + by(p.by()) + (p.reason() == null ? "" : ": " + p.reason());
         } else if (d instanceof DeploymentEvent.Resumed r) {
-            return "resumed" + by(r.by());
+            return "resumed" + by(r.by()) + (r.reason() == null ? "" : ": " + r.reason());
+        } else if (d instanceof DeploymentEvent.Promoted p) {
+            return (p.full() ? "promoted in full (every remaining pause and approval skipped)" : "promoted (the current pause ends)")
+                    + by(p.by()) + (p.reason() == null ? "" : ": " + p.reason());
         } else if (d instanceof DeploymentEvent.Succeeded s) {
             return "succeeded: " + s.version() + " runs on every target host";
         } else if (d instanceof DeploymentEvent.RollingBack r) {

@@ -19,10 +19,13 @@ import io.kanary.planner.kafka.RequestDecisions;
 import io.kanary.planner.http.auth.ApiAuth;
 import io.kanary.planner.http.auth.ApiGuard;
 import io.kanary.planner.http.auth.Principal;
+import io.kanary.planner.state.ControlRules;
 import io.kanary.planner.state.Phase;
 import io.kanary.planner.state.Rejection;
 import io.kanary.planner.state.RequestValidator;
+import io.kanary.planner.state.StepPlanner;
 import io.kanary.planner.state.Violation;
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.RollbackCommand;
@@ -41,7 +44,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,6 +77,11 @@ public final class PlannerApi extends VerticleBase {
             .without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private static final ObjectReader ROLLBACK_BODY_READER = Json.mapper().readerFor(RollbackBody.class)
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectReader CONTROL_BODY_READER = Json.mapper().readerFor(ControlBody.class)
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** The client's idempotency key becomes an event id: it must be one (and never carry a header or a path). */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final Pattern IDEMPOTENCY_KEY_FORMAT = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final Supplier<PlannerView> view;
     private final Producer<String, byte[]> producer;
@@ -107,6 +117,10 @@ public final class PlannerApi extends VerticleBase {
     record RollbackBody(String reason, String operator) {
     }
 
+    /** Body of the controls (pause, resume, abort, promote, cancel); every field optional, {@code full} only for promote. */
+    record ControlBody(String reason, Boolean full) {
+    }
+
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
@@ -116,6 +130,9 @@ public final class PlannerApi extends VerticleBase {
         router.get("/v1/deployments").handler(this::listDeployments);
         router.get("/v1/deployments/:id").handler(this::getDeployment);
         router.post("/v1/deployments/:id/rollback").handler(this::rollback);
+        for (ControlCommand.Action action : ControlCommand.Action.values()) {
+            router.post("/v1/deployments/:id/" + action.word()).handler(ctx -> control(ctx, action));
+        }
         router.get("/v1/hosts").handler(ctx -> json(ctx, 200, Map.of("hosts", view.get().hostsAt(Instant.now()))));
         router.errorHandler(404, ctx -> Problems.send(ctx, 404, "not-found", "Not found",
                 "No route for " + ctx.request().method() + " " + ctx.request().path(), null));
@@ -171,10 +188,17 @@ public final class PlannerApi extends VerticleBase {
             return;
         }
         DeployRequest request = stamp(parsed, Principal.of(ctx));
-        List<Violation> violations = RequestValidator.validate(request, allowList);
+        List<Violation> violations = new java.util.ArrayList<>(RequestValidator.validate(request, allowList));
+        if (tree.has("steps") && tree.has("batchSize")) {
+            violations.add(new Violation("steps", "give steps or batchSize, not both"));
+        }
         if (!violations.isEmpty()) {
             Problems.send(ctx, 422, "invalid-request", "Invalid deploy request", violations.size() + " rule(s) broken: "
                     + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")), violations);
+            return;
+        }
+        if ("true".equals(ctx.queryParams().get("dryRun"))) {
+            dryRun(ctx, request);
             return;
         }
         String conflict = conflict(request);
@@ -220,9 +244,34 @@ public final class PlannerApi extends VerticleBase {
 
     private void accepted(RoutingContext ctx, DeployRequest request, String status) {
         ctx.response().putHeader("Location", "/v1/deployments/" + request.deploymentId());
-        json(ctx, 202, Map.of("deploymentId", request.deploymentId(), "service", request.service(),
-                "version", request.version(), "status", status,
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("deploymentId", request.deploymentId(),
+                "service", request.service(), "version", request.version(), "status", status,
                 "requestEventId", request.eventId(), "href", "/v1/deployments/" + request.deploymentId()));
+        view.get().deployment(request.deploymentId()).ifPresent(d -> body.put("phase", d.phase().name()));
+        json(ctx, 202, body);
+    }
+
+    /** {@code ?dryRun=true}: the plan the request would produce (its steps over the target hosts), starting nothing. */
+    private void dryRun(RoutingContext ctx, DeployRequest request) {
+        List<String> targets = request.hosts().isEmpty() ? view.get().hostsRunning(request.service()) : request.hosts();
+        List<Map<String, Object>> steps = StepPlanner.plan(targets, request).stream().map(step -> {
+            Map<String, Object> json = new java.util.LinkedHashMap<>();
+            json.put("kind", step.kind());
+            if (step.isBatch()) {
+                json.put("hosts", step.hosts());
+            } else if (step.durationMs() != null) {
+                json.put("durationMs", step.durationMs());
+            }
+            return json;
+        }).toList();
+        Map<String, Object> plan = new java.util.LinkedHashMap<>();
+        plan.put("service", request.service());
+        plan.put("version", request.version());
+        plan.put("deploymentId", null);
+        plan.put("steps", steps);
+        plan.put("policy", request.policy());
+        plan.put("run", request.run());
+        json(ctx, 200, plan);
     }
 
     private static void refused(RoutingContext ctx, Rejection rejection) {
@@ -278,11 +327,128 @@ public final class PlannerApi extends VerticleBase {
                 "status", "ROLLBACK_REQUESTED", "rollbackCommandId", command.eventId())));
     }
 
+    /**
+     * An operator's control: refused at once when the view says it cannot apply (409 naming the phase),
+     * otherwise published on deploy.controls and answered with the planner loop's decision. With an
+     * {@code Idempotency-Key} the key is the command's event id, so a repeated POST acts once and is
+     * answered 202 again.
+     */
+    private void control(RoutingContext ctx, ControlCommand.Action action) {
+        if (refuseWhenStopped(ctx)) {
+            return;
+        }
+        String id = ctx.pathParam("id");
+        ControlBody body = readControlBody(ctx, action);
+        String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+        if (body == null || !validKey(ctx, key)) {
+            return;
+        }
+        DeploymentView deployment = view.get().deployment(id).orElse(null);
+        if (deployment == null) {
+            Problems.send(ctx, 404, "unknown-deployment", "Unknown deployment", "No deployment " + id
+                    + " (it may still be on its way from deploy.requests: retry in a moment)", null);
+            return;
+        }
+        boolean full = Boolean.TRUE.equals(body.full());
+        if (key != null && deployment.controlIds().contains(key)) {
+            controlAccepted(ctx, action, id, key);
+            return;
+        }
+        if (!ControlRules.allowedPhases(action, full).contains(deployment.phase())) {
+            Problems.conflict(ctx, "not-applicable", "Control does not apply",
+                    ControlRules.refusal(action, full, id, deployment.phase()), deployment.phase().name());
+            return;
+        }
+        ControlCommand command = new ControlCommand(key != null ? key : Ids.newId(), KanaryEvent.SCHEMA_VERSION, id,
+                deployment.service(), action, action == ControlCommand.Action.PROMOTE ? full : null,
+                Principal.of(ctx).name(), body.reason() == null || body.reason().isBlank() ? null : body.reason(),
+                Instant.now());
+        publish(ctx, new ProducerRecord<>(Topics.DEPLOY_CONTROLS.name(), null, deployment.service(),
+                Topics.DEPLOY_CONTROLS.valueSerde().serializer().serialize(Topics.DEPLOY_CONTROLS.name(), command),
+                CloudEvents.headers(command, SOURCE, null)), () -> awaitDecision(command.eventId(), decision -> {
+                    if (decision == null || decision.accepted()) {
+                        controlAccepted(ctx, action, id, command.eventId());
+                    } else if (Rejection.UNKNOWN_DEPLOYMENT.equals(decision.rejection().title())) {
+                        Problems.send(ctx, 404, "unknown-deployment", "Unknown deployment", decision.rejection().detail(), null);
+                    } else {
+                        Problems.conflict(ctx, "not-applicable", decision.rejection().title(),
+                                decision.rejection().detail(), decision.rejection().phase());
+                    }
+                }));
+    }
+
+    private ControlBody readControlBody(RoutingContext ctx, ControlCommand.Action action) {
+        try {
+            String text = ctx.body().asString();
+            ControlBody body = text == null || text.isBlank() ? null : CONTROL_BODY_READER.readValue(text);
+            body = body == null ? new ControlBody(null, null) : body;
+            if (body.full() != null && action != ControlCommand.Action.PROMOTE) {
+                Problems.send(ctx, 400, "malformed-request", "Malformed " + action.word() + " request",
+                        "\"full\" belongs to promote only; leave it out of " + action.word(),
+                        List.of(new Violation("full", "only for promote")));
+                return null;
+            }
+            return body;
+        } catch (JsonProcessingException e) {
+            Problems.send(ctx, 400, "malformed-request", "Malformed " + action.word() + " request", describe(e),
+                    List.of(violation(e)));
+            return null;
+        }
+    }
+
+    private static boolean validKey(RoutingContext ctx, String key) {
+        if (key == null || IDEMPOTENCY_KEY_FORMAT.matcher(key).matches()) {
+            return true;
+        }
+        Problems.send(ctx, 400, "bad-idempotency-key", "Bad Idempotency-Key", "The Idempotency-Key header must be "
+                + "1 to 128 letters, digits or . _ : - (a UUID is a good key)", List.of(new Violation(IDEMPOTENCY_KEY,
+                "1 to 128 of A-Z a-z 0-9 . _ : -")));
+        return false;
+    }
+
+    /** 202 with the deployment's phase as the view shows it once the loop's decision is published. */
+    private void controlAccepted(RoutingContext ctx, ControlCommand.Action action, String deploymentId, String controlId) {
+        DeploymentView now = view.get().deployment(deploymentId).orElse(null);
+        ctx.response().putHeader("Location", "/v1/deployments/" + deploymentId);
+        json(ctx, 202, Map.of("deploymentId", deploymentId, "phase", now == null ? "REQUESTED" : now.phase().name(),
+                "action", action.word(), "controlId", controlId));
+    }
+
+    private boolean refuseWhenStopped(RoutingContext ctx) {
+        if (!loopStopped.isDone()) {
+            return false;
+        }
+        Problems.send(ctx, 503, "planner-stopped", "Planner stopped", "The planner's loop has stopped, so nothing "
+                + "can change; restart the planner (its log says why it stopped)", null);
+        return true;
+    }
+
+    /**
+     * Calls {@code then} on the HTTP context with the planner loop's decision on event {@code eventId},
+     * or with null when none comes within {@link #DECISION_WAIT} (or the API runs without a loop).
+     */
+    private void awaitDecision(String eventId, Consumer<RequestDecisions.Decision> then) {
+        if (decisions == null) {
+            then.accept(null);
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<RequestDecisions.Decision> waiter = decisions.await(eventId);
+        waiter.completeOnTimeout(null, DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((decision, error) -> context.runOnContext(v -> {
+                    if (decision == null) {
+                        decisions.forget(eventId, waiter);
+                    }
+                    then.accept(decision);
+                }));
+    }
+
     private DeployRequest stamp(DeployRequest r, Principal principal) {
         String deploymentId = r.deploymentId() != null ? r.deploymentId()
                 : (RequestValidator.isValidName(r.service()) ? r.service() : "deployment") + "-" + Ids.newId().substring(0, 8);
         return new DeployRequest(Ids.newId(), KanaryEvent.SCHEMA_VERSION, deploymentId, r.service(), r.version(), r.run(),
-                r.hosts(), r.batchSize(), r.policy(), principal.name(), Instant.now());
+                r.hosts(), r.batchSize(), r.policy(), principal.name(), Instant.now(), r.steps(), r.onBusy(), r.needs(),
+                r.hostSelector(), r.kind(), r.cause());
     }
 
     private String conflict(DeployRequest request) {
@@ -319,16 +485,22 @@ public final class PlannerApi extends VerticleBase {
         return List.of();
     }
 
+    /**
+     * Sends on a worker thread, never on the event loop: {@code send} blocks while the producer has no
+     * metadata for the topic (up to {@code max.block.ms}), and a blocked event loop stalls every request.
+     */
     private void publish(RoutingContext ctx, ProducerRecord<String, byte[]> record, Runnable onSent) {
         Context context = vertx.getOrCreateContext();
-        producer.send(record, (metadata, error) -> context.runOnContext(v -> {
+        Consumer<Throwable> unavailable = error -> Problems.send(ctx, 503, "kafka-unavailable", "Kafka unavailable",
+                "Could not write to " + record.topic() + ": " + error.getMessage() + "; check that Kafka is reachable "
+                        + "and retry", null);
+        vertx.executeBlocking(() -> producer.send(record, (metadata, error) -> context.runOnContext(v -> {
             if (error != null) {
-                Problems.send(ctx, 503, "kafka-unavailable", "Kafka unavailable",
-                        "Could not write to " + record.topic() + ": " + error.getMessage(), null);
+                unavailable.accept(error);
             } else {
                 onSent.run();
             }
-        }));
+        })), false).onFailure(error -> context.runOnContext(v -> unavailable.accept(error)));
     }
 
     private static void json(RoutingContext ctx, int status, Object body) {

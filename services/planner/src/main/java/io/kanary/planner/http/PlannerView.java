@@ -60,6 +60,12 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
                 .toList();
     }
 
+    /** The hosts that run {@code service} now, sorted by id: the targets of a request that names none. */
+    public List<String> hostsRunning(String service) {
+        return hosts.stream().filter(h -> h.services().stream().anyMatch(s -> s.service().equals(service)
+                && s.version() != null)).map(HostView::hostId).toList();
+    }
+
     /** Every known host as {@code GET /v1/hosts} shows it, its liveness judged at {@code now}. */
     public List<HostStatus> hostsAt(Instant now) {
         return hosts.stream().map(h -> h.statusAt(now, awakeSince)).toList();

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Which phases each operator control applies in; anything else is refused with a sentence naming the phase. */
-final class ControlRules {
+public final class ControlRules {
     private ControlRules() {
     }
 
@@ -15,20 +15,29 @@ final class ControlRules {
         if (allowed.contains(d.phase())) {
             return Optional.empty();
         }
-        String word = control.action().word() + (control.isFull() ? " --full" : "");
-        return Optional.of(Rejection.notApplicable("Deployment " + d.id() + " is " + d.phase() + "; " + word
-                + " applies only to a deployment that is " + allowed.stream().map(Phase::name).sorted()
-                .collect(Collectors.joining(" or ")) + hint(control, d), d.phase()));
+        return Optional.of(Rejection.notApplicable(refusal(control.action(), control.isFull(), d.id(), d.phase())
+                + hint(control, d), d.phase()));
     }
 
-    /** The phases in which {@code control} applies; what the API checks before it publishes, too. */
+    /** The sentence a control that does not apply is refused with. */
+    public static String refusal(ControlCommand.Action action, boolean full, String deploymentId, Phase phase) {
+        String word = action.word() + (full ? " --full" : "");
+        return "Deployment " + deploymentId + " is " + phase + "; " + word + " applies only to a deployment that is "
+                + allowedPhases(action, full).stream().map(Phase::name).sorted().collect(Collectors.joining(" or "));
+    }
+
     static Set<Phase> allowedPhases(ControlCommand control) {
-        return switch (control.action()) {
+        return allowedPhases(control.action(), control.isFull());
+    }
+
+    /** The phases in which a control applies; what the API checks before it publishes, too. */
+    public static Set<Phase> allowedPhases(ControlCommand.Action action, boolean full) {
+        return switch (action) {
             case PAUSE -> Set.of(Phase.ROLLING);
             case RESUME -> Set.of(Phase.PAUSED);
             case ABORT -> Set.of(Phase.ROLLING, Phase.WAITING, Phase.PAUSED);
             // Promote ends a pause or approval step; with full it also skips the ones still ahead, so a rollout may be promoted while ROLLING.
-            case PROMOTE -> control.isFull() ? Set.of(Phase.WAITING, Phase.ROLLING) : Set.of(Phase.WAITING);
+            case PROMOTE -> full ? Set.of(Phase.WAITING, Phase.ROLLING) : Set.of(Phase.WAITING);
             case CANCEL -> Set.of(Phase.QUEUED);
         };
     }

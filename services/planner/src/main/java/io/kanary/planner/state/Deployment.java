@@ -2,6 +2,7 @@ package io.kanary.planner.state;
 
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.PlannedStep;
 import io.kanary.schema.Policy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,8 +45,17 @@ public final class Deployment {
     private String lastEventId;
     private String reason;
     private Instant updatedAt;
-    /** Whether every host of the current batch passed its gate (a paused deployment holds here until resumed). */
-    private boolean batchCompleted;
+    /** The plan's steps (batches, timed pauses, approvals), from the started event. */
+    private final List<PlannedStep> plan;
+    /** The current step's index in {@link #plan}; -1 before the first. */
+    private int step = -1;
+    /** Whether the current step is done: its batch completed, or its wait ended by a promote (a pause holds here). */
+    private boolean stepDone;
+    private Instant waitStartedAt;
+    private Long waitDurationMs;
+    private long waitExtendedByMs;
+    /** Set by a full promote: every pause and approval step still ahead is skipped. */
+    private boolean skipWaits;
     /** Set by an operator's abort: the rollback ends ABORTED, not ROLLED_BACK. */
     private boolean aborting;
     private String abortedBy;
@@ -58,6 +68,7 @@ public final class Deployment {
         this.started = started;
         this.updatedAt = started.at();
         this.lastEventId = started.eventId();
+        this.plan = started.plan();
     }
 
     /** Applies one of this deployment's own events; the same code serves live decisions and replay. */
@@ -68,7 +79,11 @@ public final class Deployment {
             controlIds.add(control.controlId());
         }
         if (event instanceof DeploymentEvent.BatchStarted b) {
-            batchCompleted = false;
+            step = stepOfBatch(b.batch());
+            stepDone = false;
+            if (phase == Phase.WAITING) {
+                phase = Phase.ROLLING;
+            }
             batch = b.batch();
             batchCauseId = b.eventId();
             batchStartedAt = b.at();
@@ -79,7 +94,20 @@ public final class Deployment {
             startFailures.clear();
             b.hosts().forEach(h -> gates.put(h, new HostGate(h)));
         } else if (event instanceof DeploymentEvent.BatchCompleted) {
-            batchCompleted = true;
+            stepDone = true;
+        } else if (event instanceof DeploymentEvent.Waiting w) {
+            phase = Phase.WAITING;
+            step = w.step();
+            stepDone = false;
+            waitStartedAt = w.at();
+            waitDurationMs = w.durationMs();
+            waitExtendedByMs = 0;
+        } else if (event instanceof DeploymentEvent.Promoted p) {
+            skipWaits |= p.full();
+            if (phase == Phase.WAITING) {
+                phase = Phase.ROLLING;
+                stepDone = true;
+            }
         } else if (event instanceof DeploymentEvent.Succeeded) {
             phase = Phase.SUCCEEDED;
         } else if (event instanceof DeploymentEvent.RollingBack r) {
@@ -110,6 +138,7 @@ public final class Deployment {
         } else if (event instanceof DeploymentEvent.DeadlinesExtended e) {
             batchExtendedByMs += e.extendedByMs();
             rollbackExtendedByMs += e.extendedByMs();
+            waitExtendedByMs += e.extendedByMs();
         }
     }
 
@@ -231,8 +260,7 @@ public final class Deployment {
     /** The deadline open now, or null when none is. */
     public Instant deadline() {
         return switch (phase) {
-            case ROLLING -> batchCompleted ? null : batchDeadline();
-            case PAUSED -> batchCompleted || batch < 0 ? null : batchDeadline();
+            case ROLLING, PAUSED -> stepDone || batch < 0 ? null : batchDeadline();
             case ROLLING_BACK -> rollbackDeadline();
             default -> null;
         };
@@ -293,9 +321,51 @@ public final class Deployment {
         return updatedAt;
     }
 
-    /** Whether every host of the current batch passed its gate and the batch was recorded complete. */
-    public boolean batchCompleted() {
-        return batchCompleted;
+    /** Whether the current step is done (its batch completed, or its wait promoted): what comes next may start. */
+    public boolean stepDone() {
+        return stepDone;
+    }
+
+    /** The plan: every batch, timed pause and approval, in order. */
+    public List<PlannedStep> plan() {
+        return plan;
+    }
+
+    /** The current step's index in the plan, 0-based; -1 before the first. */
+    public int step() {
+        return step;
+    }
+
+    /** The current step, or null before the first. */
+    public PlannedStep currentStep() {
+        return step < 0 ? null : plan.get(step);
+    }
+
+    /** Whether a full promote skips every pause and approval step still ahead. */
+    public boolean skipsWaits() {
+        return skipWaits;
+    }
+
+    /** When the timed pause under way ends (its start + duration + the planner's downtime since); null otherwise. */
+    public Instant waitingUntil() {
+        return phase != Phase.WAITING || waitDurationMs == null ? null
+                : waitStartedAt.plusMillis(waitDurationMs).plusMillis(waitExtendedByMs);
+    }
+
+    /** The index in the plan of batch {@code batch} (0-based among the batches). */
+    int stepOfBatch(int batch) {
+        int seen = -1;
+        for (int i = 0; i < plan.size(); i++) {
+            if (plan.get(i).isBatch() && ++seen == batch) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("the plan of " + id() + " has no batch " + batch);
+    }
+
+    /** How many batch steps come before step {@code index}: the batch number of a batch step. */
+    int batchNumberOf(int index) {
+        return (int) plan.subList(0, index).stream().filter(PlannedStep::isBatch).count();
     }
 
     /** Whether an operator's abort started the rollback under way. */

@@ -8,6 +8,7 @@ import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
+import io.kanary.schema.PlannedStep;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
 import io.kanary.security.RunAllowList;
@@ -166,12 +167,14 @@ public final class Planner {
                 previous.put(h, v);
             }
         });
+        List<PlannedStep> plan = StepPlanner.plan(hosts, request);
         DeploymentEvent.Started started = new DeploymentEvent.Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
                 request.effectiveDeploymentId(), request.service(), request.version(), baseline(previous.values()),
-                previous, request.run(), request.policy(), batches(hosts, request.batchSize()), request.requestedBy(), now);
+                previous, request.run(), request.policy(), StepPlanner.batches(plan), request.requestedBy(), now,
+                plan, request.kind(), request.cause());
         List<Emission> out = new ArrayList<>();
         emit(out, started, request.eventId());
-        startBatch(deployments.get(started.deploymentId()), 0, started.eventId(), now, out);
+        proceedFrom(deployments.get(started.deploymentId()), 0, started.eventId(), now, out);
         return Result.accepted(out);
     }
 
@@ -303,14 +306,16 @@ public final class Planner {
     // ---- transitions ----
 
     private void advance(Deployment d, Instant now, List<Emission> out) {
-        if (d.phase() == Phase.PAUSED && !d.batchCompleted()) {
+        if (d.phase() == Phase.PAUSED && !d.stepDone()) {
             // The current batch finishes its gates (or misses its deadline, or is rolled back); nothing new starts.
             advanceRolling(d, now, out);
-        } else if (d.phase() == Phase.ROLLING && d.batchCompleted()) {
-            // Resumed after the batch completed while paused: go on where the pause held it.
-            proceedAfterBatch(d, d.lastEventId(), now, out);
+        } else if (d.phase() == Phase.ROLLING && d.stepDone()) {
+            // Resumed after the batch completed while paused, or a wait was promoted: go on with the next step.
+            proceedFrom(d, d.step() + 1, d.lastEventId(), now, out);
         } else if (d.phase() == Phase.ROLLING) {
             advanceRolling(d, now, out);
+        } else if (d.phase() == Phase.WAITING && d.waitingUntil() != null && now.isAfter(d.waitingUntil())) {
+            proceedFrom(d, d.step() + 1, d.lastEventId(), now, out);
         } else if (d.phase() == Phase.ROLLING_BACK) {
             advanceRollingBack(d, now, out);
         }
@@ -345,27 +350,48 @@ public final class Planner {
         proceedAfterBatch(d, completed.eventId(), now, out);
     }
 
-    /** After a completed batch: the deployment succeeds, holds (paused), or starts its next batch. */
+    /** After a completed batch: the deployment succeeds, holds (paused), waits, or starts its next batch. */
     private void proceedAfterBatch(Deployment d, String causeId, Instant now, List<Emission> out) {
-        if (d.batch() + 1 >= d.batchCount()) {
+        proceedFrom(d, d.step() + 1, causeId, now, out);
+    }
+
+    /**
+     * Takes the plan's step {@code index}: a batch starts, a timed pause or approval begins to wait (or
+     * is skipped after a full promote), and past the last step the deployment succeeds. A paused
+     * deployment starts nothing, but succeeds once no batch is left.
+     */
+    private void proceedFrom(Deployment d, int index, String causeId, Instant now, List<Emission> out) {
+        List<PlannedStep> plan = d.plan();
+        int next = index;
+        while (next < plan.size() && plan.get(next).isWait() && d.skipsWaits()) {
+            next++;
+        }
+        boolean batchesLeft = plan.subList(Math.min(next, plan.size()), plan.size()).stream().anyMatch(PlannedStep::isBatch);
+        if (next >= plan.size() || d.phase() == Phase.PAUSED && !batchesLeft) {
             // Nothing is left to start, so even a paused deployment is done.
             emit(out, new DeploymentEvent.Succeeded(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
                     d.version(), now), causeId);
             return;
         }
-        if (d.phase() != Phase.ROLLING) {
+        if (d.phase() == Phase.PAUSED) {
             return;
         }
-        String completedId = causeId;
-        List<String> next = d.started().batches().get(d.batch() + 1);
-        List<String> gone = next.stream().filter(h -> isGone(h, now)).toList();
+        PlannedStep step = plan.get(next);
+        if (step.isWait()) {
+            Instant until = step.durationMs() == null ? null : now.plusMillis(step.durationMs());
+            emit(out, new DeploymentEvent.Waiting(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(), next,
+                    step.durationMs(), until, now), causeId);
+            return;
+        }
+        int batch = d.batchNumberOf(next);
+        List<String> gone = step.hosts().stream().filter(h -> isGone(h, now)).toList();
         if (gone.isEmpty()) {
-            startBatch(d, d.batch() + 1, completedId, now, out);
+            startBatch(d, batch, causeId, now, out);
         } else {
             // Commanding a host nobody serves would only wait out the deadline: stop here, naming it.
-            startRollback(d, "batch " + (d.batch() + 2) + "/" + d.batchCount() + " not started: "
+            startRollback(d, "batch " + (batch + 1) + "/" + d.batchCount() + " not started: "
                     + gone.stream().map(h -> goneReason(h, now)).collect(Collectors.joining("; ")), null, BY_PLANNER,
-                    completedId, now, out);
+                    causeId, now, out);
         }
     }
 

@@ -42,6 +42,7 @@ public final class RequestValidator {
             out.add(new Violation("hosts", "must not name a host twice"));
         }
         validatePolicy(request.policy(), out);
+        StepRules.validate(request, out);
         return out;
     }
 
