@@ -26,7 +26,9 @@ import java.util.Map;
         @JsonSubTypes.Type(DeploymentEvent.Aborted.class),
         @JsonSubTypes.Type(DeploymentEvent.DeadlinesExtended.class),
         @JsonSubTypes.Type(DeploymentEvent.Promoted.class),
-        @JsonSubTypes.Type(DeploymentEvent.Waiting.class)})
+        @JsonSubTypes.Type(DeploymentEvent.Waiting.class),
+        @JsonSubTypes.Type(DeploymentEvent.Queued.class),
+        @JsonSubTypes.Type(DeploymentEvent.Cancelled.class)})
 public sealed interface DeploymentEvent extends KanaryEvent {
 
     String deploymentId();
@@ -44,7 +46,7 @@ public sealed interface DeploymentEvent extends KanaryEvent {
     @JsonIgnore
     default boolean isTerminal() {
         return this instanceof Succeeded || this instanceof RolledBack || this instanceof Failed
-                || this instanceof Aborted;
+                || this instanceof Aborted || this instanceof Cancelled;
     }
 
     /**
@@ -127,6 +129,24 @@ public sealed interface DeploymentEvent extends KanaryEvent {
         public Resumed(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at) {
             this(eventId, schemaVersion, deploymentId, service, by, at, null, null);
         }
+    }
+
+    /**
+     * A request waits in its service's queue: the service has an active deployment (or the deployment
+     * it {@code needs} has not succeeded yet). It starts, in the same transaction as the event that
+     * frees the way, as {@code deploymentId}; the request is kept whole so a replay can start it.
+     *
+     * @param front true when it superseded the active deployment: it goes first in the queue
+     */
+    @JsonTypeName("deployment.queued")
+    record Queued(String eventId, int schemaVersion, String deploymentId, String service, DeployRequest request,
+                  boolean front, Instant at) implements DeploymentEvent {
+    }
+
+    /** A queued deployment was taken out of its queue before it started: by an operator, or because it cannot start. */
+    @JsonTypeName("deployment.cancelled")
+    record Cancelled(String eventId, int schemaVersion, String deploymentId, String service, String by, String reason,
+                     String controlId, Instant at) implements DeploymentEvent, FromControl {
     }
 
     /**

@@ -54,7 +54,7 @@ class EventSchemaTest {
         Set<String> schemaFiles = new TreeSet<>(EventSchemas.fileNames());
         schemaFiles.remove(EventSchemas.COMMON);
 
-        assertEquals(28, recordTypes.size(), "DeployRequest, 13 deployment events, 3 host commands, 7 host events, "
+        assertEquals(30, recordTypes.size(), "DeployRequest, 15 deployment events, 3 host commands, 7 host events, "
                 + "ProbeResult, Breach, RollbackCommand, ControlCommand: " + recordTypes);
         assertEquals(recordTypes, schemaFiles);
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.kanary.planner.state.Deployment;
 import io.kanary.planner.state.HostGate;
 import io.kanary.planner.state.Phase;
+import io.kanary.planner.state.Planner;
+import io.kanary.schema.DeployRequest;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Policy;
 import java.time.Instant;
@@ -25,12 +27,15 @@ import java.util.Set;
  * @param stepKind    batch, pause or approval
  * @param waitingUntil when the timed pause under way ends; null otherwise (an approval waits for promote)
  * @param kind        deploy, undo, retry or restart; {@code cause} the deployment or revision it came from
+ * @param queuePosition for a QUEUED deployment, its 1-based place in its service's queue
+ * @param needs       the deployment that must have succeeded before this one starts
  */
 public record DeploymentView(String id, String service, String version, String baselineVersion, Phase phase, int batch,
                              int batches, List<List<String>> plan, Map<String, HostView> hosts, String reason,
                              Policy policy, String requestedBy, Instant startedAt, Instant updatedAt, Instant deadline,
                              String pausedBy, String pauseReason, @JsonIgnore Set<String> controlIds, int step,
-                             int steps, String stepKind, Instant waitingUntil, String kind, String cause) {
+                             int steps, String stepKind, Instant waitingUntil, String kind, String cause,
+                             Integer queuePosition, String needs) {
 
     /** @param state one of waiting, deploying, gating, healthy, updated, rolling-back, rolled-back, failed */
     public record HostView(String previousVersion, String state, String detail) {
@@ -46,7 +51,19 @@ public record DeploymentView(String id, String service, String version, String b
                 d.started().requestedBy(), d.started().at(), d.updatedAt(), d.deadline(), d.pausedBy(), d.pauseReason(),
                 Set.copyOf(d.controlIds()), d.step() + 1, d.plan().size(),
                 d.currentStep() == null ? null : d.currentStep().kind(), d.waitingUntil(),
-                d.started().kind() == null ? "deploy" : d.started().kind(), d.started().cause());
+                d.started().kind() == null ? "deploy" : d.started().kind(), d.started().cause(), null, null);
+    }
+
+    /** A deployment that has not started: QUEUED at its place in the queue, or CANCELLED before it started. */
+    static DeploymentView of(Planner.QueuedView q) {
+        DeployRequest r = q.queued().request();
+        boolean cancelled = q.cancelled() != null;
+        Set<String> controls = cancelled && q.cancelled().controlId() != null ? Set.of(q.cancelled().controlId()) : Set.of();
+        return new DeploymentView(q.queued().deploymentId(), r.service(), r.version(), null,
+                cancelled ? Phase.CANCELLED : Phase.QUEUED, 0, 0, List.of(), Map.of(),
+                cancelled ? q.cancelled().reason() : null, r.policy(), r.requestedBy(), q.queued().at(),
+                cancelled ? q.cancelled().at() : q.queued().at(), null, null, null, controls, 0, 0, null, null,
+                r.effectiveKind(), r.cause(), cancelled ? null : q.position(), r.needs());
     }
 
     private static HostView hostView(Deployment d, String host) {

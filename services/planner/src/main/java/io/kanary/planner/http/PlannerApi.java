@@ -454,7 +454,8 @@ public final class PlannerApi extends VerticleBase {
     private String conflict(DeployRequest request) {
         PlannerView v = view.get();
         String active = v.activeByService().get(request.service());
-        if (active != null) {
+        // Only a request that asks to be refused is; the others queue or supersede (the planner decides).
+        if (active != null && DeployRequest.REFUSE.equals(request.effectiveOnBusy())) {
             DeploymentView d = v.deployments().get(active);
             return "service " + request.service() + " already has an active deployment, " + active + " ("
                     + d.version() + ", " + d.phase() + "); wait for it to end or roll it back";

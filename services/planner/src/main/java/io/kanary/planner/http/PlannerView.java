@@ -37,6 +37,7 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
                 active.put(d.service(), d.id());
             }
         }
+        planner.queued().forEach((id, q) -> deployments.put(id, DeploymentView.of(q)));
         Fleet fleet = planner.fleet();
         List<HostView> hosts = new ArrayList<>();
         for (String host : fleet.knownHosts()) {

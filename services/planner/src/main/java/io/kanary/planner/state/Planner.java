@@ -51,6 +51,7 @@ public final class Planner {
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
     private final Map<String, Deployment> activeByService = new HashMap<>();
     private final Fleet fleet = new Fleet();
+    private final ServiceQueues queues = new ServiceQueues();
     private final RunAllowList allowList;
 
     /** A planner that lets requests run what {@code allowList} allows (requests from Kafka skip the API's check). */
@@ -81,6 +82,15 @@ public final class Planner {
             Deployment deployment = new Deployment(started);
             deployments.put(started.deploymentId(), deployment);
             activeByService.put(started.service(), deployment);
+            queues.remove(started.deploymentId());
+            return;
+        }
+        if (event instanceof DeploymentEvent.Queued queued) {
+            queues.apply(queued);
+            return;
+        }
+        if (event instanceof DeploymentEvent.Cancelled cancelled) {
+            queues.cancel(cancelled);
             return;
         }
         Deployment deployment = deployments.get(event.deploymentId());
@@ -149,16 +159,92 @@ public final class Planner {
 
     // ---- decisions ----
 
-    /** A deploy request: starts the deployment and commands its first batch, or says why not. */
+    /**
+     * A deploy request: starts the deployment and commands its first batch, queues it behind the
+     * service's active deployment (or the deployment it needs), supersedes the active one, or says why not.
+     */
     public Result onRequest(DeployRequest request, Instant now) {
         List<Violation> violations = RequestValidator.validate(request, allowList);
         if (!violations.isEmpty()) {
             return Result.rejected(Rejection.invalid(violations));
         }
+        String id = request.effectiveDeploymentId();
+        if (deployments.containsKey(id) || queues.knows(id)) {
+            return Result.rejected(Rejection.conflict("deployment id " + id + " was used before"));
+        }
+        Optional<Rejection> needs = needsRefusal(request);
+        if (needs.isPresent()) {
+            return Result.rejected(needs.get());
+        }
+        Deployment active = activeByService.get(request.service());
+        boolean queueAhead = queues.heads().containsKey(request.service());
+        if (active != null || queueAhead || waitsForNeeds(request)) {
+            return busy(request, active, now);
+        }
         Optional<Rejection> conflict = checkAgainstState(request, now);
         if (conflict.isPresent()) {
             return Result.rejected(conflict.get());
         }
+        List<Emission> out = new ArrayList<>();
+        start(request, request.eventId(), now, out);
+        return Result.accepted(out);
+    }
+
+    /** The service is busy (or the needed deployment is not done): queue, refuse or supersede, as the request asks. */
+    private Result busy(DeployRequest request, Deployment active, Instant now) {
+        String mode = request.effectiveOnBusy();
+        if (DeployRequest.REFUSE.equals(mode) && active != null) {
+            return Result.rejected(Rejection.conflict("service " + request.service() + " already has an active deployment, "
+                    + active.id() + " (" + active.version() + ", " + active.phase() + "); wait for it to end or roll it back"));
+        }
+        List<Violation> unknown = request.hosts().stream().filter(h -> !fleet.isKnown(h))
+                .map(h -> new Violation("hosts", "unknown host " + h + "; known hosts: " + fleet.knownHosts())).toList();
+        if (!unknown.isEmpty()) {
+            return Result.rejected(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
+                    + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
+        }
+        boolean supersede = DeployRequest.SUPERSEDE.equals(mode) && active != null;
+        List<Emission> out = new ArrayList<>();
+        DeploymentEvent.Queued queued = new DeploymentEvent.Queued(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
+                request.effectiveDeploymentId(), request.service(), request, supersede, now);
+        emit(out, queued, request.eventId());
+        if (supersede && (active.phase() == Phase.ROLLING || active.phase() == Phase.WAITING
+                || active.phase() == Phase.PAUSED)) {
+            String by = request.requestedBy() == null ? BY_PLANNER : request.requestedBy();
+            startRollback(active, "superseded by " + queued.deploymentId() + " (" + request.version() + ")", null, by,
+                    queued.eventId(), now, out, true, null);
+        }
+        return Result.accepted(out);
+    }
+
+    /** A request whose needed deployment is unknown or ended other than SUCCEEDED can never start. */
+    private Optional<Rejection> needsRefusal(DeployRequest request) {
+        if (request.needs() == null) {
+            return Optional.empty();
+        }
+        Deployment needed = deployments.get(request.needs());
+        if (needed == null && queues.queued(request.needs()).isEmpty()) {
+            Violation v = new Violation("needs", "no deployment " + request.needs() + "; name one that exists");
+            return Optional.of(Rejection.invalid(List.of(v)));
+        }
+        if (needed != null && !needed.phase().isActive() && needed.phase() != Phase.SUCCEEDED) {
+            Violation v = new Violation("needs", request.needs() + " ended " + needed.phase() + ", not SUCCEEDED; "
+                    + "deploy after one that succeeded");
+            return Optional.of(Rejection.invalid(List.of(v)));
+        }
+        return Optional.empty();
+    }
+
+    private boolean waitsForNeeds(DeployRequest request) {
+        if (request.needs() == null) {
+            return false;
+        }
+        Deployment needed = deployments.get(request.needs());
+        return needed == null || needed.phase().isActive();
+    }
+
+    /** Starts {@code request}: its plan over the target hosts, recorded in deployment.started, then its first step. */
+    private void start(DeployRequest request, String causeId, Instant now, List<Emission> out) {
         List<String> hosts = targetHosts(request);
         Map<String, String> previous = new LinkedHashMap<>();
         hosts.forEach(h -> {
@@ -172,10 +258,39 @@ public final class Planner {
                 request.effectiveDeploymentId(), request.service(), request.version(), baseline(previous.values()),
                 previous, request.run(), request.policy(), StepPlanner.batches(plan), request.requestedBy(), now,
                 plan, request.kind(), request.cause());
-        List<Emission> out = new ArrayList<>();
-        emit(out, started, request.eventId());
+        emit(out, started, causeId);
         proceedFrom(deployments.get(started.deploymentId()), 0, started.eventId(), now, out);
-        return Result.accepted(out);
+    }
+
+    /**
+     * Starts the head of every service queue that is free to go (no active deployment, its needed
+     * deployment succeeded), in the same transaction as the event that freed it; a head that can never
+     * start (its needed deployment failed, its hosts are gone) is cancelled with the reason.
+     */
+    private void drainQueues(String causeId, Instant now, List<Emission> out) {
+        for (Map.Entry<String, List<DeploymentEvent.Queued>> entry : queues.heads().entrySet()) {
+            if (activeByService.containsKey(entry.getKey())) {
+                continue;
+            }
+            DeploymentEvent.Queued head = entry.getValue().get(0);
+            DeployRequest request = head.request();
+            if (waitsForNeeds(request) && deployments.get(request.needs()) != null) {
+                continue;
+            }
+            Optional<Rejection> refusal = needsRefusal(request);
+            if (refusal.isEmpty() && waitsForNeeds(request)) {
+                continue; // the needed deployment is still queued itself
+            }
+            if (refusal.isEmpty()) {
+                refusal = checkAgainstState(request, now);
+            }
+            if (refusal.isPresent()) {
+                emit(out, new DeploymentEvent.Cancelled(Ids.newId(), KanaryEvent.SCHEMA_VERSION, head.deploymentId(),
+                        head.service(), BY_PLANNER, "could not start: " + refusal.get().detail(), null, now), causeId);
+            } else {
+                start(request, causeId, now, out);
+            }
+        }
     }
 
     /** Why a valid request cannot start now (HTTP 409/422), if it cannot. */
@@ -185,7 +300,8 @@ public final class Planner {
             return Optional.of(Rejection.conflict("service " + request.service() + " already has an active deployment, "
                     + active.id() + " (" + active.version() + ", " + active.phase() + "); wait for it to end or roll it back"));
         }
-        if (deployments.containsKey(request.effectiveDeploymentId())) {
+        if (deployments.containsKey(request.effectiveDeploymentId())
+                || queues.cancelled(request.effectiveDeploymentId()).isPresent()) {
             return Optional.of(Rejection.conflict("deployment id " + request.effectiveDeploymentId() + " was used before"));
         }
         List<Violation> unknown = request.hosts().stream().filter(h -> !fleet.isKnown(h))
@@ -261,6 +377,9 @@ public final class Planner {
         List<Emission> out = new ArrayList<>();
         catchUp(now, out);
         Deployment d = deployments.get(control.deploymentId());
+        if (d == null && queues.knows(control.deploymentId())) {
+            return onQueuedControl(control, now, out);
+        }
         if (d == null || (control.service() != null && !control.service().equals(d.service()))) {
             return new Result(out, Rejection.unknownDeployment("No deployment " + control.deploymentId()
                     + (control.service() == null ? "" : " of service " + control.service())));
@@ -282,7 +401,7 @@ public final class Planner {
                 advance(d, now, out);
             }
             case ABORT -> startRollback(d, "aborted by " + control.by() + (reason == null ? "" : ": " + reason), null,
-                    control.by(), control.eventId(), now, out, control.eventId());
+                    control.by(), control.eventId(), now, out, true, control.eventId());
             case PROMOTE -> {
                 emit(out, new DeploymentEvent.Promoted(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
                         control.isFull(), control.by(), reason, control.eventId(), now), control.eventId());
@@ -290,6 +409,24 @@ public final class Planner {
             }
             case CANCEL -> throw new IllegalStateException("ControlRules lets no cancel through without a queue");
         }
+        return Result.accepted(out);
+    }
+
+    /** A control of a deployment that never started: only cancel applies, and only while it is queued. */
+    private Result onQueuedControl(ControlCommand control, Instant now, List<Emission> out) {
+        Optional<ServiceQueues.Cancelled> cancelled = queues.cancelled(control.deploymentId());
+        if (cancelled.isPresent() && control.eventId().equals(cancelled.get().cancelled().controlId())) {
+            return Result.accepted(out);
+        }
+        Phase phase = cancelled.isPresent() ? Phase.CANCELLED : Phase.QUEUED;
+        if (phase != Phase.QUEUED || control.action() != ControlCommand.Action.CANCEL) {
+            return new Result(out, Rejection.notApplicable(ControlRules.refusal(control.action(), control.isFull(),
+                    control.deploymentId(), phase), phase));
+        }
+        DeploymentEvent.Queued queued = queues.queued(control.deploymentId()).orElseThrow();
+        emit(out, new DeploymentEvent.Cancelled(Ids.newId(), KanaryEvent.SCHEMA_VERSION, queued.deploymentId(),
+                queued.service(), control.by(), control.reason() == null || control.reason().isBlank() ? null
+                : control.reason(), control.eventId(), now), control.eventId());
         return Result.accepted(out);
     }
 
@@ -437,16 +574,19 @@ public final class Planner {
 
     private void startRollback(Deployment d, String reason, String breachId, String by, String causeId, Instant now,
                                List<Emission> out) {
-        startRollback(d, reason, breachId, by, causeId, now, out, null);
+        startRollback(d, reason, breachId, by, causeId, now, out, false, null);
     }
 
-    /** @param abortControlId the operator's abort that asked for it (the deployment then ends ABORTED), or null */
+    /**
+     * @param abort     true for an operator's abort or a superseding request: the deployment then ends ABORTED
+     * @param controlId the operator's control that asked for it, or null
+     */
     private void startRollback(Deployment d, String reason, String breachId, String by, String causeId, Instant now,
-                               List<Emission> out, String abortControlId) {
+                               List<Emission> out, boolean abort, String controlId) {
         // A host that could not start the new version never ran it: there is nothing to undo there.
         List<String> hosts = d.hostsToRollBack();
         DeploymentEvent.RollingBack rollingBack = new DeploymentEvent.RollingBack(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
-                d.id(), d.service(), reason, breachId, by, hosts, now, abortControlId == null ? null : true, abortControlId);
+                d.id(), d.service(), reason, breachId, by, hosts, now, abort ? true : null, controlId);
         emit(out, rollingBack, causeId);
         for (String host : hosts) {
             HostCommand.Rollback command = new HostCommand.Rollback(CommandIds.rollback(rollingBack.eventId(), host),
@@ -462,6 +602,10 @@ public final class Planner {
     private void emit(List<Emission> out, DeploymentEvent event, String causeId) {
         apply(event);
         out.add(new Emission(Topics.DEPLOY_EVENTS, event.service(), event, causeId));
+        if (event.isTerminal()) {
+            // A queued request starts when the active deployment ends: in the same transaction as its end.
+            drainQueues(event.eventId(), event.at(), out);
+        }
     }
 
     // ---- planning helpers ----
@@ -514,6 +658,18 @@ public final class Planner {
 
     public Fleet fleet() {
         return fleet;
+    }
+
+    /** The requests waiting in each service's queue, in order: deployment id → (queued event, 1-based position). */
+    public Map<String, QueuedView> queued() {
+        Map<String, QueuedView> out = new LinkedHashMap<>();
+        queues.allQueued().forEach(q -> out.put(q.deploymentId(), new QueuedView(q, queues.position(q.deploymentId()), null)));
+        queues.allCancelled().forEach(c -> out.put(c.queued().deploymentId(), new QueuedView(c.queued(), 0, c.cancelled())));
+        return out;
+    }
+
+    /** A deployment that has not started: queued (position from 1), or cancelled before it started. */
+    public record QueuedView(DeploymentEvent.Queued queued, int position, DeploymentEvent.Cancelled cancelled) {
     }
 
     /** Whether the host's executor is gone at {@code now}, by its heartbeats; false for a host that never sent one. */

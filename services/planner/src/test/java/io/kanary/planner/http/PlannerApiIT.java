@@ -108,7 +108,7 @@ class PlannerApiIT {
     }
 
     @Test
-    void shouldStartADeploymentAndRefuseASecondForTheSameServiceWith409() throws Exception {
+    void shouldStartADeploymentAndRefuseASecondThatAsksToBeRefusedWith409() throws Exception {
         HttpResponse<String> accepted = post("/v1/deployments", """
                 {"deploymentId": "api-1", "service": "api", "version": "v1", "hosts": ["host-1", "host-2"],
                  "run": {"command": ["api-server", "--port", "{port}"]}}""");
@@ -121,7 +121,7 @@ class PlannerApiIT {
         assertEquals("host-1", new String(command.key(), StandardCharsets.UTF_8), "the first batch is the first host");
 
         HttpResponse<String> conflict = post("/v1/deployments", """
-                {"service": "api", "version": "v2", "run": {"command": ["api-server"]}}""");
+                {"service": "api", "version": "v2", "run": {"command": ["api-server"]}, "onBusy": "refuse"}""");
         assertEquals(409, conflict.statusCode());
         assertTrue(conflict.body().contains("already has an active deployment, api-1"), conflict.body());
     }
