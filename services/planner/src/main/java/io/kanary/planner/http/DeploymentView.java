@@ -6,6 +6,7 @@ import io.kanary.planner.state.HostGate;
 import io.kanary.planner.state.Phase;
 import io.kanary.planner.state.Planner;
 import io.kanary.schema.DeployRequest;
+import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Policy;
 import java.time.Instant;
@@ -35,7 +36,7 @@ public record DeploymentView(String id, String service, String version, String b
                              Policy policy, String requestedBy, Instant startedAt, Instant updatedAt, Instant deadline,
                              String pausedBy, String pauseReason, @JsonIgnore Set<String> controlIds, int step,
                              int steps, String stepKind, Instant waitingUntil, String kind, String cause,
-                             Integer queuePosition, String needs) {
+                             Integer queuePosition, String needs, @JsonIgnore DeploymentEvent.Started started) {
 
     /** @param state one of waiting, deploying, gating, healthy, updated, rolling-back, rolled-back, failed */
     public record HostView(String previousVersion, String state, String detail) {
@@ -51,7 +52,7 @@ public record DeploymentView(String id, String service, String version, String b
                 d.started().requestedBy(), d.started().at(), d.updatedAt(), d.deadline(), d.pausedBy(), d.pauseReason(),
                 Set.copyOf(d.controlIds()), d.step() + 1, d.plan().size(),
                 d.currentStep() == null ? null : d.currentStep().kind(), d.waitingUntil(),
-                d.started().kind() == null ? "deploy" : d.started().kind(), d.started().cause(), null, null);
+                d.started().kind() == null ? "deploy" : d.started().kind(), d.started().cause(), null, null, d.started());
     }
 
     /** A deployment that has not started: QUEUED at its place in the queue, or CANCELLED before it started. */
@@ -63,7 +64,7 @@ public record DeploymentView(String id, String service, String version, String b
                 cancelled ? Phase.CANCELLED : Phase.QUEUED, 0, 0, List.of(), Map.of(),
                 cancelled ? q.cancelled().reason() : null, r.policy(), r.requestedBy(), q.queued().at(),
                 cancelled ? q.cancelled().at() : q.queued().at(), null, null, null, controls, 0, 0, null, null,
-                r.effectiveKind(), r.cause(), cancelled ? null : q.position(), r.needs());
+                r.effectiveKind(), r.cause(), cancelled ? null : q.position(), r.needs(), null);
     }
 
     private static HostView hostView(Deployment d, String host) {

@@ -26,7 +26,12 @@ import io.kanary.planner.state.RequestValidator;
 import io.kanary.planner.state.StepPlanner;
 import io.kanary.planner.state.Violation;
 import io.kanary.schema.ControlCommand;
+import io.kanary.planner.state.Revision;
 import io.kanary.schema.DeployRequest;
+import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.Policy;
+import io.kanary.schema.RunSpec;
+import io.kanary.schema.Step;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.RollbackCommand;
 import io.kanary.security.RunAllowList;
@@ -77,6 +82,8 @@ public final class PlannerApi extends VerticleBase {
             .without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private static final ObjectReader ROLLBACK_BODY_READER = Json.mapper().readerFor(RollbackBody.class)
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectReader REDEPLOY_BODY_READER = Json.mapper().readerFor(RedeployBody.class)
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final ObjectReader CONTROL_BODY_READER = Json.mapper().readerFor(ControlBody.class)
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** The client's idempotency key becomes an event id: it must be one (and never carry a header or a path). */
@@ -117,6 +124,10 @@ public final class PlannerApi extends VerticleBase {
     record RollbackBody(String reason, String operator) {
     }
 
+    /** Body of undo, retry and restart; every field optional, {@code toRevision} only for undo. */
+    record RedeployBody(Integer toRevision, String reason) {
+    }
+
     /** Body of the controls (pause, resume, abort, promote, cancel); every field optional, {@code full} only for promote. */
     record ControlBody(String reason, Boolean full) {
     }
@@ -133,6 +144,10 @@ public final class PlannerApi extends VerticleBase {
         for (ControlCommand.Action action : ControlCommand.Action.values()) {
             router.post("/v1/deployments/:id/" + action.word()).handler(ctx -> control(ctx, action));
         }
+        router.get("/v1/services/:service/revisions").handler(this::revisions);
+        router.post("/v1/services/:service/undo").handler(this::undo);
+        router.post("/v1/services/:service/restart").handler(this::restart);
+        router.post("/v1/deployments/:id/retry").handler(this::retry);
         router.get("/v1/hosts").handler(ctx -> json(ctx, 200, Map.of("hosts", view.get().hostsAt(Instant.now()))));
         router.errorHandler(404, ctx -> Problems.send(ctx, 404, "not-found", "Not found",
                 "No route for " + ctx.request().method() + " " + ctx.request().path(), null));
@@ -187,7 +202,11 @@ public final class PlannerApi extends VerticleBase {
                     problem == null ? null : List.of(violation(problem)));
             return;
         }
-        DeployRequest request = stamp(parsed, Principal.of(ctx));
+        String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+        if (!validKey(ctx, key)) {
+            return;
+        }
+        DeployRequest request = stamp(parsed, Principal.of(ctx), key);
         List<Violation> violations = new java.util.ArrayList<>(RequestValidator.validate(request, allowList));
         if (tree.has("steps") && tree.has("batchSize")) {
             violations.add(new Violation("steps", "give steps or batchSize, not both"));
@@ -199,6 +218,18 @@ public final class PlannerApi extends VerticleBase {
         }
         if ("true".equals(ctx.queryParams().get("dryRun"))) {
             dryRun(ctx, request);
+            return;
+        }
+        submit(ctx, request, Map.of());
+    }
+
+    /**
+     * Publishes a valid request on deploy.requests and answers with the planner loop's decision; a
+     * request whose idempotency key was decided already is answered from that decision, not published again.
+     */
+    private void submit(RoutingContext ctx, DeployRequest request, Map<String, Object> extra) {
+        if (decisions != null && decisions.await(request.eventId()).isDone()) {
+            answerWithDecision(ctx, request, extra);
             return;
         }
         String conflict = conflict(request);
@@ -214,7 +245,7 @@ public final class PlannerApi extends VerticleBase {
         }
         publish(ctx, new ProducerRecord<>(Topics.DEPLOY_REQUESTS.name(), null, request.service(),
                 Topics.DEPLOY_REQUESTS.valueSerde().serializer().serialize(Topics.DEPLOY_REQUESTS.name(), request),
-                CloudEvents.headers(request, SOURCE, null)), () -> answerWithDecision(ctx, request));
+                CloudEvents.headers(request, SOURCE, null)), () -> answerWithDecision(ctx, request, extra));
     }
 
     /**
@@ -222,32 +253,25 @@ public final class PlannerApi extends VerticleBase {
      * status ACCEPTED when the deployment started, its refusal (409/422) when it was refused, and 202
      * with status REQUESTED when the loop has not decided yet (its Location tells later).
      */
-    private void answerWithDecision(RoutingContext ctx, DeployRequest request) {
-        if (decisions == null) {
-            accepted(ctx, request, "REQUESTED");
-            return;
-        }
-        Context context = vertx.getOrCreateContext();
-        CompletableFuture<RequestDecisions.Decision> waiter = decisions.await(request.eventId());
-        waiter.completeOnTimeout(null, DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((decision, error) -> context.runOnContext(v -> {
-                    if (decision == null) {
-                        decisions.forget(request.eventId(), waiter);
-                        accepted(ctx, request, "REQUESTED");
-                    } else if (decision.accepted()) {
-                        accepted(ctx, request, "ACCEPTED");
-                    } else {
-                        refused(ctx, decision.rejection());
-                    }
-                }));
+    private void answerWithDecision(RoutingContext ctx, DeployRequest request, Map<String, Object> extra) {
+        awaitDecision(request.eventId(), decision -> {
+            if (decision == null) {
+                accepted(ctx, request, "REQUESTED", extra);
+            } else if (decision.accepted()) {
+                accepted(ctx, request, "ACCEPTED", extra);
+            } else {
+                refused(ctx, decision.rejection());
+            }
+        });
     }
 
-    private void accepted(RoutingContext ctx, DeployRequest request, String status) {
+    private void accepted(RoutingContext ctx, DeployRequest request, String status, Map<String, Object> extra) {
         ctx.response().putHeader("Location", "/v1/deployments/" + request.deploymentId());
         Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("deploymentId", request.deploymentId(),
                 "service", request.service(), "version", request.version(), "status", status,
                 "requestEventId", request.eventId(), "href", "/v1/deployments/" + request.deploymentId()));
         view.get().deployment(request.deploymentId()).ifPresent(d -> body.put("phase", d.phase().name()));
+        body.putAll(extra);
         json(ctx, 202, body);
     }
 
@@ -377,6 +401,107 @@ public final class PlannerApi extends VerticleBase {
                 }));
     }
 
+    private void revisions(RoutingContext ctx) {
+        String service = ctx.pathParam("service");
+        json(ctx, 200, Map.of("service", service, "revisions", view.get().revisionsOf(service)));
+    }
+
+    /** Deploys a revision again ({@code toRevision}, by default the one before the current) as a new deployment. */
+    private void undo(RoutingContext ctx) {
+        String service = ctx.pathParam("service");
+        RedeployBody body = readRedeployBody(ctx, "undo");
+        if (body == null || refuseWhenStopped(ctx)) {
+            return;
+        }
+        List<Revision> revisions = view.get().revisionsOf(service);
+        int wanted = body.toRevision() != null ? body.toRevision() : revisions.size() - 1;
+        if (body.toRevision() != null && (wanted < 1 || wanted > revisions.size())) {
+            Problems.send(ctx, 404, "unknown-revision", "Unknown revision", service + " has no revision " + wanted
+                    + "; it has " + revisions.size() + " (GET /v1/services/" + service + "/revisions lists them)", null);
+            return;
+        }
+        if (wanted < 1) {
+            Problems.conflict(ctx, "no-earlier-revision", "No earlier revision", service + " has " + revisions.size()
+                    + " revision(s), so there is none before the current one to go back to", null);
+            return;
+        }
+        Revision revision = revisions.get(wanted - 1);
+        redeploy(ctx, service, revision.version(), revision.run(), revision.policy(), revision.hosts(), List.of(),
+                DeployRequest.KIND_UNDO, "revision " + wanted + " (" + revision.deploymentId() + ")", Map.of("revision", wanted));
+    }
+
+    /** The current revision again: same version and run spec, new instances batch by batch. */
+    private void restart(RoutingContext ctx) {
+        String service = ctx.pathParam("service");
+        RedeployBody body = readRedeployBody(ctx, "restart");
+        if (body == null || refuseWhenStopped(ctx)) {
+            return;
+        }
+        List<Revision> revisions = view.get().revisionsOf(service);
+        if (revisions.isEmpty()) {
+            Problems.conflict(ctx, "no-revision", "No revision", service + " has no revision to restart: no deployment "
+                    + "of it succeeded yet", null);
+            return;
+        }
+        Revision current = revisions.get(revisions.size() - 1);
+        redeploy(ctx, service, current.version(), current.run(), current.policy(), current.hosts(), List.of(),
+                DeployRequest.KIND_RESTART, "revision " + current.revision() + " (" + current.deploymentId() + ")",
+                Map.of("revision", current.revision()));
+    }
+
+    /** A rolled-back, failed or aborted deployment's request again, as a new deployment. */
+    private void retry(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        RedeployBody body = readRedeployBody(ctx, "retry");
+        if (body == null || refuseWhenStopped(ctx)) {
+            return;
+        }
+        DeploymentView d = view.get().deployment(id).orElse(null);
+        if (d == null) {
+            Problems.send(ctx, 404, "unknown-deployment", "Unknown deployment", "No deployment " + id, null);
+            return;
+        }
+        if (d.started() == null || !List.of(Phase.ROLLED_BACK, Phase.FAILED, Phase.ABORTED).contains(d.phase())) {
+            Problems.conflict(ctx, "not-retryable", "Deployment cannot be retried", "Deployment " + id + " is "
+                    + d.phase() + "; only a ROLLED_BACK, FAILED or ABORTED deployment can be retried", d.phase().name());
+            return;
+        }
+        DeploymentEvent.Started s = d.started();
+        redeploy(ctx, s.service(), s.version(), s.run(), s.policy(), s.hosts(), StepPlanner.stepsOf(s.plan()),
+                DeployRequest.KIND_RETRY, id, Map.of());
+    }
+
+    private void redeploy(RoutingContext ctx, String service, String version, RunSpec run, Policy policy,
+                          List<String> hosts, List<Step> steps, String kind, String cause, Map<String, Object> extra) {
+        String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+        if (!validKey(ctx, key)) {
+            return;
+        }
+        String eventId = key != null ? key : Ids.newId();
+        DeployRequest request = new DeployRequest(eventId, KanaryEvent.SCHEMA_VERSION, deploymentIdFor(service, eventId),
+                service, version, run, hosts, steps.isEmpty() ? 1 : null, policy, Principal.of(ctx).name(), Instant.now(),
+                steps, null, null, null, kind, cause);
+        submit(ctx, request, extra);
+    }
+
+    private RedeployBody readRedeployBody(RoutingContext ctx, String verb) {
+        try {
+            String text = ctx.body().asString();
+            RedeployBody body = text == null || text.isBlank() ? null : REDEPLOY_BODY_READER.readValue(text);
+            body = body == null ? new RedeployBody(null, null) : body;
+            if (body.toRevision() != null && !"undo".equals(verb)) {
+                Problems.send(ctx, 400, "malformed-request", "Malformed " + verb + " request",
+                        "\"toRevision\" belongs to undo only", List.of(new Violation("toRevision", "only for undo")));
+                return null;
+            }
+            return body;
+        } catch (JsonProcessingException e) {
+            Problems.send(ctx, 400, "malformed-request", "Malformed " + verb + " request", describe(e),
+                    List.of(violation(e)));
+            return null;
+        }
+    }
+
     private ControlBody readControlBody(RoutingContext ctx, ControlCommand.Action action) {
         try {
             String text = ctx.body().asString();
@@ -443,10 +568,16 @@ public final class PlannerApi extends VerticleBase {
                 }));
     }
 
-    private DeployRequest stamp(DeployRequest r, Principal principal) {
-        String deploymentId = r.deploymentId() != null ? r.deploymentId()
-                : (RequestValidator.isValidName(r.service()) ? r.service() : "deployment") + "-" + Ids.newId().substring(0, 8);
-        return new DeployRequest(Ids.newId(), KanaryEvent.SCHEMA_VERSION, deploymentId, r.service(), r.version(), r.run(),
+    /** A new deployment's id: the service's name and 8 hex digits derived from the request's event id (so a retried key gets the same id). */
+    static String deploymentIdFor(String service, String eventId) {
+        String hash = Integer.toHexString(eventId.hashCode() & 0x7fffffff | 0x10000000).substring(0, 8);
+        return (RequestValidator.isValidName(service) && service.length() <= 54 ? service : "deployment") + "-" + hash;
+    }
+
+    private DeployRequest stamp(DeployRequest r, Principal principal, String key) {
+        String eventId = key != null ? key : Ids.newId();
+        String deploymentId = r.deploymentId() != null ? r.deploymentId() : deploymentIdFor(r.service(), eventId);
+        return new DeployRequest(eventId, KanaryEvent.SCHEMA_VERSION, deploymentId, r.service(), r.version(), r.run(),
                 r.hosts(), r.batchSize(), r.policy(), principal.name(), Instant.now(), r.steps(), r.onBusy(), r.needs(),
                 r.hostSelector(), r.kind(), r.cause());
     }

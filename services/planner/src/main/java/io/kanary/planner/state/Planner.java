@@ -52,6 +52,7 @@ public final class Planner {
     private final Map<String, Deployment> activeByService = new HashMap<>();
     private final Fleet fleet = new Fleet();
     private final ServiceQueues queues = new ServiceQueues();
+    private final Map<String, List<Revision>> revisions = new LinkedHashMap<>();
     private final RunAllowList allowList;
 
     /** A planner that lets requests run what {@code allowList} allows (requests from Kafka skip the API's check). */
@@ -100,6 +101,12 @@ public final class Planner {
         deployment.apply(event);
         if (event.isTerminal()) {
             activeByService.remove(deployment.service(), deployment);
+        }
+        if (event instanceof DeploymentEvent.Succeeded succeeded) {
+            List<Revision> ofService = revisions.computeIfAbsent(deployment.service(), s -> new ArrayList<>());
+            DeploymentEvent.Started s = deployment.started();
+            ofService.add(new Revision(ofService.size() + 1, s.deploymentId(), s.version(), s.run(), s.policy(),
+                    s.hosts(), succeeded.at()));
         }
     }
 
@@ -665,6 +672,13 @@ public final class Planner {
         Map<String, QueuedView> out = new LinkedHashMap<>();
         queues.allQueued().forEach(q -> out.put(q.deploymentId(), new QueuedView(q, queues.position(q.deploymentId()), null)));
         queues.allCancelled().forEach(c -> out.put(c.queued().deploymentId(), new QueuedView(c.queued(), 0, c.cancelled())));
+        return out;
+    }
+
+    /** Every service's revisions (its deployments that succeeded), oldest first. */
+    public Map<String, List<Revision>> revisions() {
+        Map<String, List<Revision>> out = new LinkedHashMap<>();
+        revisions.forEach((service, list) -> out.put(service, List.copyOf(list)));
         return out;
     }
 

@@ -45,6 +45,18 @@ public final class StepPlanner {
         return List.copyOf(plan);
     }
 
+    /**
+     * The steps that plan {@code plan} again over its own hosts in the same order: what a retry sends,
+     * so the new deployment has the batches, pauses and approvals of the first.
+     */
+    public static List<Step> stepsOf(List<PlannedStep> plan) {
+        return plan.stream().map(step -> switch (step.kind()) {
+            case PlannedStep.BATCH -> Step.ofHosts(step.hosts().size());
+            case PlannedStep.PAUSE -> Step.pauseFor(step.durationMs() + "ms");
+            default -> Step.approvalStep();
+        }).toList();
+    }
+
     /** The hosts of each batch step, in order: the {@code batches} of {@code deployment.started}. */
     public static List<List<String>> batches(List<PlannedStep> plan) {
         return plan.stream().filter(PlannedStep::isBatch).map(PlannedStep::hosts).toList();
