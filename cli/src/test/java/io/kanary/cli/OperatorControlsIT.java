@@ -10,6 +10,7 @@ import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.Policy;
+import io.kanary.schema.RunSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -139,16 +140,18 @@ class OperatorControlsIT {
         startStackAndPlanner();
         Map<String, Object> request = request("approved-v1");
         request.remove("batchSize");
-        request.put("steps", List.of(Map.of("hosts", 1), Collections.singletonMap("pause", null), Map.of("percent", 100)));
+        // Written by hand: the shared mapper leaves nulls out, and an approval is the pause that is null.
+        String body = Json.mapper().writeValueAsString(request).replaceFirst("\\}$",
+                ", \"steps\": [{\"hosts\": 1}, {\"pause\": null}, {\"percent\": 100}]}");
 
-        HttpResponse<String> dryRun = post("/v1/deployments?dryRun=true", Json.mapper().writeValueAsString(request), null);
+        HttpResponse<String> dryRun = post("/v1/deployments?dryRun=true", body, null);
         assertEquals(200, dryRun.statusCode(), dryRun.body());
         assertEquals("[{\"kind\":\"batch\",\"hosts\":[\"host-1\"]},{\"kind\":\"approval\"},"
                 + "{\"kind\":\"batch\",\"hosts\":[\"host-2\"]}]", json(dryRun).path("steps").toString());
         assertEquals(404, HTTP.send(HttpRequest.newBuilder(uri("/v1/deployments/approved-v1")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode(), "a dry run starts nothing");
 
-        HttpResponse<String> accepted = post("/v1/deployments", Json.mapper().writeValueAsString(request), null);
+        HttpResponse<String> accepted = post("/v1/deployments", body, null);
         assertEquals(202, accepted.statusCode(), accepted.body());
         JsonNode waiting = await().atMost(OUTCOME).ignoreExceptions().until(() -> get("/v1/deployments/approved-v1"),
                 d -> !List.of("ROLLING").contains(d.path("phase").asText()));
@@ -164,6 +167,61 @@ class OperatorControlsIT {
                 d -> !List.of("ROLLING", "WAITING").contains(d.path("phase").asText()));
         assertEquals("SUCCEEDED", done.path("phase").asText(), done.toString());
         assertEquals(List.of("host-1", "host-2"), deployCommandHosts("approved-v1"));
+    }
+
+    @Test
+    void aQueuedRequestStartsWhenTheActiveOneEndsAndUndoBringsBackTheEarlierRunSpec() throws Exception {
+        startStackAndPlanner();
+        Map<String, Object> first = oneHost("queue-v1", "v1", "first");
+        Map<String, Object> second = oneHost("queue-v2", "v2", "second");
+        assertEquals(202, post("/v1/deployments", Json.mapper().writeValueAsString(first), null).statusCode());
+        await().atMost(OUTCOME).ignoreExceptions().until(() -> "ROLLING".equals(get("/v1/deployments/queue-v1").path("phase").asText()));
+
+        HttpResponse<String> queued = post("/v1/deployments", Json.mapper().writeValueAsString(second), null);
+        assertEquals(202, queued.statusCode(), queued.body());
+        assertEquals("QUEUED", json(queued).path("phase").asText(), queued.body());
+        assertEquals(1, get("/v1/deployments/queue-v2").path("queuePosition").asInt());
+        assertEquals("SUCCEEDED", awaitEnd("queue-v1").path("phase").asText());
+        assertEquals("SUCCEEDED", awaitEnd("queue-v2").path("phase").asText());
+        DeploymentEvent.Succeeded firstEnded = (DeploymentEvent.Succeeded) recordOf("queue-v1").stream()
+                .filter(DeploymentEvent::isTerminal).findFirst().orElseThrow();
+        DeploymentEvent.Started secondStarted = (DeploymentEvent.Started) recordOf("queue-v2").stream()
+                .filter(e -> e instanceof DeploymentEvent.Started).findFirst().orElseThrow();
+        assertEquals(firstEnded.at(), secondStarted.at(), "the queued request started in the decision that ended the first");
+
+        JsonNode revisions = get("/v1/services/" + DemoScenario.SERVICE + "/revisions").path("revisions");
+        assertEquals(2, revisions.size(), revisions.toString());
+        HttpResponse<String> undo = post("/v1/services/" + DemoScenario.SERVICE + "/undo", "{\"reason\": \"v2 regressed\"}", "undo-1");
+        assertEquals(202, undo.statusCode(), undo.body());
+        assertEquals(1, json(undo).path("revision").asInt());
+        String undoId = json(undo).path("deploymentId").asText();
+        JsonNode undone = awaitEnd(undoId);
+
+        assertEquals("SUCCEEDED", undone.path("phase").asText(), undone.toString());
+        assertEquals("undo", undone.path("kind").asText());
+        assertEquals("revision 1 (queue-v1)", undone.path("cause").asText());
+        HostCommand.Deploy command = (HostCommand.Deploy) readAll(Topics.HOST_COMMANDS.name(), bytes -> Topics.HOST_COMMANDS
+                .valueSerde().deserializer().deserialize(Topics.HOST_COMMANDS.name(), bytes)).stream()
+                .filter(c -> c instanceof HostCommand.Deploy && undoId.equals(c.deploymentId())).findFirst().orElseThrow();
+        assertEquals(revisions.get(0).path("run"), Json.mapper().valueToTree(command.run()));
+        assertEquals("first", command.run().env().get("DEMO_NOTE"));
+        assertEquals(3, get("/v1/services/" + DemoScenario.SERVICE + "/revisions").path("revisions").size());
+    }
+
+    private Map<String, Object> oneHost(String id, String version, String note) {
+        Map<String, Object> request = request(id);
+        RunSpec demo = DemoScenario.demoApp(version, 0.0);
+        Map<String, String> env = new LinkedHashMap<>(demo.env());
+        env.put("DEMO_NOTE", note);
+        request.put("version", version);
+        request.put("run", RunSpec.process(demo.command(), env));
+        request.put("hosts", List.of("host-1"));
+        return request;
+    }
+
+    private JsonNode awaitEnd(String id) {
+        return await().atMost(OUTCOME).ignoreExceptions().until(() -> get("/v1/deployments/" + id),
+                d -> List.of("SUCCEEDED", "ROLLED_BACK", "FAILED", "ABORTED", "CANCELLED").contains(d.path("phase").asText()));
     }
 
     private void startStackAndPlanner() throws Exception {

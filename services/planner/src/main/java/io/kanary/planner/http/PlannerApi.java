@@ -610,7 +610,7 @@ public final class PlannerApi extends VerticleBase {
         }
         boolean anyRunning = v.deployments().values().stream()
                 .anyMatch(d -> d.service().equals(request.service()) && d.phase() == Phase.SUCCEEDED);
-        if (request.hosts().isEmpty() && !anyRunning) {
+        if (request.hosts().isEmpty() && request.hostSelector().isEmpty() && !anyRunning) {
             return List.of(new Violation("hosts", "no host runs " + request.service()
                     + " yet; name the target hosts (known: " + v.knownHosts() + ")"));
         }

@@ -252,7 +252,7 @@ public final class Planner {
 
     /** Starts {@code request}: its plan over the target hosts, recorded in deployment.started, then its first step. */
     private void start(DeployRequest request, String causeId, Instant now, List<Emission> out) {
-        List<String> hosts = targetHosts(request);
+        List<String> hosts = targetHosts(request, now);
         Map<String, String> previous = new LinkedHashMap<>();
         hosts.forEach(h -> {
             String v = fleet.versionOn(h, request.service());
@@ -318,12 +318,17 @@ public final class Planner {
             return Optional.of(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
                     + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
         }
-        if (targetHosts(request).isEmpty()) {
+        if (targetHosts(request, now).isEmpty() && !request.hostSelector().isEmpty()) {
+            Violation v = new Violation("hostSelector", "no live host has the labels " + request.hostSelector()
+                    + "; executors announce labels from KANARY_HOST_LABELS (known hosts: " + fleet.knownHosts() + ")");
+            return Optional.of(Rejection.unknownHosts(v.rule(), List.of(v)));
+        }
+        if (targetHosts(request, now).isEmpty()) {
             Violation v = new Violation("hosts", "no host runs " + request.service() + " now; name the target hosts (known: "
                     + fleet.knownHosts() + ")");
             return Optional.of(Rejection.unknownHosts(v.rule(), List.of(v)));
         }
-        List<Violation> gone = targetHosts(request).stream().filter(h -> isGone(h, now))
+        List<Violation> gone = targetHosts(request, now).stream().filter(h -> isGone(h, now))
                 .map(h -> new Violation("hosts", goneReason(h, now))).toList();
         if (!gone.isEmpty()) {
             return Optional.of(Rejection.goneHosts(gone.size() + " target host(s) have lost their executor: "
@@ -631,8 +636,15 @@ public final class Planner {
         return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
-    private List<String> targetHosts(DeployRequest request) {
-        return request.hosts().isEmpty() ? List.copyOf(fleet.hostsRunning(request.service())) : request.hosts();
+    /** The hosts named, or the live hosts whose labels match the selector, or every host running the service now. */
+    private List<String> targetHosts(DeployRequest request, Instant now) {
+        if (!request.hosts().isEmpty()) {
+            return request.hosts();
+        }
+        if (!request.hostSelector().isEmpty()) {
+            return fleet.hostsMatching(request.hostSelector()).stream().filter(h -> !isGone(h, now)).toList();
+        }
+        return List.copyOf(fleet.hostsRunning(request.service()));
     }
 
     static List<List<String>> batches(List<String> hosts, int batchSize) {
