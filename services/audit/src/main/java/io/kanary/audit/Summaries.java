@@ -77,6 +77,16 @@ public final class Summaries {
             return "FAILED: " + f.reason();
         } else if (d instanceof DeploymentEvent.Aborted a) {
             return "aborted" + by(a.by()) + (a.reason() == null ? "" : ": " + a.reason());
+        } else if (d instanceof DeploymentEvent.Waiting w) {
+            return w.durationMs() == null ? "waiting for approval (step " + (w.step() + 1) + "): promote to go on"
+                    : String.format(Locale.ROOT, "pausing %.1fs (step %d) until %s; judgement goes on",
+                    w.durationMs() / 1000.0, w.step() + 1, w.until());
+        } else if (d instanceof DeploymentEvent.Queued q) {
+            return "queued: " + q.request().version() + (q.front() ? " first in line, superseding the active deployment"
+                    : " waits for the service's active deployment" + (q.request().needs() == null ? ""
+                    : " and for " + q.request().needs() + " to succeed")) + by(q.request().requestedBy());
+        } else if (d instanceof DeploymentEvent.Cancelled c) {
+            return "cancelled before it started" + by(c.by()) + (c.reason() == null ? "" : ": " + c.reason());
         } else if (d instanceof DeploymentEvent.DeadlinesExtended e) {
             return String.format(Locale.ROOT, "deadlines extended by %.1fs: the planner was down since %s", e.extendedByMs() / 1000.0,
                     e.downSince());

@@ -218,8 +218,10 @@ public final class Planner {
         if (supersede && (active.phase() == Phase.ROLLING || active.phase() == Phase.WAITING
                 || active.phase() == Phase.PAUSED)) {
             String by = request.requestedBy() == null ? BY_PLANNER : request.requestedBy();
+            // Chained to its own history (the reason names the request that superseded it), so the audit walks
+            // each deployment back to its own request.
             startRollback(active, "superseded by " + queued.deploymentId() + " (" + request.version() + ")", null, by,
-                    queued.eventId(), now, out, true, null);
+                    active.lastEventId(), now, out, true, null);
         }
         return Result.accepted(out);
     }
@@ -274,7 +276,7 @@ public final class Planner {
      * deployment succeeded), in the same transaction as the event that freed it; a head that can never
      * start (its needed deployment failed, its hosts are gone) is cancelled with the reason.
      */
-    private void drainQueues(String causeId, Instant now, List<Emission> out) {
+    private void drainQueues(Instant now, List<Emission> out) {
         for (Map.Entry<String, List<DeploymentEvent.Queued>> entry : queues.heads().entrySet()) {
             if (activeByService.containsKey(entry.getKey())) {
                 continue;
@@ -291,11 +293,13 @@ public final class Planner {
             if (refusal.isEmpty()) {
                 refusal = checkAgainstState(request, now);
             }
+            // Caused by its own queued event, so its chain leads back to its own request; the end that freed
+            // the way is in the same transaction.
             if (refusal.isPresent()) {
                 emit(out, new DeploymentEvent.Cancelled(Ids.newId(), KanaryEvent.SCHEMA_VERSION, head.deploymentId(),
-                        head.service(), BY_PLANNER, "could not start: " + refusal.get().detail(), null, now), causeId);
+                        head.service(), BY_PLANNER, "could not start: " + refusal.get().detail(), null, now), head.eventId());
             } else {
-                start(request, causeId, now, out);
+                start(request, head.eventId(), now, out);
             }
         }
     }
@@ -616,7 +620,7 @@ public final class Planner {
         out.add(new Emission(Topics.DEPLOY_EVENTS, event.service(), event, causeId));
         if (event.isTerminal()) {
             // A queued request starts when the active deployment ends: in the same transaction as its end.
-            drainQueues(event.eventId(), event.at(), out);
+            drainQueues(event.at(), out);
         }
     }
 
