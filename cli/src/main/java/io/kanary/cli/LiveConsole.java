@@ -117,7 +117,9 @@ final class LiveConsole implements AutoCloseable {
             if (d instanceof DeploymentEvent.Started s) {
                 active.put(s.service(), s);
                 plans.put(s.deploymentId(), s);
-            } else if (d.isTerminal()) {
+            } else if (d.isTerminal() && active.containsKey(d.service())
+                    && active.get(d.service()).deploymentId().equals(d.deploymentId())) {
+                // A queued deployment's cancellation must not clear the one running.
                 active.remove(d.service());
             }
             line(Instant.ofEpochMilli(record.timestamp()), d.deploymentId(), Summaries.of(event, plans.get(d.deploymentId())));
