@@ -88,6 +88,13 @@ public final class RequiredFields {
             require(missing, "hosts", r.hosts());
         } else if (d instanceof DeploymentEvent.RolledBack r) {
             require(missing, "hosts", r.hosts());
+        } else if (d instanceof DeploymentEvent.Queued q) {
+            // The planner starts the queued request later: it must be whole.
+            require(missing, "request", q.request());
+            if (q.request() != null) {
+                require(missing, "request.version", q.request().version());
+                require(missing, "request.run", q.request().run());
+            }
         }
     }
 
