@@ -203,7 +203,7 @@ class OperatorControlsIT {
         HostCommand.Deploy command = (HostCommand.Deploy) readAll(Topics.HOST_COMMANDS.name(), bytes -> Topics.HOST_COMMANDS
                 .valueSerde().deserializer().deserialize(Topics.HOST_COMMANDS.name(), bytes)).stream()
                 .filter(c -> c instanceof HostCommand.Deploy && undoId.equals(c.deploymentId())).findFirst().orElseThrow();
-        assertEquals(revisions.get(0).path("run"), Json.mapper().valueToTree(command.run()));
+        assertEquals(Json.mapper().treeToValue(revisions.get(0).path("run"), RunSpec.class), command.run());
         assertEquals("first", command.run().env().get("DEMO_NOTE"));
         assertEquals(3, get("/v1/services/" + DemoScenario.SERVICE + "/revisions").path("revisions").size());
     }
