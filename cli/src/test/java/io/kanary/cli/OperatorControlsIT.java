@@ -9,6 +9,7 @@ import io.kanary.kafka.Json;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
+import io.kanary.schema.HostEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
 import java.io.BufferedReader;
@@ -133,6 +134,14 @@ class OperatorControlsIT {
         assertEquals("ABORTED", problem.path("phase").asText());
         assertEquals("Deployment aborted-v1 is ABORTED; resume applies only to a deployment that is PAUSED",
                 problem.path("detail").asText());
+
+        HttpResponse<String> retry = post("/v1/deployments/aborted-v1/retry", "{}", null);
+        assertEquals(202, retry.statusCode(), retry.body());
+        JsonNode retried = awaitEnd(json(retry).path("deploymentId").asText());
+        assertEquals("SUCCEEDED", retried.path("phase").asText(), retried.toString());
+        assertEquals("retry", retried.path("kind").asText());
+        assertEquals("aborted-v1", retried.path("cause").asText());
+        assertEquals(List.of(List.of("host-1"), List.of("host-2")), Json.mapper().convertValue(retried.path("plan"), List.class));
     }
 
     @Test
@@ -206,6 +215,25 @@ class OperatorControlsIT {
         assertEquals(Json.mapper().treeToValue(revisions.get(0).path("run"), RunSpec.class), command.run());
         assertEquals("first", command.run().env().get("DEMO_NOTE"));
         assertEquals(3, get("/v1/services/" + DemoScenario.SERVICE + "/revisions").path("revisions").size());
+
+        HttpResponse<String> restart = post("/v1/services/" + DemoScenario.SERVICE + "/restart", "{}", null);
+        assertEquals(202, restart.statusCode(), restart.body());
+        String restartId = json(restart).path("deploymentId").asText();
+        JsonNode restarted = awaitEnd(restartId);
+        assertEquals("SUCCEEDED", restarted.path("phase").asText(), restarted.toString());
+        assertEquals("restart", restarted.path("kind").asText());
+        assertEquals("v1", restarted.path("version").asText());
+        String before = instanceStartedBy(undoId);
+        String after = instanceStartedBy(restartId);
+        assertTrue(!before.equals(after), "a restart runs a new instance of the same version: " + before + " then " + after);
+    }
+
+    /** The instance id host-1 reported started for {@code deploymentId}. */
+    private String instanceStartedBy(String deploymentId) {
+        return readAll(Topics.HOST_EVENTS.name(), bytes -> Topics.HOST_EVENTS.valueSerde().deserializer()
+                .deserialize(Topics.HOST_EVENTS.name(), bytes)).stream()
+                .filter(e -> e instanceof HostEvent.Started s && deploymentId.equals(s.deploymentId()))
+                .map(e -> ((HostEvent.Started) e).instance().instanceId()).findFirst().orElseThrow();
     }
 
     private Map<String, Object> oneHost(String id, String version, String note) {
