@@ -336,9 +336,10 @@ public final class PlannerApi extends VerticleBase {
             Problems.send(ctx, 404, "unknown-deployment", "Unknown deployment", "No deployment " + id, null);
             return;
         }
-        if (deployment.phase() != Phase.ROLLING && deployment.phase() != Phase.PAUSED) {
-            Problems.send(ctx, 409, "not-rollable", "Deployment cannot be rolled back",
-                    "Deployment " + id + " is " + deployment.phase() + "; only a ROLLING or PAUSED deployment can be rolled back", null);
+        if (deployment.phase() != Phase.ROLLING && deployment.phase() != Phase.PAUSED && deployment.phase() != Phase.WAITING) {
+            Problems.conflict(ctx, "not-rollable", "Deployment cannot be rolled back", "Deployment " + id + " is "
+                    + deployment.phase() + "; only a ROLLING, WAITING or PAUSED deployment can be rolled back",
+                    deployment.phase().name());
             return;
         }
         String operator = Principal.of(ctx).name(); // who the credential says, never a self-declared name
