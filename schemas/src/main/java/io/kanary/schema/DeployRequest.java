@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param deploymentId optional; the planner derives one from the event id when it is absent
  * @param hosts        the target hosts; empty means every host now running the service
- * @param batchSize    hosts updated at a time (default 1)
+ * @param batchSize    hosts updated at a time (default 1; none when {@code steps} are given)
  * @param policy       absent fields take {@link Policy}'s defaults
  * @param steps        the rollout's steps instead of equal batches: host-count and percentage batches, timed
  *                     pauses and approvals (empty: batches of {@code batchSize})
@@ -46,8 +46,10 @@ public record DeployRequest(String eventId, int schemaVersion, String deployment
     public DeployRequest {
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
         steps = steps == null ? List.of() : List.copyOf(steps);
+        // Steps replace the batch size: a request with steps has none, so it cannot be written with both.
+        batchSize = batchSize == null && steps.isEmpty() ? Integer.valueOf(DEFAULT_BATCH_SIZE) : batchSize;
         hostSelector = hostSelector == null ? Map.of() : Map.copyOf(hostSelector);
-        batchSize = batchSize == null ? DEFAULT_BATCH_SIZE : batchSize;
+
         policy = policy == null ? Policy.defaults() : policy;
         schemaVersion = schemaVersion == 0 ? SCHEMA_VERSION : schemaVersion;
     }

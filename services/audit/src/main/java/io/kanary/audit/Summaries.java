@@ -25,7 +25,8 @@ public final class Summaries {
         if (event instanceof DeployRequest r) {
             return "deploy requested: " + r.service() + " " + r.version() + " on "
                     + (r.hosts().isEmpty() ? "every host running it" : String.join(", ", r.hosts()))
-                    + " in batches of " + r.batchSize() + by(r.requestedBy());
+                    + (r.steps().isEmpty() ? " in batches of " + r.batchSize() : " in " + r.steps().size() + " steps")
+                    + by(r.requestedBy());
         } else if (event instanceof DeploymentEvent d) {
             return deployment(d, plan);
         } else if (event instanceof HostCommand c) {

@@ -207,10 +207,7 @@ public final class PlannerApi extends VerticleBase {
             return;
         }
         DeployRequest request = stamp(parsed, Principal.of(ctx), key);
-        List<Violation> violations = new java.util.ArrayList<>(RequestValidator.validate(request, allowList));
-        if (tree.has("steps") && tree.has("batchSize")) {
-            violations.add(new Violation("steps", "give steps or batchSize, not both"));
-        }
+        List<Violation> violations = RequestValidator.validate(request, allowList);
         if (!violations.isEmpty()) {
             Problems.send(ctx, 422, "invalid-request", "Invalid deploy request", violations.size() + " rule(s) broken: "
                     + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")), violations);

@@ -14,6 +14,9 @@ final class StepRules {
     }
 
     static void validate(DeployRequest request, List<Violation> out) {
+        if (!request.steps().isEmpty() && request.batchSize() != null) {
+            out.add(new Violation("steps", "give steps or batchSize, not both"));
+        }
         for (int i = 0; i < request.steps().size(); i++) {
             Step step = request.steps().get(i);
             String field = "steps[" + i + "]";

@@ -177,6 +177,16 @@ class StepsTest {
                 violations.stream().map(Violation::field).toList());
     }
 
+    @Test
+    void shouldRefuseStepsWithABatchSizeButTakeStepsWithout() {
+        DeployRequest both = new DeployRequest(id(), 1, "d1", "web", "v2", RunSpec.process(List.of("web"), Map.of()), HOSTS,
+                2, POLICY, "test", T0, List.of(Step.ofHosts(1)), null, null, null, null, null);
+
+        assertEquals(List.of("steps"), RequestValidator.validate(both).stream().map(Violation::field).toList());
+        assertNull(request(List.of(Step.ofHosts(1))).batchSize());
+        assertEquals(List.of(), RequestValidator.validate(request(List.of(Step.ofHosts(1)))));
+    }
+
     private void accept(List<Step> steps) {
         Planner.Result result = planner.onRequest(request(steps), T0);
         assertTrue(result.isAccepted(), () -> String.valueOf(result.rejection()));
