@@ -38,6 +38,9 @@ kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'host.ev
 kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'health.probes.dlq'
 kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'rollback.commands.dlq'
 kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'deploy.events.dlq'
+kafka_acls --add --allow-principal "$PLANNER" --operation Read --topic 'deploy.controls'
+kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'deploy.controls'
+kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'deploy.controls.dlq'
 kafka_acls --add --allow-principal "$PLANNER" --operation Read --group 'kanary-planner'
 kafka_acls --add --allow-principal "$PLANNER" --operation Write --transactional-id 'kanary-planner'
 kafka_acls --add --allow-principal "$PLANNER" --operation Describe --transactional-id 'kanary-planner'
@@ -77,5 +80,7 @@ kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'breaches'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'breaches.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'rollback.commands'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'rollback.commands.dlq'
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'deploy.controls'
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'deploy.controls.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-audit' --resource-pattern-type prefixed
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-console-' --resource-pattern-type prefixed

@@ -50,6 +50,10 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
                 Topics.ROLLBACK_COMMANDS.name());
         deadLetters(out, planner, Topics.DEPLOY_REQUESTS.name(), Topics.HOST_EVENTS.name(), Topics.HEALTH_PROBES.name(),
                 Topics.ROLLBACK_COMMANDS.name(), Topics.DEPLOY_EVENTS.name());
+        // Operators' controls: the planner's API writes them, its loop reads them (and dead-letters unreadable ones).
+        read(out, planner, Topics.DEPLOY_CONTROLS.name());
+        write(out, planner, Topics.DEPLOY_CONTROLS.name());
+        deadLetters(out, planner, Topics.DEPLOY_CONTROLS.name());
         out.add(allow(ResourceType.GROUP, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.READ));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.WRITE));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.DESCRIBE));

@@ -1,6 +1,7 @@
 package io.kanary.kafka;
 
 import io.kanary.schema.Breach;
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
@@ -43,6 +44,11 @@ public final class RequiredFields {
         } else if (event instanceof RollbackCommand r) {
             require(missing, "deploymentId", r.deploymentId());
             require(missing, "service", r.service());
+        } else if (event instanceof ControlCommand c) {
+            require(missing, "deploymentId", c.deploymentId());
+            require(missing, "service", c.service());
+            require(missing, "action", c.action());
+            require(missing, "by", c.by());
         } else if (event instanceof Breach b) {
             require(missing, "deploymentId", b.deploymentId());
             require(missing, "service", b.service());
@@ -82,6 +88,13 @@ public final class RequiredFields {
             require(missing, "hosts", r.hosts());
         } else if (d instanceof DeploymentEvent.RolledBack r) {
             require(missing, "hosts", r.hosts());
+        } else if (d instanceof DeploymentEvent.Queued q) {
+            // The planner starts the queued request later: it must be whole.
+            require(missing, "request", q.request());
+            if (q.request() != null) {
+                require(missing, "request.version", q.request().version());
+                require(missing, "request.run", q.request().run());
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kanary.kafka;
 
 import io.kanary.schema.Breach;
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
@@ -37,8 +38,12 @@ public final class Topics {
     public static final Topic<String, RollbackCommand> ROLLBACK_COMMANDS =
             new Topic<>("rollback.commands", KEY, JsonSerde.of(RollbackCommand.class));
 
+    /** Key: service. Operators' pause, resume, abort, promote and cancel; the planner's API writes, the planner acts. */
+    public static final Topic<String, ControlCommand> DEPLOY_CONTROLS =
+            new Topic<>("deploy.controls", KEY, JsonSerde.of(ControlCommand.class));
+
     public static final List<Topic<String, ?>> ALL = List.of(DEPLOY_REQUESTS, DEPLOY_EVENTS, HOST_COMMANDS,
-            HOST_EVENTS, HEALTH_PROBES, BREACHES, ROLLBACK_COMMANDS);
+            HOST_EVENTS, HEALTH_PROBES, BREACHES, ROLLBACK_COMMANDS, DEPLOY_CONTROLS);
 
     private Topics() {
     }

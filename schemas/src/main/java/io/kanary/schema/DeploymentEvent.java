@@ -24,7 +24,11 @@ import java.util.Map;
         @JsonSubTypes.Type(DeploymentEvent.RolledBack.class),
         @JsonSubTypes.Type(DeploymentEvent.Failed.class),
         @JsonSubTypes.Type(DeploymentEvent.Aborted.class),
-        @JsonSubTypes.Type(DeploymentEvent.DeadlinesExtended.class)})
+        @JsonSubTypes.Type(DeploymentEvent.DeadlinesExtended.class),
+        @JsonSubTypes.Type(DeploymentEvent.Promoted.class),
+        @JsonSubTypes.Type(DeploymentEvent.Waiting.class),
+        @JsonSubTypes.Type(DeploymentEvent.Queued.class),
+        @JsonSubTypes.Type(DeploymentEvent.Cancelled.class)})
 public sealed interface DeploymentEvent extends KanaryEvent {
 
     String deploymentId();
@@ -42,7 +46,15 @@ public sealed interface DeploymentEvent extends KanaryEvent {
     @JsonIgnore
     default boolean isTerminal() {
         return this instanceof Succeeded || this instanceof RolledBack || this instanceof Failed
-                || this instanceof Aborted;
+                || this instanceof Aborted || this instanceof Cancelled;
+    }
+
+    /**
+     * An event an operator's {@link ControlCommand} caused; {@code controlId} is that command's event
+     * id (null when no control caused it), so a command seen twice acts once, also after a replay.
+     */
+    interface FromControl {
+        String controlId();
     }
 
     /**
@@ -51,14 +63,33 @@ public sealed interface DeploymentEvent extends KanaryEvent {
      * @param baselineVersion  the version being replaced (the stable version the new one is judged against); null on a first deployment
      * @param previousVersions for each target host, the version it ran before (absent: none)
      * @param batches          the hosts of each batch, in order
+     * @param steps            the whole plan in order: the batches, with the timed pauses and approvals between
+     *                         them; empty in records written before steps existed (then every batch is a step)
+     * @param kind             deploy, undo, retry or restart (absent: deploy)
+     * @param cause            for undo, retry and restart: the deployment or revision it came from
      */
     @JsonTypeName("deployment.started")
     record Started(String eventId, int schemaVersion, String deploymentId, String service, String version,
                    String baselineVersion, Map<String, String> previousVersions, RunSpec run, Policy policy,
-                   List<List<String>> batches, String requestedBy, Instant at) implements DeploymentEvent {
+                   List<List<String>> batches, String requestedBy, Instant at, List<PlannedStep> steps, String kind,
+                   String cause) implements DeploymentEvent {
         public Started {
             previousVersions = previousVersions == null ? Map.of() : Map.copyOf(previousVersions);
             batches = batches == null ? List.of() : batches.stream().map(List::copyOf).toList();
+            steps = steps == null ? List.of() : List.copyOf(steps);
+        }
+
+        public Started(String eventId, int schemaVersion, String deploymentId, String service, String version,
+                       String baselineVersion, Map<String, String> previousVersions, RunSpec run, Policy policy,
+                       List<List<String>> batches, String requestedBy, Instant at) {
+            this(eventId, schemaVersion, deploymentId, service, version, baselineVersion, previousVersions, run, policy,
+                    batches, requestedBy, at, null, null, null);
+        }
+
+        /** The plan's steps: {@link #steps}, or one batch step per batch for a record without them. */
+        @JsonIgnore
+        public List<PlannedStep> plan() {
+            return steps.isEmpty() ? batches.stream().map(PlannedStep::batch).toList() : steps;
         }
 
         public List<String> hosts() {
@@ -78,14 +109,65 @@ public sealed interface DeploymentEvent extends KanaryEvent {
                           List<String> hosts, Instant at) implements DeploymentEvent {
     }
 
+    /**
+     * An operator paused the deployment: the current batch finishes its gates, no new batch starts.
+     *
+     * @param controlId the operator's {@link ControlCommand} that asked for it, so the same command acts once
+     */
     @JsonTypeName("deployment.paused")
-    record Paused(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at)
-            implements DeploymentEvent {
+    record Paused(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at,
+                  String reason, String controlId) implements DeploymentEvent, FromControl {
+        public Paused(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at) {
+            this(eventId, schemaVersion, deploymentId, service, by, at, null, null);
+        }
     }
 
+    /** An operator resumed a paused deployment. */
     @JsonTypeName("deployment.resumed")
-    record Resumed(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at)
-            implements DeploymentEvent {
+    record Resumed(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at,
+                   String reason, String controlId) implements DeploymentEvent, FromControl {
+        public Resumed(String eventId, int schemaVersion, String deploymentId, String service, String by, Instant at) {
+            this(eventId, schemaVersion, deploymentId, service, by, at, null, null);
+        }
+    }
+
+    /**
+     * A request waits in its service's queue: the service has an active deployment (or the deployment
+     * it {@code needs} has not succeeded yet). It starts, in the same transaction as the event that
+     * frees the way, as {@code deploymentId}; the request is kept whole so a replay can start it.
+     *
+     * @param front true when it superseded the active deployment: it goes first in the queue
+     */
+    @JsonTypeName("deployment.queued")
+    record Queued(String eventId, int schemaVersion, String deploymentId, String service, DeployRequest request,
+                  boolean front, Instant at) implements DeploymentEvent {
+    }
+
+    /** A queued deployment was taken out of its queue before it started: by an operator, or because it cannot start. */
+    @JsonTypeName("deployment.cancelled")
+    record Cancelled(String eventId, int schemaVersion, String deploymentId, String service, String by, String reason,
+                     String controlId, Instant at) implements DeploymentEvent, FromControl {
+    }
+
+    /**
+     * A timed pause or an approval step of the plan began: the rollout waits (judgement goes on) until
+     * {@code until} or, for an approval ({@code until} null), until an operator promotes it.
+     *
+     * @param step       the step's index in the plan, 0-based
+     * @param durationMs the timed pause's length; null for an approval
+     */
+    @JsonTypeName("deployment.waiting")
+    record Waiting(String eventId, int schemaVersion, String deploymentId, String service, int step, Long durationMs,
+                   Instant until, Instant at) implements DeploymentEvent {
+    }
+
+    /**
+     * An operator promoted the deployment: the current timed pause or approval ends now and, with
+     * {@code full}, every remaining pause and approval step is skipped (batches still run and are judged).
+     */
+    @JsonTypeName("deployment.promoted")
+    record Promoted(String eventId, int schemaVersion, String deploymentId, String service, boolean full, String by,
+                    String reason, String controlId, Instant at) implements DeploymentEvent, FromControl {
     }
 
     /** Every batch completed: {@code version} now runs on every target host. */
@@ -102,7 +184,18 @@ public sealed interface DeploymentEvent extends KanaryEvent {
      */
     @JsonTypeName("deployment.rolling-back")
     record RollingBack(String eventId, int schemaVersion, String deploymentId, String service, String reason,
-                       String breachId, String by, List<String> hosts, Instant at) implements DeploymentEvent {
+                       String breachId, String by, List<String> hosts, Instant at, Boolean abort, String controlId)
+            implements DeploymentEvent, FromControl {
+        public RollingBack(String eventId, int schemaVersion, String deploymentId, String service, String reason,
+                           String breachId, String by, List<String> hosts, Instant at) {
+            this(eventId, schemaVersion, deploymentId, service, reason, breachId, by, hosts, at, null, null);
+        }
+
+        /** Whether an operator's abort asked for it: the deployment then ends ABORTED rather than ROLLED_BACK. */
+        @JsonIgnore
+        public boolean isAbort() {
+            return Boolean.TRUE.equals(abort);
+        }
     }
 
     /** Every updated host reported its previous version back. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What happened on a host, on host.events keyed by host id. Instance events carry the command
@@ -26,9 +27,19 @@ public sealed interface HostEvent extends KanaryEvent {
 
     Instant at();
 
-    /** An executor serves this host and takes commands for it. */
+    /**
+     * An executor serves this host and takes commands for it.
+     *
+     * @param labels what the host says of itself ({@code KANARY_HOST_LABELS}, e.g. env=staging), for requests'
+     *               {@code hostSelector}; null when it has none
+     */
     @JsonTypeName("host.announced")
-    record Announced(String eventId, int schemaVersion, String hostId, String driver, Instant at) implements HostEvent {
+    record Announced(String eventId, int schemaVersion, String hostId, String driver, Instant at,
+                     Map<String, String> labels) implements HostEvent {
+        public Announced(String eventId, int schemaVersion, String hostId, String driver, Instant at) {
+            this(eventId, schemaVersion, hostId, driver, at, null);
+        }
+
         @Override
         public String subject() {
             return hostId;
@@ -41,8 +52,12 @@ public sealed interface HostEvent extends KanaryEvent {
      * cannot be carried out until one comes back.
      */
     @JsonTypeName("host.heartbeat")
-    record Heartbeat(String eventId, int schemaVersion, String hostId, String executorId, long intervalMs, Instant at)
-            implements HostEvent {
+    record Heartbeat(String eventId, int schemaVersion, String hostId, String executorId, long intervalMs, Instant at,
+                     Map<String, String> labels) implements HostEvent {
+        public Heartbeat(String eventId, int schemaVersion, String hostId, String executorId, long intervalMs, Instant at) {
+            this(eventId, schemaVersion, hostId, executorId, intervalMs, at, null);
+        }
+
         @Override
         public String subject() {
             return hostId;

@@ -62,6 +62,23 @@ class EventReaderTest {
     }
 
     @Test
+    void shouldRefuseAQueuedDeploymentWithoutItsRequestAndAControlWithoutAnAction() {
+        String queued = EventReader.of(Topics.DEPLOY_EVENTS).read(utf8("""
+                {"type":"deployment.queued","eventId":"e-1","schemaVersion":1,"deploymentId":"d-1","service":"web",\
+                "front":false,"at":"2025-03-14T09:26:53Z"}""")).refusal();
+        String control = EventReader.of(Topics.DEPLOY_CONTROLS).read(utf8("""
+                {"eventId":"c-1","schemaVersion":1,"deploymentId":"d-1","service":"web","by":"alice",\
+                "issuedAt":"2025-03-14T09:26:53Z"}""")).refusal();
+        String unknownAction = EventReader.of(Topics.DEPLOY_CONTROLS).read(utf8("""
+                {"eventId":"c-1","schemaVersion":1,"deploymentId":"d-1","service":"web","action":"explode","by":"alice",\
+                "issuedAt":"2025-03-14T09:26:53Z"}""")).refusal();
+
+        assertEquals("deployment.queued without request", queued);
+        assertEquals("control.requested without action", control);
+        assertTrue(unknownAction.contains("Not a valid ControlCommand"), unknownAction);
+    }
+
+    @Test
     void shouldRefuseANullAndAnOversizedValueUnread() {
         EventReader<DeployRequest> reader = EventReader.of(Topics.DEPLOY_REQUESTS);
 

@@ -54,8 +54,8 @@ class EventSchemaTest {
         Set<String> schemaFiles = new TreeSet<>(EventSchemas.fileNames());
         schemaFiles.remove(EventSchemas.COMMON);
 
-        assertEquals(28, recordTypes.size(), "DeployRequest, 11 deployment events, 4 host commands, 9 host events, "
-                + "ProbeResult, Breach, RollbackCommand: " + recordTypes);
+        assertEquals(33, recordTypes.size(), "DeployRequest, 15 deployment events, 4 host commands, 9 host events, "
+                + "ProbeResult, Breach, RollbackCommand, ControlCommand: " + recordTypes);
         assertEquals(recordTypes, schemaFiles);
     }
 

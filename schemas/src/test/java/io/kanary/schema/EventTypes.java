@@ -11,7 +11,8 @@ final class EventTypes {
             List.of(DeploymentEvent.class, HostCommand.class, HostEvent.class);
     /** The events that are one record each, with no discriminator in their JSON. */
     static final List<Class<? extends KanaryEvent>> PLAIN =
-            List.of(DeployRequest.class, ProbeResult.class, Breach.class, RollbackCommand.class);
+            List.of(DeployRequest.class, ProbeResult.class, Breach.class, RollbackCommand.class,
+                    ControlCommand.class);
 
     private EventTypes() {
     }

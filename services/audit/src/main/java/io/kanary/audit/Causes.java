@@ -1,6 +1,7 @@
 package io.kanary.audit;
 
 import io.kanary.schema.Breach;
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
@@ -56,6 +57,8 @@ final class Causes {
             return breach.deploymentId();
         } else if (event instanceof RollbackCommand rollback) {
             return rollback.deploymentId();
+        } else if (event instanceof ControlCommand control) {
+            return control.deploymentId();
         }
         return null;
     }
@@ -73,6 +76,8 @@ final class Causes {
             return breach.service();
         } else if (event instanceof RollbackCommand rollback) {
             return rollback.service();
+        } else if (event instanceof ControlCommand control) {
+            return control.service();
         } else if (event instanceof ProbeResult probe) {
             return probe.service();
         }

@@ -1,5 +1,6 @@
 package io.kanary.audit;
 
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.RollbackCommand;
@@ -59,6 +60,9 @@ final class ChainCheck {
             if (current.event() instanceof RollbackCommand rollback && rollback.operator() != null
                     && current.causationId() == null) {
                 return null;
+            }
+            if (current.event() instanceof ControlCommand && current.causationId() == null) {
+                return null; // an operator's pause, abort, promote or cancel starts a chain of its own
             }
             if (current.causationId() == null) {
                 return describe(last) + " does not lead back to its deploy request: the chain stops at "

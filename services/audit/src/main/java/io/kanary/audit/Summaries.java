@@ -1,6 +1,7 @@
 package io.kanary.audit;
 
 import io.kanary.schema.Breach;
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
@@ -24,7 +25,8 @@ public final class Summaries {
         if (event instanceof DeployRequest r) {
             return "deploy requested: " + r.service() + " " + r.version() + " on "
                     + (r.hosts().isEmpty() ? "every host running it" : String.join(", ", r.hosts()))
-                    + " in batches of " + r.batchSize() + by(r.requestedBy());
+                    + (r.steps().isEmpty() ? " in batches of " + r.batchSize() : " in " + r.steps().size() + " steps")
+                    + by(r.requestedBy());
         } else if (event instanceof DeploymentEvent d) {
             return deployment(d, plan);
         } else if (event instanceof HostCommand c) {
@@ -36,6 +38,9 @@ public final class Summaries {
         } else if (event instanceof RollbackCommand r) {
             return "rollback requested by " + (r.operator() != null ? r.operator() : "breach-detector") + ": "
                     + r.reason();
+        } else if (event instanceof ControlCommand c) {
+            return c.action().word() + (c.isFull() ? " (full)" : "") + " requested" + by(c.by())
+                    + (c.reason() == null ? "" : ": " + c.reason());
         } else if (event instanceof ProbeResult p) {
             return "probe of " + p.hostId() + " " + p.version() + ": " + (p.statusCode() == 0
                     ? "no answer in " + p.latencyMs() + " ms (" + p.error() + ")"
@@ -56,9 +61,12 @@ public final class Summaries {
         } else if (d instanceof DeploymentEvent.BatchCompleted b) {
             return "batch " + ordinal(b.batch(), batches) + " completed: " + String.join(", ", b.hosts()) + " healthy";
         } else if (d instanceof DeploymentEvent.Paused p) {
-            return "paused" + by(p.by());
+            return "paused" + by(p.by()) + (p.reason() == null ? "" : ": " + p.reason());
         } else if (d instanceof DeploymentEvent.Resumed r) {
-            return "resumed" + by(r.by());
+            return "resumed" + by(r.by()) + (r.reason() == null ? "" : ": " + r.reason());
+        } else if (d instanceof DeploymentEvent.Promoted p) {
+            return (p.full() ? "promoted in full (every remaining pause and approval skipped)" : "promoted (the current pause ends)")
+                    + by(p.by()) + (p.reason() == null ? "" : ": " + p.reason());
         } else if (d instanceof DeploymentEvent.Succeeded s) {
             return "succeeded: " + s.version() + " runs on every target host";
         } else if (d instanceof DeploymentEvent.RollingBack r) {
@@ -70,6 +78,16 @@ public final class Summaries {
             return "FAILED: " + f.reason();
         } else if (d instanceof DeploymentEvent.Aborted a) {
             return "aborted" + by(a.by()) + (a.reason() == null ? "" : ": " + a.reason());
+        } else if (d instanceof DeploymentEvent.Waiting w) {
+            return w.durationMs() == null ? "waiting for approval (step " + (w.step() + 1) + "): promote to go on"
+                    : String.format(Locale.ROOT, "pausing %.1fs (step %d) until %s; judgement goes on",
+                    w.durationMs() / 1000.0, w.step() + 1, w.until());
+        } else if (d instanceof DeploymentEvent.Queued q) {
+            return "queued: " + q.request().version() + (q.front() ? " first in line, superseding the active deployment"
+                    : " waits for the service's active deployment" + (q.request().needs() == null ? ""
+                    : " and for " + q.request().needs() + " to succeed")) + by(q.request().requestedBy());
+        } else if (d instanceof DeploymentEvent.Cancelled c) {
+            return "cancelled before it started" + by(c.by()) + (c.reason() == null ? "" : ": " + c.reason());
         } else if (d instanceof DeploymentEvent.DeadlinesExtended e) {
             return String.format(Locale.ROOT, "deadlines extended by %.1fs: the planner was down since %s", e.extendedByMs() / 1000.0,
                     e.downSince());

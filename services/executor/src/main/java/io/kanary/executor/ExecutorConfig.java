@@ -29,10 +29,12 @@ import java.util.Map;
  * @param allowList     what each service may run here ({@code KANARY_ALLOW_*}); nothing unless configured
  * @param heartbeatInterval how often the executor publishes a {@code host.heartbeat} for each of its
  *                      hosts, so the planner can tell a host whose executor is gone
+ * @param hostLabels    what every host of this executor says of itself ({@code KANARY_HOST_LABELS}), in its
+ *                      announcement and heartbeats, for requests' {@code hostSelector}
  */
 public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
                              Path logDir, Duration startDeadline, DockerSettings docker, RunAllowList allowList,
-                             Duration heartbeatInterval) {
+                             Duration heartbeatInterval, Map<String, String> hostLabels) {
     public static final String DEFAULT_EXECUTOR_ID = "executor-1";
     public static final String DEFAULT_HOSTS = "host-1";
     /**
@@ -75,10 +77,38 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
             throw new IllegalArgumentException("the start deadline must be positive, was " + startDeadline);
         }
         heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
+        hostLabels = hostLabels == null ? Map.of() : Map.copyOf(hostLabels);
         if (heartbeatInterval.toMillis() < 1) {
             throw new IllegalArgumentException("KANARY_EXECUTOR_HEARTBEAT_MS must be at least 1, was "
                     + heartbeatInterval.toMillis());
         }
+    }
+
+    /** Every setting but the hosts' labels (they have none). */
+    public ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
+                          Path logDir, Duration startDeadline, DockerSettings docker, RunAllowList allowList,
+                          Duration heartbeatInterval) {
+        this(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList, heartbeatInterval, null);
+    }
+
+    /**
+     * {@code KANARY_HOST_LABELS}: comma-separated {@code label=value} pairs every host of this executor
+     * announces, e.g. {@code env=staging,zone=a}; requests pick hosts by them ({@code hostSelector}).
+     */
+    public static Map<String, String> parseLabels(String text) {
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return labels;
+        }
+        for (String pair : text.split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+                throw new IllegalArgumentException("KANARY_HOST_LABELS must be label=value pairs separated by commas, "
+                        + "e.g. env=staging,zone=a; '" + pair.strip() + "' is not one");
+            }
+            labels.put(kv[0].strip(), kv[1].strip());
+        }
+        return labels;
     }
 
     /** Every setting but the allow-list and the heartbeat's: nothing may run until {@link #withAllowList}. */
@@ -89,12 +119,19 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
 
     /** The same settings with another heartbeat interval. */
     public ExecutorConfig withHeartbeatInterval(Duration interval) {
-        return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList, interval);
+        return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList, interval,
+                hostLabels);
+    }
+
+    /** The same settings with the labels every host announces. */
+    public ExecutorConfig withHostLabels(Map<String, String> labels) {
+        return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList,
+                heartbeatInterval, labels);
     }
 
     public ExecutorConfig withAllowList(RunAllowList allowList) {
         return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList,
-                heartbeatInterval);
+                heartbeatInterval, hostLabels);
     }
 
     /** The process driver's configuration (no Docker settings). */
@@ -118,7 +155,7 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
      * Reads {@code KAFKA_*} (see {@link KafkaSettings}), {@code KANARY_EXECUTOR_ID},
      * {@code KANARY_EXECUTOR_HOSTS} (comma-separated), {@code KANARY_EXECUTOR_DRIVER},
      * {@code KANARY_EXECUTOR_LOG_DIR}, {@code KANARY_EXECUTOR_START_DEADLINE_SECONDS},
-     * {@code KANARY_EXECUTOR_HEARTBEAT_MS} and, for the
+     * {@code KANARY_EXECUTOR_HEARTBEAT_MS}, {@code KANARY_HOST_LABELS} and, for the
      * docker driver, the {@code KANARY_DOCKER_*} settings of {@link DockerSettings#fromEnv}. With
      * {@code KANARY_EXECUTOR_DRIVER=docker} and no {@code KANARY_EXECUTOR_HOSTS}, the hosts are
      * those of {@code KANARY_DOCKER_HOSTS}. What may run comes from {@link RunAllowList#fromEnv}.
@@ -150,7 +187,8 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
                 startDeadline,
                 docker,
                 RunAllowList.fromEnv(env),
-                heartbeatInterval);
+                heartbeatInterval,
+                parseLabels(env.get("KANARY_HOST_LABELS")));
     }
 
     /** Its own group, so that several executors each read every command. */

@@ -6,6 +6,7 @@ import io.kanary.schema.KanaryEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,12 @@ final class Heartbeats implements AutoCloseable {
      *                      tell that the executor came back rather than never left
      */
     static Heartbeats start(HostEventPublisher publisher, List<String> hostIds, String incarnationId, Duration interval) {
+        return start(publisher, hostIds, incarnationId, interval, Map.of());
+    }
+
+    /** @param labels what every host says of itself in each heartbeat ({@code KANARY_HOST_LABELS}) */
+    static Heartbeats start(HostEventPublisher publisher, List<String> hostIds, String incarnationId, Duration interval,
+                            Map<String, String> labels) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "kanary-executor-heartbeat");
             thread.setDaemon(true);
@@ -40,7 +47,7 @@ final class Heartbeats implements AutoCloseable {
             for (String hostId : hostIds) {
                 try {
                     publisher.publishLater(new HostEvent.Heartbeat(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId,
-                            incarnationId, intervalMs, Instant.now()));
+                            incarnationId, intervalMs, Instant.now(), labels.isEmpty() ? null : labels));
                 } catch (RuntimeException e) {
                     // A closed or failing producer must not end the schedule: the next beat tries again.
                     LOG.warn("Cannot send the heartbeat of {}: {}", hostId, e.getMessage());

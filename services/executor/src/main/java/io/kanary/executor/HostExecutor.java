@@ -108,7 +108,7 @@ public final class HostExecutor implements AutoCloseable {
                 reconciling += System.nanoTime() - driverStart;
                 drivers.put(hostId, driver);
                 publisher.publish(new HostEvent.Announced(Ids.newId(), KanaryEvent.SCHEMA_VERSION, hostId,
-                        driver.kind(), Instant.now()), null);
+                        driver.kind(), Instant.now(), config.hostLabels().isEmpty() ? null : config.hostLabels()), null);
             }
             long reconciled = System.nanoTime();
             CommandOutcomes outcomes = CommandOutcomes.rebuild(config.kafka(), drivers.keySet(), START_WAIT);
@@ -127,7 +127,7 @@ public final class HostExecutor implements AutoCloseable {
             executor.pollThread.start();
             executor.awaitAssignment();
             executor.heartbeats = Heartbeats.start(publisher, config.hostIds(), incarnationId,
-                    config.heartbeatInterval());
+                    config.heartbeatInterval(), config.hostLabels());
             executor.startCommandChecks();
             LOG.info("Executor {} serves {} with the {} driver; it takes commands {} ms after its start (hosts "
                             + "reconciled {} ms, announced {} ms, outcomes and recoveries {} ms, dead letters {} ms, "

@@ -1,11 +1,13 @@
 package io.kanary.planner;
 
+import io.kanary.kafka.Topics;
 import io.kanary.planner.http.PlannerApi;
 import io.kanary.planner.http.PlannerView;
 import io.kanary.planner.kafka.PlannerLoop;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,6 +44,7 @@ public final class PlannerService implements AutoCloseable {
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
                 new ByteArraySerializer());
+        prefetchMetadata(producer);
         Vertx vertx = Vertx.vertx();
         PlannerApi api = new PlannerApi(view::get, producer, config.httpHost(), config.httpPort(), config.auth(),
                 config.allowList())
@@ -57,6 +60,20 @@ public final class PlannerService implements AutoCloseable {
         }
         LOG.info("Planner API listening on http://{}:{}", config.httpHost(), api.actualPort());
         return new PlannerService(loop, vertx, producer, api);
+    }
+
+    /**
+     * Fetches the metadata of every topic the API writes before it serves, so the first request does
+     * not wait for it; a topic whose metadata cannot be had now is fetched on its first send instead.
+     */
+    private static void prefetchMetadata(KafkaProducer<String, byte[]> producer) {
+        for (var topic : List.of(Topics.DEPLOY_REQUESTS, Topics.ROLLBACK_COMMANDS, Topics.DEPLOY_CONTROLS)) {
+            try {
+                producer.partitionsFor(topic.name());
+            } catch (RuntimeException e) {
+                LOG.warn("No metadata for {} yet ({}); the API fetches it on its first send", topic.name(), e.getMessage());
+            }
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kanary.planner.state.Deployment;
 import io.kanary.planner.state.Fleet;
 import io.kanary.planner.state.Planner;
+import io.kanary.planner.state.Revision;
 import io.kanary.planner.state.Violation;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +26,19 @@ import java.util.TreeSet;
  * @param awakeSince  when the planner resumed after its last start (executors' heartbeats count from then at the earliest)
  */
 public record PlannerView(Map<String, DeploymentView> deployments, Map<String, String> activeByService,
-                          Set<String> knownHosts, List<HostView> hosts, Instant awakeSince) {
-    public static final PlannerView EMPTY = new PlannerView(Map.of(), Map.of(), Set.of(), List.of(), null);
+                          Set<String> knownHosts, List<HostView> hosts, Instant awakeSince,
+                          Map<String, List<Revision>> revisions) {
+    public static final PlannerView EMPTY = new PlannerView(Map.of(), Map.of(), Set.of(), List.of(), null, Map.of());
+
+    public PlannerView(Map<String, DeploymentView> deployments, Map<String, String> activeByService,
+                       Set<String> knownHosts, List<HostView> hosts, Instant awakeSince) {
+        this(deployments, activeByService, knownHosts, hosts, awakeSince, Map.of());
+    }
+
+    /** The service's revisions, oldest first; empty when none succeeded. */
+    public List<Revision> revisionsOf(String service) {
+        return revisions.getOrDefault(service, List.of());
+    }
 
     public static PlannerView of(Planner planner) {
         Map<String, DeploymentView> deployments = new LinkedHashMap<>();
@@ -37,6 +49,7 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
                 active.put(d.service(), d.id());
             }
         }
+        planner.queued().forEach((id, q) -> deployments.put(id, DeploymentView.of(q)));
         Fleet fleet = planner.fleet();
         List<HostView> hosts = new ArrayList<>();
         for (String host : fleet.knownHosts()) {
@@ -45,7 +58,7 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
             hosts.add(new HostView(host, fleet.driverOf(host), List.copyOf(services), fleet.heartbeatOf(host)));
         }
         return new PlannerView(Map.copyOf(deployments), Map.copyOf(active), Set.copyOf(new TreeSet<>(fleet.knownHosts())),
-                List.copyOf(hosts), planner.awakeSince());
+                List.copyOf(hosts), planner.awakeSince(), planner.revisions());
     }
 
     public Optional<DeploymentView> deployment(String id) {
@@ -58,6 +71,12 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
                 .filter(d -> service == null || d.service().equals(service))
                 .sorted((a, b) -> b.startedAt().compareTo(a.startedAt()))
                 .toList();
+    }
+
+    /** The hosts that run {@code service} now, sorted by id: the targets of a request that names none. */
+    public List<String> hostsRunning(String service) {
+        return hosts.stream().filter(h -> h.services().stream().anyMatch(s -> s.service().equals(service)
+                && s.version() != null)).map(HostView::hostId).toList();
     }
 
     /** Every known host as {@code GET /v1/hosts} shows it, its liveness judged at {@code now}. */

@@ -22,7 +22,13 @@ final class Problems {
     }
 
     static void send(RoutingContext ctx, int status, String slug, String title, String detail, List<Violation> errors) {
-        send(ctx.response(), ctx.request().path(), status, slug, title, detail, errors);
+        send(ctx.response(), ctx.request().path(), status, slug, title, detail, errors, Map.of());
+    }
+
+    /** A 409 about a deployment's state: the problem also names the deployment's {@code phase}. */
+    static void conflict(RoutingContext ctx, String slug, String title, String detail, String phase) {
+        send(ctx.response(), ctx.request().path(), 409, slug, title, detail, null,
+                phase == null ? Map.of() : Map.of("phase", phase));
     }
 
     /**
@@ -47,6 +53,11 @@ final class Problems {
 
     private static void send(HttpServerResponse response, String instance, int status, String slug, String title,
                              String detail, List<Violation> errors) {
+        send(response, instance, status, slug, title, detail, errors, Map.of());
+    }
+
+    private static void send(HttpServerResponse response, String instance, int status, String slug, String title,
+                             String detail, List<Violation> errors, Map<String, Object> extensions) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_BASE + slug);
         body.put("title", title);
@@ -58,6 +69,7 @@ final class Problems {
         if (errors != null && !errors.isEmpty()) {
             body.put("errors", errors.stream().map(v -> Map.of("field", v.field(), "rule", v.rule())).toList());
         }
+        body.putAll(extensions);
         if (response.ended()) {
             return;
         }

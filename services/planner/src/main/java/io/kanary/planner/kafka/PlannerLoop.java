@@ -8,6 +8,7 @@ import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.state.Emission;
 import io.kanary.planner.state.Planner;
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
@@ -61,8 +62,9 @@ public final class PlannerLoop implements AutoCloseable {
     private static final EventReader<HostEvent> HOST_EVENTS = EventReader.of(Topics.HOST_EVENTS);
     private static final EventReader<ProbeResult> PROBES = EventReader.of(Topics.HEALTH_PROBES);
     private static final EventReader<RollbackCommand> ROLLBACKS = EventReader.of(Topics.ROLLBACK_COMMANDS);
+    private static final EventReader<ControlCommand> CONTROLS = EventReader.of(Topics.DEPLOY_CONTROLS);
     private static final List<Topic<String, ?>> INPUTS = List.of(Topics.DEPLOY_REQUESTS, Topics.HOST_EVENTS,
-            Topics.HEALTH_PROBES, Topics.ROLLBACK_COMMANDS);
+            Topics.HEALTH_PROBES, Topics.ROLLBACK_COMMANDS, Topics.DEPLOY_CONTROLS);
 
     private final PlannerConfig config;
     private final Consumer<Planner> onChange;
@@ -281,6 +283,9 @@ public final class PlannerLoop implements AutoCloseable {
                     toRecords(planner.onRollback(read.event(), now), out);
                 }
                 refusal = read.refusal();
+            } else if (topic.equals(Topics.DEPLOY_CONTROLS.name())) {
+                EventReader.Outcome<ControlCommand> read = CONTROLS.read(record);
+                refusal = read.isRefused() ? read.refusal() : onControl(read.event(), now, out, decided);
             }
             if (refusal != null) {
                 deadLetter(record, refusal, out);
@@ -309,6 +314,24 @@ public final class PlannerLoop implements AutoCloseable {
         decided.add(new RequestDecisions.Decision(request.eventId(), request.effectiveDeploymentId(), result.rejection()));
         LOG.warn("Deploy request {} refused: {}", request.eventId(), result.rejection().detail());
         return result.rejection().title() + ": " + result.rejection().detail();
+    }
+
+    /**
+     * @return null: a control that does not apply now is refused to its sender through the decisions (and
+     *         logged), not dead-lettered; one that cannot be read at all never gets here (its reader refuses it)
+     */
+    private String onControl(ControlCommand control, Instant now, List<ProducerRecord<byte[], byte[]>> out,
+                             List<RequestDecisions.Decision> decided) {
+        Planner.Result result = planner.onControl(control, now);
+        toRecords(result.emissions(), out);
+        decided.add(new RequestDecisions.Decision(control.eventId(), control.deploymentId(), result.rejection()));
+        if (result.isAccepted()) {
+            LOG.info("Control {} of {} by {} acted on", control.action().word(), control.deploymentId(), control.by());
+        } else {
+            LOG.info("Control {} of {} by {} refused: {}", control.action().word(), control.deploymentId(),
+                    control.by(), result.rejection().detail());
+        }
+        return null;
     }
 
     private static void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason,

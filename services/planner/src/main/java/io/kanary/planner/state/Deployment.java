@@ -2,6 +2,7 @@ package io.kanary.planner.state;
 
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.PlannedStep;
 import io.kanary.schema.Policy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,18 +45,45 @@ public final class Deployment {
     private String lastEventId;
     private String reason;
     private Instant updatedAt;
+    /** The plan's steps (batches, timed pauses, approvals), from the started event. */
+    private final List<PlannedStep> plan;
+    /** The current step's index in {@link #plan}; -1 before the first. */
+    private int step = -1;
+    /** Whether the current step is done: its batch completed, or its wait ended by a promote (a pause holds here). */
+    private boolean stepDone;
+    private Instant waitStartedAt;
+    private Long waitDurationMs;
+    private long waitExtendedByMs;
+    /** Set by a full promote: every pause and approval step still ahead is skipped. */
+    private boolean skipWaits;
+    /** Set by an operator's abort: the rollback ends ABORTED, not ROLLED_BACK. */
+    private boolean aborting;
+    private String abortedBy;
+    private String pausedBy;
+    private String pauseReason;
+    /** Every operator control this deployment acted on, by its event id: the same control twice acts once. */
+    private final Set<String> controlIds = new LinkedHashSet<>();
 
     Deployment(DeploymentEvent.Started started) {
         this.started = started;
         this.updatedAt = started.at();
         this.lastEventId = started.eventId();
+        this.plan = started.plan();
     }
 
     /** Applies one of this deployment's own events; the same code serves live decisions and replay. */
     void apply(DeploymentEvent event) {
         updatedAt = event.at();
         lastEventId = event.eventId();
+        if (event instanceof DeploymentEvent.FromControl control && control.controlId() != null) {
+            controlIds.add(control.controlId());
+        }
         if (event instanceof DeploymentEvent.BatchStarted b) {
+            step = stepOfBatch(b.batch());
+            stepDone = false;
+            if (phase == Phase.WAITING) {
+                phase = Phase.ROLLING;
+            }
             batch = b.batch();
             batchCauseId = b.eventId();
             batchStartedAt = b.at();
@@ -65,6 +93,21 @@ public final class Deployment {
             deployAnswered.clear();
             startFailures.clear();
             b.hosts().forEach(h -> gates.put(h, new HostGate(h)));
+        } else if (event instanceof DeploymentEvent.BatchCompleted) {
+            stepDone = true;
+        } else if (event instanceof DeploymentEvent.Waiting w) {
+            phase = Phase.WAITING;
+            step = w.step();
+            stepDone = false;
+            waitStartedAt = w.at();
+            waitDurationMs = w.durationMs();
+            waitExtendedByMs = 0;
+        } else if (event instanceof DeploymentEvent.Promoted p) {
+            skipWaits |= p.full();
+            if (phase == Phase.WAITING) {
+                phase = Phase.ROLLING;
+                stepDone = true;
+            }
         } else if (event instanceof DeploymentEvent.Succeeded) {
             phase = Phase.SUCCEEDED;
         } else if (event instanceof DeploymentEvent.RollingBack r) {
@@ -74,6 +117,8 @@ public final class Deployment {
             rollbackExtendedByMs = 0;
             rollingBackEventId = r.eventId();
             awaitingRollback.addAll(r.hosts());
+            aborting = r.isAbort();
+            abortedBy = r.isAbort() ? r.by() : null;
         } else if (event instanceof DeploymentEvent.RolledBack) {
             phase = Phase.ROLLED_BACK;
         } else if (event instanceof DeploymentEvent.Failed f) {
@@ -82,13 +127,18 @@ public final class Deployment {
         } else if (event instanceof DeploymentEvent.Aborted a) {
             phase = Phase.ABORTED;
             reason = a.reason();
-        } else if (event instanceof DeploymentEvent.Paused) {
+        } else if (event instanceof DeploymentEvent.Paused p) {
             phase = Phase.PAUSED;
+            pausedBy = p.by();
+            pauseReason = p.reason();
         } else if (event instanceof DeploymentEvent.Resumed) {
             phase = Phase.ROLLING;
+            pausedBy = null;
+            pauseReason = null;
         } else if (event instanceof DeploymentEvent.DeadlinesExtended e) {
             batchExtendedByMs += e.extendedByMs();
             rollbackExtendedByMs += e.extendedByMs();
+            waitExtendedByMs += e.extendedByMs();
         }
     }
 
@@ -97,7 +147,7 @@ public final class Deployment {
         String host = event.hostId();
         if (event instanceof HostEvent.Started s && gates.containsKey(host) && version().equals(s.version())) {
             deployAnswered.add(host);
-            if (phase == Phase.ROLLING) {
+            if (phase == Phase.ROLLING || phase == Phase.PAUSED) {
                 gates.get(host).markInstanceStarted();
             }
         } else if (event instanceof HostEvent.CommandFailed f && phase.isActive()) {
@@ -210,7 +260,7 @@ public final class Deployment {
     /** The deadline open now, or null when none is. */
     public Instant deadline() {
         return switch (phase) {
-            case ROLLING -> batchDeadline();
+            case ROLLING, PAUSED -> stepDone || batch < 0 ? null : batchDeadline();
             case ROLLING_BACK -> rollbackDeadline();
             default -> null;
         };
@@ -269,6 +319,81 @@ public final class Deployment {
 
     public Instant updatedAt() {
         return updatedAt;
+    }
+
+    /** Whether the current step is done (its batch completed, or its wait promoted): what comes next may start. */
+    public boolean stepDone() {
+        return stepDone;
+    }
+
+    /** The plan: every batch, timed pause and approval, in order. */
+    public List<PlannedStep> plan() {
+        return plan;
+    }
+
+    /** The current step's index in the plan, 0-based; -1 before the first. */
+    public int step() {
+        return step;
+    }
+
+    /** The current step, or null before the first. */
+    public PlannedStep currentStep() {
+        return step < 0 ? null : plan.get(step);
+    }
+
+    /** Whether a full promote skips every pause and approval step still ahead. */
+    public boolean skipsWaits() {
+        return skipWaits;
+    }
+
+    /** When the timed pause under way ends (its start + duration + the planner's downtime since); null otherwise. */
+    public Instant waitingUntil() {
+        return phase != Phase.WAITING || waitDurationMs == null ? null
+                : waitStartedAt.plusMillis(waitDurationMs).plusMillis(waitExtendedByMs);
+    }
+
+    /** The index in the plan of batch {@code batch} (0-based among the batches). */
+    int stepOfBatch(int batch) {
+        int seen = -1;
+        for (int i = 0; i < plan.size(); i++) {
+            if (plan.get(i).isBatch() && ++seen == batch) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("the plan of " + id() + " has no batch " + batch);
+    }
+
+    /** How many batch steps come before step {@code index}: the batch number of a batch step. */
+    int batchNumberOf(int index) {
+        return (int) plan.subList(0, index).stream().filter(PlannedStep::isBatch).count();
+    }
+
+    /** Whether an operator's abort started the rollback under way. */
+    public boolean aborting() {
+        return aborting;
+    }
+
+    /** Who aborted it, while {@link #aborting()}. */
+    public String abortedBy() {
+        return abortedBy;
+    }
+
+    /** Who paused it, while PAUSED. */
+    public String pausedBy() {
+        return pausedBy;
+    }
+
+    public String pauseReason() {
+        return pauseReason;
+    }
+
+    /** Whether this deployment already acted on the operator control {@code controlId}. */
+    public boolean actedOn(String controlId) {
+        return controlIds.contains(controlId);
+    }
+
+    public Set<String> controlIds() {
+        return Collections.unmodifiableSet(controlIds);
     }
 
     public boolean allGatesPassed() {

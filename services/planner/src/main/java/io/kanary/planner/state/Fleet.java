@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -26,8 +27,10 @@ public final class Fleet {
         Host host = hosts.computeIfAbsent(event.hostId(), id -> new Host());
         if (event instanceof HostEvent.Announced announced) {
             host.driver = announced.driver();
+            host.labels = announced.labels() == null ? Map.of() : Map.copyOf(announced.labels());
         } else if (event instanceof HostEvent.Heartbeat heartbeat && heartbeat.intervalMs() > 0 && seenAt != null
                 && (host.heartbeat == null || !seenAt.isBefore(host.heartbeat.seenAt()))) {
+            host.labels = heartbeat.labels() == null ? host.labels : Map.copyOf(heartbeat.labels());
             // A heartbeat without a time or a positive interval promises nothing to hold the executor to: not counted.
             host.heartbeat = new Heartbeat(heartbeat.executorId(), heartbeat.intervalMs(), seenAt);
         } else if (event instanceof HostEvent.Started started) {
@@ -39,6 +42,19 @@ public final class Fleet {
                 && stopped.version().equals(host.versions.get(stopped.service()))) {
             host.versions.put(stopped.service(), null);
         }
+    }
+
+    /** The host's labels, empty when it announced none. */
+    public Map<String, String> labelsOf(String hostId) {
+        Host host = hosts.get(hostId);
+        return host == null ? Map.of() : host.labels;
+    }
+
+    /** The known hosts whose labels match every label → value of {@code selector}, sorted by id. */
+    public List<String> hostsMatching(Map<String, String> selector) {
+        return hosts.entrySet().stream()
+                .filter(e -> selector.entrySet().stream().allMatch(l -> l.getValue().equals(e.getValue().labels.get(l.getKey()))))
+                .map(Map.Entry::getKey).toList();
     }
 
     public boolean isKnown(String hostId) {
@@ -119,6 +135,8 @@ public final class Fleet {
     private static final class Host {
         private String driver;
         private Heartbeat heartbeat;
+        /** What the host says of itself, from its latest announcement or heartbeat. */
+        private Map<String, String> labels = Map.of();
         /** service → version running now; null once nothing runs. */
         private final Map<String, String> versions = new TreeMap<>();
     }

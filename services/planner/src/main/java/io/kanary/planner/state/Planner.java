@@ -2,11 +2,13 @@ package io.kanary.planner.state;
 
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Topics;
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
+import io.kanary.schema.PlannedStep;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
 import io.kanary.security.RunAllowList;
@@ -49,6 +51,8 @@ public final class Planner {
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
     private final Map<String, Deployment> activeByService = new HashMap<>();
     private final Fleet fleet = new Fleet();
+    private final ServiceQueues queues = new ServiceQueues();
+    private final Map<String, List<Revision>> revisions = new LinkedHashMap<>();
     private final RunAllowList allowList;
 
     /** A planner that lets requests run what {@code allowList} allows (requests from Kafka skip the API's check). */
@@ -79,6 +83,15 @@ public final class Planner {
             Deployment deployment = new Deployment(started);
             deployments.put(started.deploymentId(), deployment);
             activeByService.put(started.service(), deployment);
+            queues.remove(started.deploymentId());
+            return;
+        }
+        if (event instanceof DeploymentEvent.Queued queued) {
+            queues.apply(queued);
+            return;
+        }
+        if (event instanceof DeploymentEvent.Cancelled cancelled) {
+            queues.cancel(cancelled);
             return;
         }
         Deployment deployment = deployments.get(event.deploymentId());
@@ -88,6 +101,12 @@ public final class Planner {
         deployment.apply(event);
         if (event.isTerminal()) {
             activeByService.remove(deployment.service(), deployment);
+        }
+        if (event instanceof DeploymentEvent.Succeeded succeeded) {
+            List<Revision> ofService = revisions.computeIfAbsent(deployment.service(), s -> new ArrayList<>());
+            DeploymentEvent.Started s = deployment.started();
+            ofService.add(new Revision(ofService.size() + 1, s.deploymentId(), s.version(), s.run(), s.policy(),
+                    s.hosts(), succeeded.at()));
         }
     }
 
@@ -147,17 +166,95 @@ public final class Planner {
 
     // ---- decisions ----
 
-    /** A deploy request: starts the deployment and commands its first batch, or says why not. */
+    /**
+     * A deploy request: starts the deployment and commands its first batch, queues it behind the
+     * service's active deployment (or the deployment it needs), supersedes the active one, or says why not.
+     */
     public Result onRequest(DeployRequest request, Instant now) {
         List<Violation> violations = RequestValidator.validate(request, allowList);
         if (!violations.isEmpty()) {
             return Result.rejected(Rejection.invalid(violations));
         }
+        String id = request.effectiveDeploymentId();
+        if (deployments.containsKey(id) || queues.knows(id)) {
+            return Result.rejected(Rejection.conflict("deployment id " + id + " was used before"));
+        }
+        Optional<Rejection> needs = needsRefusal(request);
+        if (needs.isPresent()) {
+            return Result.rejected(needs.get());
+        }
+        Deployment active = activeByService.get(request.service());
+        boolean queueAhead = queues.heads().containsKey(request.service());
+        if (active != null || queueAhead || waitsForNeeds(request)) {
+            return busy(request, active, now);
+        }
         Optional<Rejection> conflict = checkAgainstState(request, now);
         if (conflict.isPresent()) {
             return Result.rejected(conflict.get());
         }
-        List<String> hosts = targetHosts(request);
+        List<Emission> out = new ArrayList<>();
+        start(request, request.eventId(), now, out);
+        return Result.accepted(out);
+    }
+
+    /** The service is busy (or the needed deployment is not done): queue, refuse or supersede, as the request asks. */
+    private Result busy(DeployRequest request, Deployment active, Instant now) {
+        String mode = request.effectiveOnBusy();
+        if (DeployRequest.REFUSE.equals(mode) && active != null) {
+            return Result.rejected(Rejection.conflict("service " + request.service() + " already has an active deployment, "
+                    + active.id() + " (" + active.version() + ", " + active.phase() + "); wait for it to end or roll it back"));
+        }
+        List<Violation> unknown = request.hosts().stream().filter(h -> !fleet.isKnown(h))
+                .map(h -> new Violation("hosts", "unknown host " + h + "; known hosts: " + fleet.knownHosts())).toList();
+        if (!unknown.isEmpty()) {
+            return Result.rejected(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
+                    + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
+        }
+        boolean supersede = DeployRequest.SUPERSEDE.equals(mode) && active != null;
+        List<Emission> out = new ArrayList<>();
+        DeploymentEvent.Queued queued = new DeploymentEvent.Queued(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
+                request.effectiveDeploymentId(), request.service(), request, supersede, now);
+        emit(out, queued, request.eventId());
+        if (supersede && (active.phase() == Phase.ROLLING || active.phase() == Phase.WAITING
+                || active.phase() == Phase.PAUSED)) {
+            String by = request.requestedBy() == null ? BY_PLANNER : request.requestedBy();
+            // Chained to its own history (the reason names the request that superseded it), so the audit walks
+            // each deployment back to its own request.
+            startRollback(active, "superseded by " + queued.deploymentId() + " (" + request.version() + ")", null, by,
+                    active.lastEventId(), now, out, true, null);
+        }
+        return Result.accepted(out);
+    }
+
+    /** A request whose needed deployment is unknown or ended other than SUCCEEDED can never start. */
+    private Optional<Rejection> needsRefusal(DeployRequest request) {
+        if (request.needs() == null) {
+            return Optional.empty();
+        }
+        Deployment needed = deployments.get(request.needs());
+        if (needed == null && queues.queued(request.needs()).isEmpty()) {
+            Violation v = new Violation("needs", "no deployment " + request.needs() + "; name one that exists");
+            return Optional.of(Rejection.invalid(List.of(v)));
+        }
+        if (needed != null && !needed.phase().isActive() && needed.phase() != Phase.SUCCEEDED) {
+            Violation v = new Violation("needs", request.needs() + " ended " + needed.phase() + ", not SUCCEEDED; "
+                    + "deploy after one that succeeded");
+            return Optional.of(Rejection.invalid(List.of(v)));
+        }
+        return Optional.empty();
+    }
+
+    private boolean waitsForNeeds(DeployRequest request) {
+        if (request.needs() == null) {
+            return false;
+        }
+        Deployment needed = deployments.get(request.needs());
+        return needed == null || needed.phase().isActive();
+    }
+
+    /** Starts {@code request}: its plan over the target hosts, recorded in deployment.started, then its first step. */
+    private void start(DeployRequest request, String causeId, Instant now, List<Emission> out) {
+        List<String> hosts = targetHosts(request, now);
         Map<String, String> previous = new LinkedHashMap<>();
         hosts.forEach(h -> {
             String v = fleet.versionOn(h, request.service());
@@ -165,13 +262,46 @@ public final class Planner {
                 previous.put(h, v);
             }
         });
+        List<PlannedStep> plan = StepPlanner.plan(hosts, request);
         DeploymentEvent.Started started = new DeploymentEvent.Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
                 request.effectiveDeploymentId(), request.service(), request.version(), baseline(previous.values()),
-                previous, request.run(), request.policy(), batches(hosts, request.batchSize()), request.requestedBy(), now);
-        List<Emission> out = new ArrayList<>();
-        emit(out, started, request.eventId());
-        startBatch(deployments.get(started.deploymentId()), 0, started.eventId(), now, out);
-        return Result.accepted(out);
+                previous, request.run(), request.policy(), StepPlanner.batches(plan), request.requestedBy(), now,
+                plan, request.kind(), request.cause());
+        emit(out, started, causeId);
+        proceedFrom(deployments.get(started.deploymentId()), 0, started.eventId(), now, out);
+    }
+
+    /**
+     * Starts the head of every service queue that is free to go (no active deployment, its needed
+     * deployment succeeded), in the same transaction as the event that freed it; a head that can never
+     * start (its needed deployment failed, its hosts are gone) is cancelled with the reason.
+     */
+    private void drainQueues(Instant now, List<Emission> out) {
+        for (Map.Entry<String, List<DeploymentEvent.Queued>> entry : queues.heads().entrySet()) {
+            if (activeByService.containsKey(entry.getKey())) {
+                continue;
+            }
+            DeploymentEvent.Queued head = entry.getValue().get(0);
+            DeployRequest request = head.request();
+            if (waitsForNeeds(request) && deployments.get(request.needs()) != null) {
+                continue;
+            }
+            Optional<Rejection> refusal = needsRefusal(request);
+            if (refusal.isEmpty() && waitsForNeeds(request)) {
+                continue; // the needed deployment is still queued itself
+            }
+            if (refusal.isEmpty()) {
+                refusal = checkAgainstState(request, now);
+            }
+            // Caused by its own queued event, so its chain leads back to its own request; the end that freed
+            // the way is in the same transaction.
+            if (refusal.isPresent()) {
+                emit(out, new DeploymentEvent.Cancelled(Ids.newId(), KanaryEvent.SCHEMA_VERSION, head.deploymentId(),
+                        head.service(), BY_PLANNER, "could not start: " + refusal.get().detail(), null, now), head.eventId());
+            } else {
+                start(request, head.eventId(), now, out);
+            }
+        }
     }
 
     /** Why a valid request cannot start now (HTTP 409/422), if it cannot. */
@@ -181,7 +311,8 @@ public final class Planner {
             return Optional.of(Rejection.conflict("service " + request.service() + " already has an active deployment, "
                     + active.id() + " (" + active.version() + ", " + active.phase() + "); wait for it to end or roll it back"));
         }
-        if (deployments.containsKey(request.effectiveDeploymentId())) {
+        if (deployments.containsKey(request.effectiveDeploymentId())
+                || queues.cancelled(request.effectiveDeploymentId()).isPresent()) {
             return Optional.of(Rejection.conflict("deployment id " + request.effectiveDeploymentId() + " was used before"));
         }
         List<Violation> unknown = request.hosts().stream().filter(h -> !fleet.isKnown(h))
@@ -191,12 +322,17 @@ public final class Planner {
             return Optional.of(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
                     + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
         }
-        if (targetHosts(request).isEmpty()) {
+        if (targetHosts(request, now).isEmpty() && !request.hostSelector().isEmpty()) {
+            Violation v = new Violation("hostSelector", "no live host has the labels " + request.hostSelector()
+                    + "; executors announce labels from KANARY_HOST_LABELS (known hosts: " + fleet.knownHosts() + ")");
+            return Optional.of(Rejection.unknownHosts(v.rule(), List.of(v)));
+        }
+        if (targetHosts(request, now).isEmpty()) {
             Violation v = new Violation("hosts", "no host runs " + request.service() + " now; name the target hosts (known: "
                     + fleet.knownHosts() + ")");
             return Optional.of(Rejection.unknownHosts(v.rule(), List.of(v)));
         }
-        List<Violation> gone = targetHosts(request).stream().filter(h -> isGone(h, now))
+        List<Violation> gone = targetHosts(request, now).stream().filter(h -> isGone(h, now))
                 .map(h -> new Violation("hosts", goneReason(h, now))).toList();
         if (!gone.isEmpty()) {
             return Optional.of(Rejection.goneHosts(gone.size() + " target host(s) have lost their executor: "
@@ -223,7 +359,9 @@ public final class Planner {
         List<Emission> out = new ArrayList<>();
         catchUp(now, out);
         Deployment deployment = activeByService.get(probe.service());
-        if (deployment == null || deployment.phase() != Phase.ROLLING || !deployment.version().equals(probe.version())
+        // A paused deployment's batch still finishes its gates.
+        if (deployment == null || !(deployment.phase() == Phase.ROLLING || deployment.phase() == Phase.PAUSED)
+                || !deployment.version().equals(probe.version())
                 || deployment.gate(probe.hostId()) == null) {
             return out;
         }
@@ -237,12 +375,75 @@ public final class Planner {
         List<Emission> out = new ArrayList<>();
         catchUp(now, out);
         Deployment deployment = deployments.get(command.deploymentId());
-        if (deployment == null || !(deployment.phase() == Phase.ROLLING || deployment.phase() == Phase.PAUSED)) {
+        if (deployment == null || !(deployment.phase() == Phase.ROLLING || deployment.phase() == Phase.PAUSED
+                || deployment.phase() == Phase.WAITING)) {
             return out;
         }
         String by = command.operator() != null ? command.operator() : BY_DETECTOR;
         startRollback(deployment, command.reason(), command.breachId(), by, command.eventId(), now, out);
         return out;
+    }
+
+    /**
+     * An operator's control. Refused (409, naming the phase) when it does not apply to the deployment's
+     * phase; a control this deployment already acted on (same event id) is accepted again and acts no
+     * second time. Emissions may be non-empty even when refused (the downtime a first decision records).
+     */
+    public Result onControl(ControlCommand control, Instant now) {
+        List<Emission> out = new ArrayList<>();
+        catchUp(now, out);
+        Deployment d = deployments.get(control.deploymentId());
+        if (d == null && queues.knows(control.deploymentId())) {
+            return onQueuedControl(control, now, out);
+        }
+        if (d == null || (control.service() != null && !control.service().equals(d.service()))) {
+            return new Result(out, Rejection.unknownDeployment("No deployment " + control.deploymentId()
+                    + (control.service() == null ? "" : " of service " + control.service())));
+        }
+        if (d.actedOn(control.eventId())) {
+            return Result.accepted(out);
+        }
+        Optional<Rejection> refusal = ControlRules.check(control, d);
+        if (refusal.isPresent()) {
+            return new Result(out, refusal.get());
+        }
+        String reason = control.reason() == null || control.reason().isBlank() ? null : control.reason();
+        switch (control.action()) {
+            case PAUSE -> emit(out, new DeploymentEvent.Paused(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                    control.by(), now, reason, control.eventId()), control.eventId());
+            case RESUME -> {
+                emit(out, new DeploymentEvent.Resumed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                        control.by(), now, reason, control.eventId()), control.eventId());
+                advance(d, now, out);
+            }
+            case ABORT -> startRollback(d, "aborted by " + control.by() + (reason == null ? "" : ": " + reason), null,
+                    control.by(), control.eventId(), now, out, true, control.eventId());
+            case PROMOTE -> {
+                emit(out, new DeploymentEvent.Promoted(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                        control.isFull(), control.by(), reason, control.eventId(), now), control.eventId());
+                advance(d, now, out);
+            }
+            case CANCEL -> throw new IllegalStateException("ControlRules lets no cancel through without a queue");
+        }
+        return Result.accepted(out);
+    }
+
+    /** A control of a deployment that never started: only cancel applies, and only while it is queued. */
+    private Result onQueuedControl(ControlCommand control, Instant now, List<Emission> out) {
+        Optional<ServiceQueues.Cancelled> cancelled = queues.cancelled(control.deploymentId());
+        if (cancelled.isPresent() && control.eventId().equals(cancelled.get().cancelled().controlId())) {
+            return Result.accepted(out);
+        }
+        Phase phase = cancelled.isPresent() ? Phase.CANCELLED : Phase.QUEUED;
+        if (phase != Phase.QUEUED || control.action() != ControlCommand.Action.CANCEL) {
+            return new Result(out, Rejection.notApplicable(ControlRules.refusal(control.action(), control.isFull(),
+                    control.deploymentId(), phase), phase));
+        }
+        DeploymentEvent.Queued queued = queues.queued(control.deploymentId()).orElseThrow();
+        emit(out, new DeploymentEvent.Cancelled(Ids.newId(), KanaryEvent.SCHEMA_VERSION, queued.deploymentId(),
+                queued.service(), control.by(), control.reason() == null || control.reason().isBlank() ? null
+                : control.reason(), control.eventId(), now), control.eventId());
+        return Result.accepted(out);
     }
 
     /** The passing of time: health deadlines, and transitions a replay found due. */
@@ -258,8 +459,16 @@ public final class Planner {
     // ---- transitions ----
 
     private void advance(Deployment d, Instant now, List<Emission> out) {
-        if (d.phase() == Phase.ROLLING) {
+        if (d.phase() == Phase.PAUSED && !d.stepDone()) {
+            // The current batch finishes its gates (or misses its deadline, or is rolled back); nothing new starts.
             advanceRolling(d, now, out);
+        } else if (d.phase() == Phase.ROLLING && d.stepDone()) {
+            // Resumed after the batch completed while paused, or a wait was promoted: go on with the next step.
+            proceedFrom(d, d.step() + 1, d.lastEventId(), now, out);
+        } else if (d.phase() == Phase.ROLLING) {
+            advanceRolling(d, now, out);
+        } else if (d.phase() == Phase.WAITING && d.waitingUntil() != null && now.isAfter(d.waitingUntil())) {
+            proceedFrom(d, d.step() + 1, d.lastEventId(), now, out);
         } else if (d.phase() == Phase.ROLLING_BACK) {
             advanceRollingBack(d, now, out);
         }
@@ -291,20 +500,51 @@ public final class Planner {
         DeploymentEvent.BatchCompleted completed = new DeploymentEvent.BatchCompleted(Ids.newId(),
                 KanaryEvent.SCHEMA_VERSION, d.id(), d.service(), d.batch(), hosts, now);
         emit(out, completed, lastProbe);
-        if (d.batch() + 1 >= d.batchCount()) {
+        proceedAfterBatch(d, completed.eventId(), now, out);
+    }
+
+    /** After a completed batch: the deployment succeeds, holds (paused), waits, or starts its next batch. */
+    private void proceedAfterBatch(Deployment d, String causeId, Instant now, List<Emission> out) {
+        proceedFrom(d, d.step() + 1, causeId, now, out);
+    }
+
+    /**
+     * Takes the plan's step {@code index}: a batch starts, a timed pause or approval begins to wait (or
+     * is skipped after a full promote), and past the last step the deployment succeeds. A paused
+     * deployment starts nothing, but succeeds once no batch is left.
+     */
+    private void proceedFrom(Deployment d, int index, String causeId, Instant now, List<Emission> out) {
+        List<PlannedStep> plan = d.plan();
+        int next = index;
+        while (next < plan.size() && plan.get(next).isWait() && d.skipsWaits()) {
+            next++;
+        }
+        boolean batchesLeft = plan.subList(Math.min(next, plan.size()), plan.size()).stream().anyMatch(PlannedStep::isBatch);
+        if (next >= plan.size() || d.phase() == Phase.PAUSED && !batchesLeft) {
+            // Nothing is left to start, so even a paused deployment is done.
             emit(out, new DeploymentEvent.Succeeded(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
-                    d.version(), now), completed.eventId());
+                    d.version(), now), causeId);
             return;
         }
-        List<String> next = d.started().batches().get(d.batch() + 1);
-        List<String> gone = next.stream().filter(h -> isGone(h, now)).toList();
+        if (d.phase() == Phase.PAUSED) {
+            return;
+        }
+        PlannedStep step = plan.get(next);
+        if (step.isWait()) {
+            Instant until = step.durationMs() == null ? null : now.plusMillis(step.durationMs());
+            emit(out, new DeploymentEvent.Waiting(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(), next,
+                    step.durationMs(), until, now), causeId);
+            return;
+        }
+        int batch = d.batchNumberOf(next);
+        List<String> gone = step.hosts().stream().filter(h -> isGone(h, now)).toList();
         if (gone.isEmpty()) {
-            startBatch(d, d.batch() + 1, completed.eventId(), now, out);
+            startBatch(d, batch, causeId, now, out);
         } else {
             // Commanding a host nobody serves would only wait out the deadline: stop here, naming it.
-            startRollback(d, "batch " + (d.batch() + 2) + "/" + d.batchCount() + " not started: "
+            startRollback(d, "batch " + (batch + 1) + "/" + d.batchCount() + " not started: "
                     + gone.stream().map(h -> goneReason(h, now)).collect(Collectors.joining("; ")), null, BY_PLANNER,
-                    completed.eventId(), now, out);
+                    causeId, now, out);
         }
     }
 
@@ -313,6 +553,10 @@ public final class Planner {
             HostEvent.CommandFailed failed = d.rollbackFailures().values().iterator().next();
             emit(out, new DeploymentEvent.Failed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
                     failed.hostId() + " could not be rolled back: " + failed.reason(), now), failed.eventId());
+        } else if (d.awaitingRollback().isEmpty() && d.aborting()) {
+            emit(out, new DeploymentEvent.Aborted(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                    d.abortedBy(), d.reason(), now), d.lastRollbackConfirmationId() != null
+                    ? d.lastRollbackConfirmationId() : d.rollingBackEventId());
         } else if (d.awaitingRollback().isEmpty()) {
             emit(out, new DeploymentEvent.RolledBack(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
                     d.rolledBackHosts(), now), d.lastRollbackConfirmationId() != null ? d.lastRollbackConfirmationId()
@@ -346,10 +590,19 @@ public final class Planner {
 
     private void startRollback(Deployment d, String reason, String breachId, String by, String causeId, Instant now,
                                List<Emission> out) {
+        startRollback(d, reason, breachId, by, causeId, now, out, false, null);
+    }
+
+    /**
+     * @param abort     true for an operator's abort or a superseding request: the deployment then ends ABORTED
+     * @param controlId the operator's control that asked for it, or null
+     */
+    private void startRollback(Deployment d, String reason, String breachId, String by, String causeId, Instant now,
+                               List<Emission> out, boolean abort, String controlId) {
         // A host that could not start the new version never ran it: there is nothing to undo there.
         List<String> hosts = d.hostsToRollBack();
         DeploymentEvent.RollingBack rollingBack = new DeploymentEvent.RollingBack(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
-                d.id(), d.service(), reason, breachId, by, hosts, now);
+                d.id(), d.service(), reason, breachId, by, hosts, now, abort ? true : null, controlId);
         emit(out, rollingBack, causeId);
         for (String host : hosts) {
             HostCommand.Rollback command = new HostCommand.Rollback(CommandIds.rollback(rollingBack.eventId(), host),
@@ -365,6 +618,10 @@ public final class Planner {
     private void emit(List<Emission> out, DeploymentEvent event, String causeId) {
         apply(event);
         out.add(new Emission(Topics.DEPLOY_EVENTS, event.service(), event, causeId));
+        if (event.isTerminal()) {
+            // A queued request starts when the active deployment ends: in the same transaction as its end.
+            drainQueues(event.at(), out);
+        }
     }
 
     // ---- planning helpers ----
@@ -383,8 +640,15 @@ public final class Planner {
         return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
-    private List<String> targetHosts(DeployRequest request) {
-        return request.hosts().isEmpty() ? List.copyOf(fleet.hostsRunning(request.service())) : request.hosts();
+    /** The hosts named, or the live hosts whose labels match the selector, or every host running the service now. */
+    private List<String> targetHosts(DeployRequest request, Instant now) {
+        if (!request.hosts().isEmpty()) {
+            return request.hosts();
+        }
+        if (!request.hostSelector().isEmpty()) {
+            return fleet.hostsMatching(request.hostSelector()).stream().filter(h -> !isGone(h, now)).toList();
+        }
+        return List.copyOf(fleet.hostsRunning(request.service()));
     }
 
     static List<List<String>> batches(List<String> hosts, int batchSize) {
@@ -417,6 +681,25 @@ public final class Planner {
 
     public Fleet fleet() {
         return fleet;
+    }
+
+    /** The requests waiting in each service's queue, in order: deployment id → (queued event, 1-based position). */
+    public Map<String, QueuedView> queued() {
+        Map<String, QueuedView> out = new LinkedHashMap<>();
+        queues.allQueued().forEach(q -> out.put(q.deploymentId(), new QueuedView(q, queues.position(q.deploymentId()), null)));
+        queues.allCancelled().forEach(c -> out.put(c.queued().deploymentId(), new QueuedView(c.queued(), 0, c.cancelled())));
+        return out;
+    }
+
+    /** Every service's revisions (its deployments that succeeded), oldest first. */
+    public Map<String, List<Revision>> revisions() {
+        Map<String, List<Revision>> out = new LinkedHashMap<>();
+        revisions.forEach((service, list) -> out.put(service, List.copyOf(list)));
+        return out;
+    }
+
+    /** A deployment that has not started: queued (position from 1), or cancelled before it started. */
+    public record QueuedView(DeploymentEvent.Queued queued, int position, DeploymentEvent.Cancelled cancelled) {
     }
 
     /** Whether the host's executor is gone at {@code now}, by its heartbeats; false for a host that never sent one. */

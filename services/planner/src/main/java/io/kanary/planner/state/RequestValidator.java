@@ -35,13 +35,14 @@ public final class RequestValidator {
             out.add(new Violation("deploymentId", "lower-case letters, digits, '.', '_' or '-', at most 63"));
         }
         validateRun(request.run(), out);
-        if (request.batchSize() < 1) {
+        if (request.batchSize() != null && request.batchSize() < 1) {
             out.add(new Violation("batchSize", "must be at least 1, was " + request.batchSize()));
         }
         if (new HashSet<>(request.hosts()).size() != request.hosts().size()) {
             out.add(new Violation("hosts", "must not name a host twice"));
         }
         validatePolicy(request.policy(), out);
+        StepRules.validate(request, out);
         return out;
     }
 

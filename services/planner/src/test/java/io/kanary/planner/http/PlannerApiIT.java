@@ -108,7 +108,7 @@ class PlannerApiIT {
     }
 
     @Test
-    void shouldStartADeploymentAndRefuseASecondForTheSameServiceWith409() throws Exception {
+    void shouldStartADeploymentAndRefuseASecondThatAsksToBeRefusedWith409() throws Exception {
         HttpResponse<String> accepted = post("/v1/deployments", """
                 {"deploymentId": "api-1", "service": "api", "version": "v1", "hosts": ["host-1", "host-2"],
                  "run": {"command": ["api-server", "--port", "{port}"]}}""");
@@ -121,7 +121,7 @@ class PlannerApiIT {
         assertEquals("host-1", new String(command.key(), StandardCharsets.UTF_8), "the first batch is the first host");
 
         HttpResponse<String> conflict = post("/v1/deployments", """
-                {"service": "api", "version": "v2", "run": {"command": ["api-server"]}}""");
+                {"service": "api", "version": "v2", "run": {"command": ["api-server"]}, "onBusy": "refuse"}""");
         assertEquals(409, conflict.statusCode());
         assertTrue(conflict.body().contains("already has an active deployment, api-1"), conflict.body());
     }
@@ -154,6 +154,83 @@ class PlannerApiIT {
                 {"deploymentId": "shop-1", "service": "shop", "version": "v1", "hosts": ["host-2"], "run": {"command": ["shop"]}}""");
         assertEquals(202, after.statusCode());
         await().atMost(Duration.ofSeconds(30)).until(() -> "ROLLING".equals(get("/v1/deployments/shop-1").path("phase").asText()));
+    }
+
+    @Test
+    void shouldPauseOnceAndRefuseWhatDoesNotApplyNamingThePhase() throws Exception {
+        assertEquals(202, post("/v1/deployments", """
+                {"deploymentId": "ctl-1", "service": "ctl", "version": "v1", "hosts": ["host-1"],
+                 "run": {"command": ["ctl-server"]}}""").statusCode());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ROLLING".equals(get("/v1/deployments/ctl-1").path("phase").asText()));
+
+        HttpResponse<String> resume = post("/v1/deployments/ctl-1/resume", "");
+        assertEquals(409, resume.statusCode());
+        JsonNode problem = Json.mapper().readTree(resume.body());
+        assertEquals("ROLLING", problem.path("phase").asText());
+        assertEquals("Deployment ctl-1 is ROLLING; resume applies only to a deployment that is PAUSED", problem.path("detail").asText());
+        assertEquals(400, postWithKey("/v1/deployments/ctl-1/pause", "{}", "not a key").statusCode());
+        assertEquals(400, post("/v1/deployments/ctl-1/pause", "{\"full\": true}").statusCode(), "full is promote's");
+
+        HttpResponse<String> paused = postWithKey("/v1/deployments/ctl-1/pause", "{\"reason\": \"lunch\"}", "ctl-pause-1");
+        assertEquals(202, paused.statusCode(), paused.body());
+        assertEquals("PAUSED", Json.mapper().readTree(paused.body()).path("phase").asText());
+        HttpResponse<String> again = postWithKey("/v1/deployments/ctl-1/pause", "{\"reason\": \"lunch\"}", "ctl-pause-1");
+        assertEquals(202, again.statusCode(), again.body());
+        JsonNode view = get("/v1/deployments/ctl-1");
+        assertEquals("tester", view.path("pausedBy").asText());
+        assertEquals("lunch", view.path("pauseReason").asText());
+        assertEquals(1, readAll(Topics.DEPLOY_EVENTS.name(), r -> "ctl-1".equals(CloudEvents.header(r.headers(),
+                CloudEvents.SUBJECT).orElse(null)) && new String(r.value(), StandardCharsets.UTF_8).contains("deployment.paused")),
+                "the same pause twice is recorded once");
+    }
+
+    @Test
+    void shouldRefuseUndoRestartAndRetryWithoutWhatTheyNeed() throws Exception {
+        assertEquals("{\"service\":\"norev\",\"revisions\":[]}", Json.mapper().writeValueAsString(get("/v1/services/norev/revisions")));
+        assertEquals(409, post("/v1/services/norev/undo", "{}").statusCode());
+        assertEquals(404, post("/v1/services/norev/undo", "{\"toRevision\": 3}").statusCode());
+        assertEquals(409, post("/v1/services/norev/restart", "{}").statusCode());
+        assertEquals(400, post("/v1/services/norev/restart", "{\"toRevision\": 1}").statusCode());
+        assertEquals(404, post("/v1/deployments/nope/retry", "{}").statusCode());
+    }
+
+    @Test
+    void shouldSendAnUnreadableControlToTheDlqAndKeepGoing() throws Exception {
+        byte[] key = ("unreadable-control-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DEPLOY_CONTROLS.name(), key,
+                    "{\"eventId\":\"c-1\",\"schemaVersion\":1,\"action\":\"pause\"}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+
+        ConsumerRecord<byte[], byte[]> dead = readFirst(Topics.DEPLOY_CONTROLS.dlqName(), r -> Arrays.equals(key, r.key()));
+
+        assertEquals("control.requested without deploymentId, service, by",
+                CloudEvents.header(dead.headers(), DeadLetters.REASON).orElseThrow());
+    }
+
+    private static int readAll(String topic, Predicate<ConsumerRecord<byte[], byte[]>> wanted) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        int count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    count += wanted.test(r) ? 1 : 0;
+                }
+            }
+        }
+        return count;
+    }
+
+    private static HttpResponse<String> postWithKey(String path, String body, String key) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN).header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The first record of {@code topic} (read from its start) that {@code wanted} picks; other tests write there too. */

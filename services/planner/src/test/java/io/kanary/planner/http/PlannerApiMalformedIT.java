@@ -139,7 +139,8 @@ class PlannerApiMalformedIT {
         int posts = 8;
         List<CompletableFuture<HttpResponse<String>>> answers = IntStream.range(0, posts)
                 .mapToObj(i -> HTTP.sendAsync(request("POST", "/v1/deployments", """
-                        {"service": "race", "version": "v%d", "hosts": ["host-1"], "run": {"command": ["race"]}}"""
+                        {"service": "race", "version": "v%d", "hosts": ["host-1"], "run": {"command": ["race"]},
+                         "onBusy": "refuse"}"""
                         .formatted(i)), HttpResponse.BodyHandlers.ofString()))
                 .toList();
         List<HttpResponse<String>> responses = answers.stream().map(CompletableFuture::join).toList();

@@ -229,9 +229,12 @@ class PlannerTest {
     }
 
     @Test
-    void shouldRefuseASecondActiveDeploymentOfTheSameServiceAsAConflict() {
+    void shouldRefuseASecondActiveDeploymentOfTheSameServiceAsAConflictWhenAskedToRefuse() {
         accept(request("d1", 1, List.of()));
-        Planner.Result second = planner.onRequest(request("d2", 1, List.of()), T0);
+        DeployRequest r = request("d2", 1, List.of());
+        Planner.Result second = planner.onRequest(new DeployRequest(r.eventId(), r.schemaVersion(), r.deploymentId(),
+                r.service(), r.version(), r.run(), r.hosts(), r.batchSize(), r.policy(), r.requestedBy(), r.requestedAt(),
+                null, DeployRequest.REFUSE, null, null, null, null), T0);
 
         assertFalse(second.isAccepted());
         assertTrue(second.rejection().conflict());
