@@ -97,8 +97,8 @@ class CliAgainstPlannerIT {
         assertEquals(0, deploy("cli-busy", "cli-busy-1").exit());
         awaitPhase("cli-busy-1", "ROLLING");
 
-        // A planner that queues a busy service's requests by default needs "--on-busy", "refuse" here.
-        CliRun second = deploy("cli-busy", "cli-busy-2");
+        // The planner queues a busy service's requests by default; this one asks to be refused instead.
+        CliRun second = deploy("cli-busy", "cli-busy-2", "--on-busy", "refuse");
         assertEquals(4, second.exit(), second.toString());
         assertTrue(second.err().startsWith("error: 409 Deployment conflict: "), second.toString());
         assertTrue(second.err().contains("cli-busy-1"), second.toString());
