@@ -46,7 +46,9 @@ kafka_acls --add --allow-principal "$PLANNER" --operation Write --transactional-
 kafka_acls --add --allow-principal "$PLANNER" --operation Describe --transactional-id 'kanary-planner'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Read --topic 'host.commands'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Read --topic 'host.events'
+kafka_acls --add --allow-principal "$EXECUTOR" --operation Read --topic 'deploy.events'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Write --topic 'host.events'
+kafka_acls --add --allow-principal "$EXECUTOR" --operation Write --topic 'health.probes'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Write --topic 'host.commands.dlq'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Write --topic 'host.events.dlq'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Read --group 'kanary-executor-' --resource-pattern-type prefixed

@@ -57,9 +57,10 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
         out.add(allow(ResourceType.GROUP, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.READ));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.WRITE));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.DESCRIBE));
-        // executor: reads commands, reports host events (and reads them back to rebuild its outcomes).
-        read(out, executor, Topics.HOST_COMMANDS.name(), Topics.HOST_EVENTS.name());
-        write(out, executor, Topics.HOST_EVENTS.name());
+        // executor: reads commands, reports host events (and reads them back to rebuild its outcomes);
+        // it runs a deployment's command health checks, so it reads deploy.events and writes probes.
+        read(out, executor, Topics.HOST_COMMANDS.name(), Topics.HOST_EVENTS.name(), Topics.DEPLOY_EVENTS.name());
+        write(out, executor, Topics.HOST_EVENTS.name(), Topics.HEALTH_PROBES.name());
         deadLetters(out, executor, Topics.HOST_COMMANDS.name(), Topics.HOST_EVENTS.name());
         out.add(allow(ResourceType.GROUP, EXECUTOR_GROUP_PREFIX, PatternType.PREFIXED, executor, AclOperation.READ));
         // health-watcher: learns instances from host and deployment events, publishes probes.
