@@ -1,8 +1,11 @@
 package io.kanary.planner.http;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -45,6 +48,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -577,7 +581,7 @@ public final class PlannerApi extends VerticleBase {
         String deploymentId = r.deploymentId() != null ? r.deploymentId() : deploymentIdFor(r.service(), eventId);
         return new DeployRequest(eventId, KanaryEvent.SCHEMA_VERSION, deploymentId, r.service(), r.version(), r.run(),
                 r.hosts(), r.batchSize(), r.policy(), principal.name(), Instant.now(), r.steps(), r.onBusy(), r.needs(),
-                r.hostSelector(), r.kind(), r.cause());
+                r.hostSelector(), r.kind(), r.cause(), r.hooks());
     }
 
     private String conflict(DeployRequest request) {
@@ -657,6 +661,10 @@ public final class PlannerApi extends VerticleBase {
             return cause instanceof IllegalArgumentException && cause.getMessage() != null
                     ? cause.getMessage() : "null is not allowed there";
         }
+        if (e instanceof InvalidTypeIdException t && t.getBaseType() != null) {
+            return (t.getTypeId() == null ? "needs a \"kind\"" : "has an unknown kind \"" + t.getTypeId() + "\"")
+                    + "; known kinds: " + kinds(t.getBaseType().getRawClass());
+        }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             return "must be " + expected(m.getTargetType());
         }
@@ -665,6 +673,17 @@ public final class PlannerApi extends VerticleBase {
             return message == null ? "not valid JSON" : "not valid JSON: " + message.split("\n")[0];
         }
         return "not a valid deploy request";
+    }
+
+    /** The type names a polymorphic type accepts, e.g. [http, tcp, command] for a health check. */
+    private static List<String> kinds(Class<?> base) {
+        JsonSubTypes subTypes = base.getAnnotation(JsonSubTypes.class);
+        if (subTypes == null) {
+            JsonTypeName name = base.getAnnotation(JsonTypeName.class);
+            return name == null ? List.of() : List.of(name.value());
+        }
+        return Arrays.stream(subTypes.value()).map(t -> t.value().getAnnotation(JsonTypeName.class))
+                .filter(n -> n != null).map(JsonTypeName::value).toList();
     }
 
     private static String expected(Class<?> type) {
