@@ -32,6 +32,7 @@ import io.kanary.schema.ControlCommand;
 import io.kanary.planner.state.Revision;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.Hooks;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
 import io.kanary.schema.Step;
@@ -470,11 +471,18 @@ public final class PlannerApi extends VerticleBase {
         }
         DeploymentEvent.Started s = d.started();
         redeploy(ctx, s.service(), s.version(), s.run(), s.policy(), s.hosts(), StepPlanner.stepsOf(s.plan()),
-                DeployRequest.KIND_RETRY, id, Map.of());
+                DeployRequest.KIND_RETRY, id, Map.of(), s.hooks());
     }
 
     private void redeploy(RoutingContext ctx, String service, String version, RunSpec run, Policy policy,
                           List<String> hosts, List<Step> steps, String kind, String cause, Map<String, Object> extra) {
+        redeploy(ctx, service, version, run, policy, hosts, steps, kind, cause, extra, null);
+    }
+
+    /** @param hooks the hooks to run again (a retry repeats its request's), or null */
+    private void redeploy(RoutingContext ctx, String service, String version, RunSpec run, Policy policy,
+                          List<String> hosts, List<Step> steps, String kind, String cause, Map<String, Object> extra,
+                          Hooks hooks) {
         String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
         if (!validKey(ctx, key)) {
             return;
@@ -482,7 +490,7 @@ public final class PlannerApi extends VerticleBase {
         String eventId = key != null ? key : Ids.newId();
         DeployRequest request = new DeployRequest(eventId, KanaryEvent.SCHEMA_VERSION, deploymentIdFor(service, eventId),
                 service, version, run, hosts, steps.isEmpty() ? 1 : null, policy, Principal.of(ctx).name(), Instant.now(),
-                steps, null, null, null, kind, cause);
+                steps, null, null, null, kind, cause, hooks);
         submit(ctx, request, extra);
     }
 
