@@ -548,6 +548,11 @@ public final class Planner {
             proceedFrom(d, 0, d.lastHookReportId(), now, out);
         } else if (d.hookPassed()) {
             completeBatch(d, d.lastHookReportId(), now, out);
+        } else if (!d.hookUnanswered().isEmpty() && d.hookUnanswered().stream().allMatch(h -> isGone(h, now))) {
+            // Nobody serves the hosts that owe a report: say so now rather than at the hook's deadline.
+            startRollback(d, d.awaitedHookName() + " hook: " + d.hookUnanswered().stream().map(h -> goneReason(h, now))
+                    .collect(Collectors.joining("; ")) + "; " + String.join(", ", d.hookUnanswered())
+                    + " never reported the hook", null, BY_PLANNER, d.awaitedHookCauseId(), now, out);
         } else if (now.isAfter(d.hookDeadline())) {
             startRollback(d, HookReasons.noAnswer(d.awaitedHookName(), d.hookUnanswered(), d.awaitedHookTimeoutMs(),
                     Deployment.HOOK_REPORT_SLACK_MS), null, BY_PLANNER, d.awaitedHookCauseId(), now, out);

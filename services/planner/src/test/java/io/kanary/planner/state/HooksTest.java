@@ -195,6 +195,20 @@ class HooksTest {
     }
 
     @Test
+    void shouldRollBackAtOnceWhenTheExecutorOfTheHookHostIsGone() {
+        planner.onHostEvent(new HostEvent.Heartbeat(id(), 1, "host-1", "executor-1", 2_000, T0), T0);
+        accept(new Hooks(BACKUP, null));
+
+        assertTrue(planner.onTick(T0.plusMillis(6_000)).isEmpty(), "three intervals missed, not yet more");
+        List<Emission> out = planner.onTick(T0.plusMillis(6_001));
+
+        assertEquals(List.of("deployment.rolling-back", "deployment.rolled-back"), types(out));
+        assertEquals("pre-deploy hook: host-1's executor is gone: no heartbeat for 6.0s (3 intervals of 2.0s missed; "
+                + "last from executor-1 at 2026-12-02T03:00:00Z); host-1 never reported the hook",
+                ((DeploymentEvent.RollingBack) out.get(0).event()).reason());
+    }
+
+    @Test
     void shouldCountOnlyAwakeTimeTowardsTheSmokeTestsDeadline() {
         accept(new Hooks(null, SMOKE), 2);
         passGates("host-1", "host-2");
