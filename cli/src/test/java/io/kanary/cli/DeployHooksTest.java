@@ -97,6 +97,16 @@ class DeployHooksTest {
                 () -> assertTrue(run.out().contains("--hooks=FILE")));
     }
 
+    @Test
+    void shouldShowTheHookAwaitedInStatus() {
+        planner.on("GET /v1/deployments/web-7", 200, PlannerDouble.view("web-7", "ROLLING",
+                "\"hook\":\"pre-deploy hook running on host-1\""));
+        CliRun run = run("status", "web-7");
+
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().contains("; pre-deploy hook running on host-1"), run.out());
+    }
+
     private CliRun run(String... words) {
         String[] args = new String[words.length + 2];
         args[0] = words[0];
