@@ -343,6 +343,13 @@ public final class Planner {
             return Optional.of(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
                     + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
         }
+        String hookHost = request.hooks() == null || request.hooks().preDeploy() == null ? null
+                : request.hooks().preDeploy().host();
+        if (hookHost != null && !fleet.isKnown(hookHost)) {
+            Violation v = new Violation("hooks.preDeploy.host", "unknown host " + hookHost + "; known hosts: "
+                    + fleet.knownHosts());
+            return Optional.of(Rejection.unknownHosts(v.rule(), List.of(v)));
+        }
         if (targetHosts(request, now).isEmpty() && !request.hostSelector().isEmpty()) {
             Violation v = new Violation("hostSelector", "no live host has the labels " + request.hostSelector()
                     + "; executors announce labels from KANARY_HOST_LABELS (known hosts: " + fleet.knownHosts() + ")");

@@ -80,6 +80,18 @@ class HooksTest {
     }
 
     @Test
+    void shouldRefuseAPreDeployHookOnAHostNobodyAnnounced() {
+        DeployRequest request = new DeployRequest(id(), KanaryEvent.SCHEMA_VERSION, "d1", "web", "v2",
+                RunSpec.process(List.of("web"), Map.of()), List.of(), 1, POLICY, "test", T0)
+                .withHooks(new Hooks(new Hooks.PreDeploy(List.of("/usr/local/bin/backup-db"), null, "db-1"), null));
+
+        Planner.Result result = planner.onRequest(request, T0);
+
+        assertEquals(List.of(new Violation("hooks.preDeploy.host", "unknown host db-1; known hosts: [host-1, host-2]")),
+                result.rejection().violations());
+    }
+
+    @Test
     void shouldRollBackWithTheExitCodeAndOutputTailWhenThePreDeployHookFails() {
         HostCommand.RunHook hook = (HostCommand.RunHook) accept(new Hooks(BACKUP, null)).get(1).event();
 
