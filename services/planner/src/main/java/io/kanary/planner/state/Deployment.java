@@ -368,6 +368,10 @@ public final class Deployment {
         }
         List<String> running = hookUnanswered();
         List<String> passed = awaitedHookCommands().values().stream().filter(h -> !running.contains(h)).toList();
+        if (running.isEmpty()) {
+            // Passed everywhere while paused: what comes next waits for resume.
+            return name + " hook passed on " + String.join(", ", passed);
+        }
         return name + " hook running on " + String.join(", ", running)
                 + (passed.isEmpty() ? "" : "; passed on " + String.join(", ", passed));
     }

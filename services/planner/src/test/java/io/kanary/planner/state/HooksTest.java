@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kanary.kafka.Topics;
+import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
@@ -68,6 +69,20 @@ class HooksTest {
         assertEquals(List.of("deployment.batch.started", "host.command.deploy"), types(next));
         assertEquals(passed.eventId(), next.get(0).causationId());
         assertNull(planner.deployment("d1").orElseThrow().hookProgress());
+    }
+
+    @Test
+    void shouldHoldTheFirstBatchOfAPausedDeploymentAfterItsPreDeployHookPassedUntilResume() {
+        HostCommand.RunHook hook = (HostCommand.RunHook) accept(new Hooks(BACKUP, null)).get(1).event();
+        assertTrue(planner.onControl(new ControlCommand("c1", 1, "d1", "web", ControlCommand.Action.PAUSE, null, "alice",
+                null, T0), T0).isAccepted());
+
+        assertTrue(planner.onHostEvent(finished(hook, true, 0, "", null), T0.plusMillis(1_000)).isEmpty());
+        assertEquals("pre-deploy hook passed on host-1", planner.deployment("d1").orElseThrow().hookProgress());
+        List<Emission> out = planner.onControl(new ControlCommand("c2", 1, "d1", "web", ControlCommand.Action.RESUME,
+                null, "alice", null, T0), T0.plusMillis(2_000)).emissions();
+
+        assertEquals(List.of("deployment.resumed", "deployment.batch.started", "host.command.deploy"), types(out));
     }
 
     @Test
