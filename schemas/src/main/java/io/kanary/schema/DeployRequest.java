@@ -20,12 +20,14 @@ import java.util.Map;
  * @param hostSelector label → value: the targets are the live hosts whose labels match all of them (with {@code hosts} empty)
  * @param kind         {@value #KIND_DEPLOY} (the default), {@value #KIND_UNDO}, {@value #KIND_RETRY} or {@value #KIND_RESTART}
  * @param cause        for undo, retry and restart: the deployment or revision it came from
+ * @param hooks        a pre-deploy command before the first batch and a smoke test after each batch; null for none
  */
 @JsonTypeName("deploy.requested")
 public record DeployRequest(String eventId, int schemaVersion, String deploymentId, String service, String version,
                             RunSpec run, List<String> hosts, Integer batchSize, Policy policy, String requestedBy,
                             Instant requestedAt, List<Step> steps, String onBusy, String needs,
-                            Map<String, String> hostSelector, String kind, String cause) implements KanaryEvent {
+                            Map<String, String> hostSelector, String kind, String cause, Hooks hooks)
+        implements KanaryEvent {
     public static final int DEFAULT_BATCH_SIZE = 1;
     public static final String QUEUE = "queue";
     public static final String REFUSE = "refuse";
@@ -40,7 +42,21 @@ public record DeployRequest(String eventId, int schemaVersion, String deployment
                          RunSpec run, List<String> hosts, Integer batchSize, Policy policy, String requestedBy,
                          Instant requestedAt) {
         this(eventId, schemaVersion, deploymentId, service, version, run, hosts, batchSize, policy, requestedBy,
-                requestedAt, null, null, null, null, null, null);
+                requestedAt, null, null, null, null, null, null, null);
+    }
+
+    public DeployRequest(String eventId, int schemaVersion, String deploymentId, String service, String version,
+                         RunSpec run, List<String> hosts, Integer batchSize, Policy policy, String requestedBy,
+                         Instant requestedAt, List<Step> steps, String onBusy, String needs,
+                         Map<String, String> hostSelector, String kind, String cause) {
+        this(eventId, schemaVersion, deploymentId, service, version, run, hosts, batchSize, policy, requestedBy,
+                requestedAt, steps, onBusy, needs, hostSelector, kind, cause, null);
+    }
+
+    /** This request with {@code hooks} instead of its own. */
+    public DeployRequest withHooks(Hooks hooks) {
+        return new DeployRequest(eventId, schemaVersion, deploymentId, service, version, run, hosts, batchSize, policy,
+                requestedBy, requestedAt, steps, onBusy, needs, hostSelector, kind, cause, hooks);
     }
 
     public DeployRequest {

@@ -28,7 +28,8 @@ import java.util.Map;
         @JsonSubTypes.Type(DeploymentEvent.Promoted.class),
         @JsonSubTypes.Type(DeploymentEvent.Waiting.class),
         @JsonSubTypes.Type(DeploymentEvent.Queued.class),
-        @JsonSubTypes.Type(DeploymentEvent.Cancelled.class)})
+        @JsonSubTypes.Type(DeploymentEvent.Cancelled.class),
+        @JsonSubTypes.Type(DeploymentEvent.HookRequested.class)})
 public sealed interface DeploymentEvent extends KanaryEvent {
 
     String deploymentId();
@@ -67,12 +68,13 @@ public sealed interface DeploymentEvent extends KanaryEvent {
      *                         them; empty in records written before steps existed (then every batch is a step)
      * @param kind             deploy, undo, retry or restart (absent: deploy)
      * @param cause            for undo, retry and restart: the deployment or revision it came from
+     * @param hooks            the request's pre-deploy command and smoke test; null for none
      */
     @JsonTypeName("deployment.started")
     record Started(String eventId, int schemaVersion, String deploymentId, String service, String version,
                    String baselineVersion, Map<String, String> previousVersions, RunSpec run, Policy policy,
                    List<List<String>> batches, String requestedBy, Instant at, List<PlannedStep> steps, String kind,
-                   String cause) implements DeploymentEvent {
+                   String cause, Hooks hooks) implements DeploymentEvent {
         public Started {
             previousVersions = previousVersions == null ? Map.of() : Map.copyOf(previousVersions);
             batches = batches == null ? List.of() : batches.stream().map(List::copyOf).toList();
@@ -83,7 +85,15 @@ public sealed interface DeploymentEvent extends KanaryEvent {
                        String baselineVersion, Map<String, String> previousVersions, RunSpec run, Policy policy,
                        List<List<String>> batches, String requestedBy, Instant at) {
             this(eventId, schemaVersion, deploymentId, service, version, baselineVersion, previousVersions, run, policy,
-                    batches, requestedBy, at, null, null, null);
+                    batches, requestedBy, at, null, null, null, null);
+        }
+
+        public Started(String eventId, int schemaVersion, String deploymentId, String service, String version,
+                       String baselineVersion, Map<String, String> previousVersions, RunSpec run, Policy policy,
+                       List<List<String>> batches, String requestedBy, Instant at, List<PlannedStep> steps, String kind,
+                       String cause) {
+            this(eventId, schemaVersion, deploymentId, service, version, baselineVersion, previousVersions, run, policy,
+                    batches, requestedBy, at, steps, kind, cause, null);
         }
 
         /** The plan's steps: {@link #steps}, or one batch step per batch for a record without them. */
@@ -226,5 +236,21 @@ public sealed interface DeploymentEvent extends KanaryEvent {
     @JsonTypeName("deployment.deadlines-extended")
     record DeadlinesExtended(String eventId, int schemaVersion, String deploymentId, String service, Instant downSince,
                              long extendedByMs, Instant at) implements DeploymentEvent {
+    }
+
+    /**
+     * The smoke test of batch {@code batch} (0-based) was sent to every host of the batch, after their
+     * health gates passed; the batch completes only when each host's {@code host.hook.finished} says it
+     * passed. Its time opens the hooks' deadline.
+     *
+     * @param hook      the hook's name on the run-hook commands, e.g. "smoke batch 1"
+     * @param timeoutMs how long each host's run may take (the executor kills it then)
+     */
+    @JsonTypeName("deployment.hook.requested")
+    record HookRequested(String eventId, int schemaVersion, String deploymentId, String service, String hook,
+                         int batch, List<String> hosts, long timeoutMs, Instant at) implements DeploymentEvent {
+        public HookRequested {
+            hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        }
     }
 }

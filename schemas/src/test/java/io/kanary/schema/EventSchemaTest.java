@@ -54,7 +54,7 @@ class EventSchemaTest {
         Set<String> schemaFiles = new TreeSet<>(EventSchemas.fileNames());
         schemaFiles.remove(EventSchemas.COMMON);
 
-        assertEquals(33, recordTypes.size(), "DeployRequest, 15 deployment events, 4 host commands, 9 host events, "
+        assertEquals(34, recordTypes.size(), "DeployRequest, 16 deployment events, 4 host commands, 9 host events, "
                 + "ProbeResult, Breach, RollbackCommand, ControlCommand: " + recordTypes);
         assertEquals(recordTypes, schemaFiles);
     }

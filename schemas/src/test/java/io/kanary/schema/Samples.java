@@ -29,6 +29,11 @@ final class Samples {
     static final Instance OLD_INSTANCE = new Instance("checkout-v1-22c9", "http://127.0.0.1:41311",
             "http://127.0.0.1:41311/health", new HealthCheck.Tcp(500L));
 
+    static final Hooks HOOKS = new Hooks(
+            new Hooks.PreDeploy(List.of("/usr/local/bin/backup-db", "--label", "before-v2"), 600_000L, "host-1"),
+            new Hooks.Smoke(List.of("/usr/local/bin/smoke", "--port", "{port}"), 30_000L,
+                    List.of(new HealthCheck.Http("/smoke", List.of(200), null, 800L))));
+
     private Samples() {
     }
 
@@ -47,12 +52,14 @@ final class Samples {
                         List.of("host-1", "host-2", "host-3", "host-4"), 2, POLICY, "alice", at(0),
                         List.of(Step.ofHosts(1), Step.pauseFor("2m"), Step.ofPercent(50), Step.approvalStep(),
                                 Step.ofPercent(100)), DeployRequest.QUEUE, "d-staging", Map.of("env", "prod"),
-                        DeployRequest.KIND_UNDO, "checkout revision 3"),
+                        DeployRequest.KIND_UNDO, "checkout revision 3", HOOKS),
                 new DeploymentEvent.Started("e-dep-1", 1, DEPLOYMENT, SERVICE, NEW, OLD, previous, RUN, POLICY,
                         List.of(List.of("host-1", "host-2"), List.of("host-3", "host-4")), "alice", at(20),
                         List.of(PlannedStep.batch(List.of("host-1", "host-2")), PlannedStep.pause(120_000),
                                 PlannedStep.approval(), PlannedStep.batch(List.of("host-3", "host-4"))),
-                        DeployRequest.KIND_RETRY, "d-earlier"),
+                        DeployRequest.KIND_RETRY, "d-earlier", HOOKS),
+                new DeploymentEvent.HookRequested("e-dep-40", 1, DEPLOYMENT, SERVICE, "smoke batch 1", 0,
+                        List.of("host-1", "host-2"), 60_000L, at(40)),
                 new DeploymentEvent.Queued("e-dep-27", 1, DEPLOYMENT, SERVICE, new DeployRequest("e-req-3", 1, DEPLOYMENT,
                         SERVICE, NEW, RUN, List.of("host-1"), 1, POLICY, "alice", at(0)), true, at(1)),
                 new DeploymentEvent.Cancelled("e-dep-28", 1, DEPLOYMENT, SERVICE, "alice", "not today", "e-ctl-5", at(2)),
@@ -121,6 +128,8 @@ final class Samples {
                         SERVICE, NEW, RUN, null, null, null, null, at(0)), false, at(1)),
                 new DeploymentEvent.Cancelled("e-dep-30", 1, DEPLOYMENT, SERVICE, "planner", null, null, at(2)),
                 new DeploymentEvent.Waiting("e-dep-26", 1, DEPLOYMENT, SERVICE, 2, null, null, at(9_000)),
+                new DeploymentEvent.HookRequested("e-dep-41", 1, DEPLOYMENT, SERVICE, "smoke batch 2", 1,
+                        List.of("host-3"), 60_000L, at(9_500)),
                 new DeploymentEvent.BatchCompleted("e-dep-13", 1, DEPLOYMENT, SERVICE, 1, List.of("host-3"), at(9_000)),
                 new DeploymentEvent.Paused("e-dep-14", 1, DEPLOYMENT, SERVICE, "ops-bot", at(9_500)),
                 new DeploymentEvent.Resumed("e-dep-15", 1, DEPLOYMENT, SERVICE, "ops-bot", at(9_600)),

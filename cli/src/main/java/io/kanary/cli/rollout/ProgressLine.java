@@ -51,6 +51,9 @@ public final class ProgressLine {
         if (!hosts.isEmpty()) {
             line.append(", ").append(hosts);
         }
+        if (d.hasNonNull("hook")) {
+            line.append("; ").append(d.path("hook").asText());
+        }
         return line.toString();
     }
 

@@ -1,7 +1,10 @@
 package io.kanary.cli.verbs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kanary.cli.DurationConverter;
 import io.kanary.cli.PlannerVerb;
 import io.kanary.cli.client.DeployRequests;
 import io.kanary.cli.rollout.DeploymentWaiter;
@@ -9,9 +12,15 @@ import io.kanary.cli.rollout.PlanPrinter;
 import io.kanary.cli.rollout.StepList;
 import io.kanary.kafka.Json;
 import io.kanary.schema.DeployRequest;
+import io.kanary.schema.HealthCheck;
+import io.kanary.schema.Hooks;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +49,9 @@ import picocli.CommandLine.Parameters;
                 "      --batch-size 2 --env MODE=prod -- ./web",
                 "  kanary deploy --service web --version v4 --steps 1,pause=2m,50%%,approve,100%% \\",
                 "      --selector env=prod --needs web-staging-4 --wait --timeout 30m -- ./web",
+                "  kanary deploy --service web --version v5 --hosts host-1,host-2 \\",
+                "      --pre-deploy-arg /usr/local/bin/backup-db --pre-deploy-arg --label=before-v5 \\",
+                "      --smoke-arg /usr/local/bin/smoke --smoke-arg '{port}' --hook-timeout 2m -- ./web",
                 "", "The command after -- is started as an argv list, never through a shell; {port} and env PORT give "
                 + "the port the executor chose for the instance.",
                 "", "Exit codes: 0 requested (with --wait: SUCCEEDED; with --dry-run: valid); 1 refused (invalid request); "
@@ -132,6 +144,37 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--health-deadline-ms", description = "Time a batch has to become healthy (default: " + Policy.DEFAULT_HEALTH_DEADLINE_MS + ").")
     Long healthDeadlineMs;
 
+    @Option(names = "--pre-deploy-arg", paramLabel = "WORD",
+            description = "One word of a command that must succeed before the first batch starts (a backup before a "
+                    + "migration); repeat it for each word, e.g. --pre-deploy-arg /usr/local/bin/backup-db "
+                    + "--pre-deploy-arg --label=before-v4. It fails the rollout (rolled back) when it exits non-zero.")
+    List<String> preDeployArgs = new ArrayList<>();
+
+    @Option(names = "--pre-deploy-host", paramLabel = "HOST",
+            description = "The host that runs the pre-deploy command (default: the first target host).")
+    String preDeployHost;
+
+    @Option(names = "--smoke-arg", paramLabel = "WORD",
+            description = "One word of a smoke test run on each host of a batch once its health gates pass; the next "
+                    + "batch starts only when it exits 0 on every host, and a failure rolls back. {port} is the port of "
+                    + "the service's instance on that host, e.g. --smoke-arg /usr/local/bin/smoke --smoke-arg '{port}'.")
+    List<String> smokeArgs = new ArrayList<>();
+
+    @Option(names = "--smoke-http", paramLabel = "PATH",
+            description = "An HTTP check in each batch's smoke test: GET PATH on each updated instance must answer 2xx; "
+                    + "repeatable.")
+    List<String> smokeHttp = new ArrayList<>();
+
+    @Option(names = "--hook-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How long each hook may run before it is killed and fails, e.g. 90s, 10m (default: 5m for the "
+                    + "pre-deploy command, 60s for a smoke test).")
+    Duration hookTimeout;
+
+    @Option(names = "--hooks", paramLabel = "FILE",
+            description = "The hooks as JSON, the API's \"hooks\" field ({\"preDeploy\": {...}, \"smoke\": {...}}), "
+                    + "instead of the hook flags above.")
+    Path hooksFile;
+
     @Parameters(paramLabel = "COMMAND", description = "The argv to start each instance with (process driver), after --.")
     List<String> command = List.of();
 
@@ -182,6 +225,40 @@ public final class DeployCommand implements Callable<Integer> {
         return json;
     }
 
+    /** The hooks the flags or the --hooks file give; null when none do. */
+    Hooks hooks() {
+        boolean flags = !preDeployArgs.isEmpty() || preDeployHost != null || !smokeArgs.isEmpty() || !smokeHttp.isEmpty()
+                || hookTimeout != null;
+        if (hooksFile != null && flags) {
+            throw new ParameterException(planner.spec().commandLine(), "give either --hooks FILE or the hook flags "
+                    + "(--pre-deploy-arg, --pre-deploy-host, --smoke-arg, --smoke-http, --hook-timeout), not both");
+        }
+        if (hooksFile != null) {
+            return readHooks(hooksFile);
+        }
+        if (preDeployArgs.isEmpty() && preDeployHost != null) {
+            throw new ParameterException(planner.spec().commandLine(),
+                    "--pre-deploy-host needs a pre-deploy command: give it with --pre-deploy-arg, one per word");
+        }
+        Long timeoutMs = hookTimeout == null ? null : hookTimeout.toMillis();
+        Hooks.PreDeploy pre = preDeployArgs.isEmpty() ? null : new Hooks.PreDeploy(preDeployArgs, timeoutMs, preDeployHost);
+        Hooks.Smoke smoke = smokeArgs.isEmpty() && smokeHttp.isEmpty() ? null : new Hooks.Smoke(smokeArgs, timeoutMs,
+                smokeHttp.stream().map(path -> new HealthCheck.Http(path, null, null, null)).toList());
+        return pre == null && smoke == null ? null : new Hooks(pre, smoke);
+    }
+
+    private Hooks readHooks(Path file) {
+        try {
+            return Json.mapper().readerFor(Hooks.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(file.toFile());
+        } catch (IOException e) {
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.toString();
+            throw new ParameterException(planner.spec().commandLine(), "could not read the hooks in " + file + ": "
+                    + why.split("\n")[0] + "; write them as the API's hooks field, e.g. {\"preDeploy\": {\"command\": "
+                    + "[\"/usr/local/bin/backup-db\"]}}");
+        }
+    }
+
     /** What to do when the service is busy, as the API's {@code onBusy} names it. */
     enum OnBusy { QUEUE, REFUSE, SUPERSEDE }
 
@@ -189,6 +266,6 @@ public final class DeployCommand implements Callable<Integer> {
     public DeployRequest request() {
         return DeployRequests.of(deploymentId, service, version, new RunSpec(image, command, env, healthPath, null),
                 hosts, batchSize, new Policy(maxErrorRate, maxP99Ms, windowMs, minSamples, probeIntervalMs, healthyProbes,
-                minHealthyMs, healthDeadlineMs), "cli:" + System.getProperty("user.name", "unknown"));
+                minHealthyMs, healthDeadlineMs), "cli:" + System.getProperty("user.name", "unknown")).withHooks(hooks());
     }
 }

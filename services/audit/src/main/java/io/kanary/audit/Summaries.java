@@ -88,6 +88,9 @@ public final class Summaries {
                     : " and for " + q.request().needs() + " to succeed")) + by(q.request().requestedBy());
         } else if (d instanceof DeploymentEvent.Cancelled c) {
             return "cancelled before it started" + by(c.by()) + (c.reason() == null ? "" : ": " + c.reason());
+        } else if (d instanceof DeploymentEvent.HookRequested h) {
+            return String.format(Locale.ROOT, "%s hook sent to %s (it may run %.1fs); the batch completes when it passes on each",
+                    h.hook(), String.join(", ", h.hosts()), h.timeoutMs() / 1000.0);
         } else if (d instanceof DeploymentEvent.DeadlinesExtended e) {
             return String.format(Locale.ROOT, "deadlines extended by %.1fs: the planner was down since %s", e.extendedByMs() / 1000.0,
                     e.downSince());

@@ -30,13 +30,15 @@ import java.util.Set;
  * @param kind        deploy, undo, retry or restart; {@code cause} the deployment or revision it came from
  * @param queuePosition for a QUEUED deployment, its 1-based place in its service's queue
  * @param needs       the deployment that must have succeeded before this one starts
+ * @param hook        the hook awaited now, e.g. "pre-deploy hook running on host-1"; null when none is
  */
 public record DeploymentView(String id, String service, String version, String baselineVersion, Phase phase, int batch,
                              int batches, List<List<String>> plan, Map<String, HostView> hosts, String reason,
                              Policy policy, String requestedBy, Instant startedAt, Instant updatedAt, Instant deadline,
                              String pausedBy, String pauseReason, @JsonIgnore Set<String> controlIds, int step,
                              int steps, String stepKind, Instant waitingUntil, String kind, String cause,
-                             Integer queuePosition, String needs, @JsonIgnore DeploymentEvent.Started started) {
+                             Integer queuePosition, String needs, @JsonIgnore DeploymentEvent.Started started,
+                             String hook) {
 
     /** @param state one of waiting, deploying, gating, healthy, updated, rolling-back, rolled-back, failed */
     public record HostView(String previousVersion, String state, String detail) {
@@ -52,7 +54,8 @@ public record DeploymentView(String id, String service, String version, String b
                 d.started().requestedBy(), d.started().at(), d.updatedAt(), d.deadline(), d.pausedBy(), d.pauseReason(),
                 Set.copyOf(d.controlIds()), d.step() + 1, d.plan().size(),
                 d.currentStep() == null ? null : d.currentStep().kind(), d.waitingUntil(),
-                d.started().kind() == null ? "deploy" : d.started().kind(), d.started().cause(), null, null, d.started());
+                d.started().kind() == null ? "deploy" : d.started().kind(), d.started().cause(), null, null, d.started(),
+                d.phase() == Phase.ROLLING || d.phase() == Phase.PAUSED ? d.hookProgress() : null);
     }
 
     /** A deployment that has not started: QUEUED at its place in the queue, or CANCELLED before it started. */
@@ -64,7 +67,7 @@ public record DeploymentView(String id, String service, String version, String b
                 cancelled ? Phase.CANCELLED : Phase.QUEUED, 0, 0, List.of(), Map.of(),
                 cancelled ? q.cancelled().reason() : null, r.policy(), r.requestedBy(), q.queued().at(),
                 cancelled ? q.cancelled().at() : q.queued().at(), null, null, null, controls, 0, 0, null, null,
-                r.effectiveKind(), r.cause(), cancelled ? null : q.position(), r.needs(), null);
+                r.effectiveKind(), r.cause(), cancelled ? null : q.position(), r.needs(), null, null);
     }
 
     private static HostView hostView(Deployment d, String host) {

@@ -1,8 +1,11 @@
 package io.kanary.planner.http;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -29,6 +32,7 @@ import io.kanary.schema.ControlCommand;
 import io.kanary.planner.state.Revision;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.Hooks;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
 import io.kanary.schema.Step;
@@ -45,6 +49,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -466,11 +471,18 @@ public final class PlannerApi extends VerticleBase {
         }
         DeploymentEvent.Started s = d.started();
         redeploy(ctx, s.service(), s.version(), s.run(), s.policy(), s.hosts(), StepPlanner.stepsOf(s.plan()),
-                DeployRequest.KIND_RETRY, id, Map.of());
+                DeployRequest.KIND_RETRY, id, Map.of(), s.hooks());
     }
 
     private void redeploy(RoutingContext ctx, String service, String version, RunSpec run, Policy policy,
                           List<String> hosts, List<Step> steps, String kind, String cause, Map<String, Object> extra) {
+        redeploy(ctx, service, version, run, policy, hosts, steps, kind, cause, extra, null);
+    }
+
+    /** @param hooks the hooks to run again (a retry repeats its request's), or null */
+    private void redeploy(RoutingContext ctx, String service, String version, RunSpec run, Policy policy,
+                          List<String> hosts, List<Step> steps, String kind, String cause, Map<String, Object> extra,
+                          Hooks hooks) {
         String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
         if (!validKey(ctx, key)) {
             return;
@@ -478,7 +490,7 @@ public final class PlannerApi extends VerticleBase {
         String eventId = key != null ? key : Ids.newId();
         DeployRequest request = new DeployRequest(eventId, KanaryEvent.SCHEMA_VERSION, deploymentIdFor(service, eventId),
                 service, version, run, hosts, steps.isEmpty() ? 1 : null, policy, Principal.of(ctx).name(), Instant.now(),
-                steps, null, null, null, kind, cause);
+                steps, null, null, null, kind, cause, hooks);
         submit(ctx, request, extra);
     }
 
@@ -577,7 +589,7 @@ public final class PlannerApi extends VerticleBase {
         String deploymentId = r.deploymentId() != null ? r.deploymentId() : deploymentIdFor(r.service(), eventId);
         return new DeployRequest(eventId, KanaryEvent.SCHEMA_VERSION, deploymentId, r.service(), r.version(), r.run(),
                 r.hosts(), r.batchSize(), r.policy(), principal.name(), Instant.now(), r.steps(), r.onBusy(), r.needs(),
-                r.hostSelector(), r.kind(), r.cause());
+                r.hostSelector(), r.kind(), r.cause(), r.hooks());
     }
 
     private String conflict(DeployRequest request) {
@@ -657,6 +669,10 @@ public final class PlannerApi extends VerticleBase {
             return cause instanceof IllegalArgumentException && cause.getMessage() != null
                     ? cause.getMessage() : "null is not allowed there";
         }
+        if (e instanceof InvalidTypeIdException t && t.getBaseType() != null) {
+            return (t.getTypeId() == null ? "needs a \"kind\"" : "has an unknown kind \"" + t.getTypeId() + "\"")
+                    + "; known kinds: " + kinds(t.getBaseType().getRawClass());
+        }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             return "must be " + expected(m.getTargetType());
         }
@@ -665,6 +681,17 @@ public final class PlannerApi extends VerticleBase {
             return message == null ? "not valid JSON" : "not valid JSON: " + message.split("\n")[0];
         }
         return "not a valid deploy request";
+    }
+
+    /** The type names a polymorphic type accepts, e.g. [http, tcp, command] for a health check. */
+    private static List<String> kinds(Class<?> base) {
+        JsonSubTypes subTypes = base.getAnnotation(JsonSubTypes.class);
+        if (subTypes == null) {
+            JsonTypeName name = base.getAnnotation(JsonTypeName.class);
+            return name == null ? List.of() : List.of(name.value());
+        }
+        return Arrays.stream(subTypes.value()).map(t -> t.value().getAnnotation(JsonTypeName.class))
+                .filter(n -> n != null).map(JsonTypeName::value).toList();
     }
 
     private static String expected(Class<?> type) {

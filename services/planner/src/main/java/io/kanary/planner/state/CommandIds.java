@@ -24,6 +24,16 @@ final class CommandIds {
         return derive("rollback", rollingBackEventId, hostId);
     }
 
+    /** The id of the pre-deploy hook that {@code startedEventId} (deployment.started) sent to {@code hostId}. */
+    static String preDeployHook(String startedEventId, String hostId) {
+        return derive("hook-pre-deploy", startedEventId, hostId);
+    }
+
+    /** The id of the smoke test that {@code hookRequestedEventId} (deployment.hook.requested) sent to {@code hostId}. */
+    static String smokeHook(String hookRequestedEventId, String hostId) {
+        return derive("hook-smoke", hookRequestedEventId, hostId);
+    }
+
     private static String derive(String kind, String causeEventId, String hostId) {
         return UUID.nameUUIDFromBytes((kind + "\n" + causeEventId + "\n" + hostId).getBytes(StandardCharsets.UTF_8))
                 .toString();

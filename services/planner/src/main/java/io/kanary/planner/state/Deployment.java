@@ -1,6 +1,7 @@
 package io.kanary.planner.state;
 
 import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.Hooks;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.PlannedStep;
 import io.kanary.schema.Policy;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -63,12 +65,32 @@ public final class Deployment {
     private String pauseReason;
     /** Every operator control this deployment acted on, by its event id: the same control twice acts once. */
     private final Set<String> controlIds = new LinkedHashSet<>();
+    /**
+     * How long after a hook's own timeout its host may take to report the outcome before the hook
+     * counts as failed: the executor kills it at its timeout, so silence past this means the
+     * executor or the way to it is gone.
+     */
+    public static final long HOOK_REPORT_SLACK_MS = 30_000;
+    /** The pre-deploy hook's host and command id; null when the request has none. */
+    private final String preDeployHost;
+    private final String preDeployCommandId;
+    /** The current batch's smoke test, once its gates passed and it was sent; null before. */
+    private DeploymentEvent.HookRequested smokeRequest;
+    /** The planner's downtime since the awaited hook began: its deadline moves later by as much. */
+    private long hookExtendedByMs;
+    /** Every hook outcome reported for this deployment, by command id: the first report of each counts. */
+    private final Map<String, HostEvent.HookFinished> hookResults = new LinkedHashMap<>();
 
     Deployment(DeploymentEvent.Started started) {
         this.started = started;
         this.updatedAt = started.at();
         this.lastEventId = started.eventId();
         this.plan = started.plan();
+        Hooks.PreDeploy pre = started.hooks() == null ? null : started.hooks().preDeploy();
+        List<String> hosts = started.hosts();
+        this.preDeployHost = pre == null || hosts.isEmpty() ? null : pre.host() != null ? pre.host() : hosts.get(0);
+        this.preDeployCommandId = preDeployHost == null ? null
+                : CommandIds.preDeployHook(started.eventId(), preDeployHost);
     }
 
     /** Applies one of this deployment's own events; the same code serves live decisions and replay. */
@@ -93,6 +115,10 @@ public final class Deployment {
             deployAnswered.clear();
             startFailures.clear();
             b.hosts().forEach(h -> gates.put(h, new HostGate(h)));
+            smokeRequest = null;
+        } else if (event instanceof DeploymentEvent.HookRequested h) {
+            smokeRequest = h;
+            hookExtendedByMs = 0;
         } else if (event instanceof DeploymentEvent.BatchCompleted) {
             stepDone = true;
         } else if (event instanceof DeploymentEvent.Waiting w) {
@@ -139,13 +165,18 @@ public final class Deployment {
             batchExtendedByMs += e.extendedByMs();
             rollbackExtendedByMs += e.extendedByMs();
             waitExtendedByMs += e.extendedByMs();
+            hookExtendedByMs += e.extendedByMs();
         }
     }
 
     /** Notes a host event that answers one of this deployment's commands. */
     void observe(HostEvent.InstanceEvent event) {
         String host = event.hostId();
-        if (event instanceof HostEvent.Started s && gates.containsKey(host) && version().equals(s.version())) {
+        if (event instanceof HostEvent.HookFinished f && f.commandId() != null) {
+            // Kept whatever the phase: replay reads host.events after deploy.events, and a report that
+            // answers no awaited hook (late, or of an earlier batch) is never looked up.
+            hookResults.putIfAbsent(f.commandId(), f);
+        } else if (event instanceof HostEvent.Started s && gates.containsKey(host) && version().equals(s.version())) {
             deployAnswered.add(host);
             if (phase == Phase.ROLLING || phase == Phase.PAUSED) {
                 gates.get(host).markInstanceStarted();
@@ -257,8 +288,102 @@ public final class Deployment {
                 : rollingBackAt.plusMillis(policy().healthDeadlineMs()).plusMillis(rollbackExtendedByMs);
     }
 
+    /** Whether the deployment waits for its pre-deploy hook: it has one and no step has begun. */
+    public boolean awaitingPreDeploy() {
+        return preDeployCommandId != null && step < 0 && batch < 0;
+    }
+
+    /** Whether the current batch's smoke test was sent and the batch has not completed. */
+    public boolean smokeRequested() {
+        return smokeRequest != null && !stepDone;
+    }
+
+    /** The hook awaited now ("pre-deploy", "smoke batch 2"), or null when none is. */
+    public String awaitedHookName() {
+        return awaitingPreDeploy() ? "pre-deploy" : smokeRequested() ? smokeRequest.hook() : null;
+    }
+
+    /** The hook commands awaited now, command id → host, in host order; empty when no hook is awaited. */
+    public Map<String, String> awaitedHookCommands() {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (awaitingPreDeploy()) {
+            out.put(preDeployCommandId, preDeployHost);
+        } else if (smokeRequested()) {
+            smokeRequest.hosts().forEach(h -> out.put(CommandIds.smokeHook(smokeRequest.eventId(), h), h));
+        }
+        return out;
+    }
+
+    /** The event that sent the awaited hook (deployment.started or deployment.hook.requested): the cause of a timeout. */
+    String awaitedHookCauseId() {
+        return awaitingPreDeploy() ? started.eventId() : smokeRequested() ? smokeRequest.eventId() : null;
+    }
+
+    /** How long each run of the awaited hook may take, or 0 when none is awaited. */
+    public long awaitedHookTimeoutMs() {
+        if (awaitingPreDeploy()) {
+            Long timeout = started.hooks().preDeploy().timeoutMs();
+            return timeout == null ? Hooks.PreDeploy.DEFAULT_TIMEOUT_MS : timeout;
+        }
+        return smokeRequested() ? smokeRequest.timeoutMs() : 0;
+    }
+
+    /** When the awaited hook counts as failed if a host has not reported: its start + timeout + slack + downtime. */
+    public Instant hookDeadline() {
+        Instant began = awaitingPreDeploy() ? started.at() : smokeRequested() ? smokeRequest.at() : null;
+        return began == null ? null
+                : began.plusMillis(awaitedHookTimeoutMs() + HOOK_REPORT_SLACK_MS + hookExtendedByMs);
+    }
+
+    /** The first failed report of the awaited hook, in host order, if any host reported one. */
+    public Optional<HostEvent.HookFinished> hookFailure() {
+        return awaitedHookCommands().keySet().stream().map(hookResults::get)
+                .filter(f -> f != null && !f.ok()).findFirst();
+    }
+
+    /** Whether every host of the awaited hook reported that it passed. */
+    public boolean hookPassed() {
+        Map<String, String> awaited = awaitedHookCommands();
+        return !awaited.isEmpty() && awaited.keySet().stream().allMatch(id -> hookResults.containsKey(id)
+                && hookResults.get(id).ok());
+    }
+
+    /** The hosts of the awaited hook that have not reported yet. */
+    public List<String> hookUnanswered() {
+        return awaitedHookCommands().entrySet().stream().filter(e -> !hookResults.containsKey(e.getKey()))
+                .map(Map.Entry::getValue).toList();
+    }
+
+    /** The latest report of the awaited hook: the cause of what its passing starts. */
+    String lastHookReportId() {
+        return awaitedHookCommands().keySet().stream().map(hookResults::get).filter(f -> f != null)
+                .map(HostEvent.HookFinished::eventId).reduce((a, b) -> b).orElse(null);
+    }
+
+    /** Where the awaited hook stands, e.g. "pre-deploy hook running on host-1"; null when none is awaited. */
+    public String hookProgress() {
+        String name = awaitedHookName();
+        if (name == null) {
+            return null;
+        }
+        List<String> running = hookUnanswered();
+        List<String> passed = awaitedHookCommands().values().stream().filter(h -> !running.contains(h)).toList();
+        if (running.isEmpty()) {
+            // Passed everywhere while paused: what comes next waits for resume.
+            return name + " hook passed on " + String.join(", ", passed);
+        }
+        return name + " hook running on " + String.join(", ", running)
+                + (passed.isEmpty() ? "" : "; passed on " + String.join(", ", passed));
+    }
+
     /** The deadline open now, or null when none is. */
     public Instant deadline() {
+        if (phase == Phase.ROLLING || phase == Phase.PAUSED) {
+            Instant hook = hookDeadline();
+            if (hook != null) {
+                return hook;
+            }
+        }
         return switch (phase) {
             case ROLLING, PAUSED -> stepDone || batch < 0 ? null : batchDeadline();
             case ROLLING_BACK -> rollbackDeadline();

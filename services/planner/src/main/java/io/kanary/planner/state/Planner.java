@@ -5,6 +5,8 @@ import io.kanary.kafka.Topics;
 import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.HealthCheck;
+import io.kanary.schema.Hooks;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
@@ -266,9 +268,28 @@ public final class Planner {
         DeploymentEvent.Started started = new DeploymentEvent.Started(Ids.newId(), KanaryEvent.SCHEMA_VERSION,
                 request.effectiveDeploymentId(), request.service(), request.version(), baseline(previous.values()),
                 previous, request.run(), request.policy(), StepPlanner.batches(plan), request.requestedBy(), now,
-                plan, request.kind(), request.cause());
+                plan, request.kind(), request.cause(), request.hooks());
         emit(out, started, causeId);
-        proceedFrom(deployments.get(started.deploymentId()), 0, started.eventId(), now, out);
+        Deployment deployment = deployments.get(started.deploymentId());
+        if (deployment.awaitingPreDeploy()) {
+            // In the transaction of deployment.started: the first batch waits for the hook's report.
+            String host = deployment.awaitedHookCommands().values().iterator().next();
+            sendHook(deployment, deployment.awaitedHookCommands().keySet().iterator().next(), host, "pre-deploy",
+                    request.hooks().preDeploy().command(), List.of(), deployment.awaitedHookTimeoutMs(),
+                    started.eventId(), now, out);
+        } else {
+            proceedFrom(deployment, 0, started.eventId(), now, out);
+        }
+    }
+
+    private void sendHook(Deployment d, String commandId, String host, String hook, List<String> command,
+                          List<HealthCheck.Http> http, long timeoutMs, String causeId, Instant now, List<Emission> out) {
+        // What the hook is for, so a backup or a smoke test can name the version it runs for.
+        Map<String, String> env = Map.of("KANARY_DEPLOYMENT_ID", d.id(), "KANARY_SERVICE", d.service(),
+                "KANARY_VERSION", d.version());
+        HostCommand.RunHook run = new HostCommand.RunHook(commandId, KanaryEvent.SCHEMA_VERSION, host, d.id(),
+                d.service(), hook, command, http, env, timeoutMs, now);
+        out.add(new Emission(Topics.HOST_COMMANDS, host, run, causeId));
     }
 
     /**
@@ -321,6 +342,13 @@ public final class Planner {
         if (!unknown.isEmpty()) {
             return Optional.of(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
                     + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
+        }
+        String hookHost = request.hooks() == null || request.hooks().preDeploy() == null ? null
+                : request.hooks().preDeploy().host();
+        if (hookHost != null && !fleet.isKnown(hookHost)) {
+            Violation v = new Violation("hooks.preDeploy.host", "unknown host " + hookHost + "; known hosts: "
+                    + fleet.knownHosts());
+            return Optional.of(Rejection.unknownHosts(v.rule(), List.of(v)));
         }
         if (targetHosts(request, now).isEmpty() && !request.hostSelector().isEmpty()) {
             Violation v = new Violation("hostSelector", "no live host has the labels " + request.hostSelector()
@@ -475,13 +503,25 @@ public final class Planner {
     }
 
     private void advanceRolling(Deployment d, Instant now, List<Emission> out) {
+        if (d.awaitingPreDeploy()) {
+            advanceHook(d, now, out);
+            return;
+        }
         List<String> gone = d.unansweredDeploys().stream().filter(h -> isGone(h, now)).toList();
         if (!d.startFailures().isEmpty()) {
             HostEvent.CommandFailed failed = d.startFailures().values().iterator().next();
             startRollback(d, failed.hostId() + " could not run " + d.version() + ": " + failed.reason(), null,
                     BY_PLANNER, failed.eventId(), now, out);
+        } else if (d.smokeRequested()) {
+            advanceHook(d, now, out);
         } else if (d.allGatesPassed()) {
-            completeBatch(d, now, out);
+            String lastProbe = d.gates().values().stream().map(HostGate::passedByProbeId).reduce((a, b) -> b).orElseThrow();
+            Hooks.Smoke smoke = d.started().hooks() == null ? null : d.started().hooks().smoke();
+            if (smoke == null) {
+                completeBatch(d, lastProbe, now, out);
+            } else {
+                requestSmoke(d, smoke, lastProbe, now, out);
+            }
         } else if (!gone.isEmpty()) {
             startRollback(d, gone.stream().map(h -> goneReason(h, now)).collect(Collectors.joining("; "))
                     + "; " + String.join(", ", gone) + " never answered the deploy of " + d.version(), null, BY_PLANNER,
@@ -494,12 +534,43 @@ public final class Planner {
         }
     }
 
-    private void completeBatch(Deployment d, Instant now, List<Emission> out) {
+    /** The batch's gates passed: its smoke test goes to every host of the batch, and the batch completes when all pass. */
+    private void requestSmoke(Deployment d, Hooks.Smoke smoke, String causeId, Instant now, List<Emission> out) {
+        long timeoutMs = smoke.timeoutMs() == null ? Hooks.Smoke.DEFAULT_TIMEOUT_MS : smoke.timeoutMs();
+        DeploymentEvent.HookRequested requested = new DeploymentEvent.HookRequested(Ids.newId(),
+                KanaryEvent.SCHEMA_VERSION, d.id(), d.service(), "smoke batch " + (d.batch() + 1), d.batch(),
+                d.currentBatchHosts(), timeoutMs, now);
+        emit(out, requested, causeId);
+        d.awaitedHookCommands().forEach((commandId, host) -> sendHook(d, commandId, host, requested.hook(),
+                smoke.command(), smoke.http(), timeoutMs, requested.eventId(), now, out));
+    }
+
+    /** The awaited hook's reports: the first failure rolls back, all passed goes on, silence past the deadline fails. */
+    private void advanceHook(Deployment d, Instant now, List<Emission> out) {
+        Optional<HostEvent.HookFinished> failed = d.hookFailure();
+        if (failed.isPresent()) {
+            startRollback(d, HookReasons.failed(d.awaitedHookName(), failed.get()), null, BY_PLANNER,
+                    failed.get().eventId(), now, out);
+        } else if (d.hookPassed() && d.awaitingPreDeploy()) {
+            proceedFrom(d, 0, d.lastHookReportId(), now, out);
+        } else if (d.hookPassed()) {
+            completeBatch(d, d.lastHookReportId(), now, out);
+        } else if (!d.hookUnanswered().isEmpty() && d.hookUnanswered().stream().allMatch(h -> isGone(h, now))) {
+            // Nobody serves the hosts that owe a report: say so now rather than at the hook's deadline.
+            startRollback(d, d.awaitedHookName() + " hook: " + d.hookUnanswered().stream().map(h -> goneReason(h, now))
+                    .collect(Collectors.joining("; ")) + "; " + String.join(", ", d.hookUnanswered())
+                    + " never reported the hook", null, BY_PLANNER, d.awaitedHookCauseId(), now, out);
+        } else if (now.isAfter(d.hookDeadline())) {
+            startRollback(d, HookReasons.noAnswer(d.awaitedHookName(), d.hookUnanswered(), d.awaitedHookTimeoutMs(),
+                    Deployment.HOOK_REPORT_SLACK_MS), null, BY_PLANNER, d.awaitedHookCauseId(), now, out);
+        }
+    }
+
+    private void completeBatch(Deployment d, String causeId, Instant now, List<Emission> out) {
         List<String> hosts = d.currentBatchHosts();
-        String lastProbe = d.gates().values().stream().map(HostGate::passedByProbeId).reduce((a, b) -> b).orElseThrow();
         DeploymentEvent.BatchCompleted completed = new DeploymentEvent.BatchCompleted(Ids.newId(),
                 KanaryEvent.SCHEMA_VERSION, d.id(), d.service(), d.batch(), hosts, now);
-        emit(out, completed, lastProbe);
+        emit(out, completed, causeId);
         proceedAfterBatch(d, completed.eventId(), now, out);
     }
 

@@ -43,6 +43,7 @@ public final class RequestValidator {
         }
         validatePolicy(request.policy(), out);
         StepRules.validate(request, out);
+        HealthCheckRules.validateHooks(request.service(), request.hooks(), request.hosts(), RunAllowList.ANYTHING, out);
         return out;
     }
 
@@ -55,6 +56,12 @@ public final class RequestValidator {
         if (request.run() != null && isValidName(request.service())) {
             allowList.check(request.service(), request.run()).forEach(r -> out.add(new Violation(r.field(), r.rule())));
             HealthCheckRules.validateAllowed(request.service(), request.run().check(), "run.check", allowList, out);
+        }
+        if (isValidName(request.service())) {
+            // The hooks' own rules were checked above; only what the allow-list adds is new here.
+            List<Violation> hooks = new ArrayList<>();
+            HealthCheckRules.validateHooks(request.service(), request.hooks(), request.hosts(), allowList, hooks);
+            hooks.stream().filter(v -> !out.contains(v)).forEach(out::add);
         }
         return out;
     }

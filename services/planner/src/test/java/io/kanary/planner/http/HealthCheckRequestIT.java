@@ -109,6 +109,18 @@ class HealthCheckRequestIT {
     }
 
     @Test
+    void shouldAnswer422NamingEachBrokenHookField() throws Exception {
+        HttpResponse<String> response = post("""
+                {"service": "web", "version": "v2", "hosts": ["host-1"],
+                 "run": {"command": ["/usr/bin/python3", "-m", "http.server", "{port}"]},
+                 "hooks": {"preDeploy": {"command": ["/usr/bin/pg_dump"], "host": "host-9"},
+                           "smoke": {"command": [], "http": []}}}""");
+
+        assertEquals(422, response.statusCode(), response.body());
+        assertEquals(List.of("hooks.preDeploy.host", "hooks.smoke", "hooks.preDeploy.command[0]"), fields(response));
+    }
+
+    @Test
     void shouldAnswer400ForAnUnknownKind() throws Exception {
         HttpResponse<String> response = post("""
                 {"service": "web", "version": "v2", "hosts": ["host-1"],
