@@ -9,6 +9,16 @@ import picocli.CommandLine;
 /** One run of the kanary command line as a user types it, with what it printed and its exit code. */
 record CliRun(int exit, String out, String err) {
 
+    /** The verb (first word) with {@code --planner plannerUrl} right after it, then the rest of the words. */
+    static CliRun against(String plannerUrl, String... words) {
+        String[] args = new String[words.length + 2];
+        args[0] = words[0];
+        args[1] = "--planner";
+        args[2] = plannerUrl;
+        System.arraycopy(words, 1, args, 3, words.length - 1);
+        return of(args);
+    }
+
     static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

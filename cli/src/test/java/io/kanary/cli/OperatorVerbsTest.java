@@ -34,12 +34,7 @@ class OperatorVerbsTest {
 
     /** The verb's words with --planner pointing at the double, given before any "--". */
     private CliRun run(String... words) {
-        String[] args = new String[words.length + 2];
-        args[0] = words[0];
-        args[1] = "--planner";
-        args[2] = planner.url();
-        System.arraycopy(words, 1, args, 3, words.length - 1);
-        return CliRun.of(args);
+        return CliRun.against(planner.url(), words);
     }
 
     @ParameterizedTest

@@ -27,12 +27,10 @@ class StatusTest {
     }
 
     private CliRun status(String... words) {
-        String[] args = new String[words.length + 3];
+        String[] args = new String[words.length + 1];
         args[0] = "status";
-        args[1] = "--planner";
-        args[2] = planner.url();
-        System.arraycopy(words, 0, args, 3, words.length);
-        return CliRun.of(args);
+        System.arraycopy(words, 0, args, 1, words.length);
+        return CliRun.against(planner.url(), args);
     }
 
     @Test

@@ -7,8 +7,6 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One step of a deploy request's {@code steps}, as JSON writes it: {@code {"hosts": 1}} (a batch of
@@ -19,7 +17,6 @@ import java.util.regex.Pattern;
  * @param pause the timed pause as written ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}); null for a batch or an approval
  */
 public record Step(Integer hosts, Integer percent, String pause, boolean approval) {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     public static Step ofHosts(int hosts) {
         return new Step(hosts, null, null, false);
@@ -107,16 +104,6 @@ public record Step(Integer hosts, Integer percent, String pause, boolean approva
         if (pause == null) {
             return null;
         }
-        Matcher m = DURATION.matcher(pause.strip());
-        if (!m.matches()) {
-            return null;
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        return Durations.parse(pause).orElse(null);
     }
 }

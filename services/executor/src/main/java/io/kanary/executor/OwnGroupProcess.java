@@ -1,5 +1,6 @@
 package io.kanary.executor;
 
+import io.kanary.executor.driver.Executables;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -59,7 +60,7 @@ final class OwnGroupProcess {
         });
         environment.putAll(env);
         long began = System.nanoTime();
-        if (!isExecutable(argv.get(0), environment.get("PATH"))) {
+        if (!Executables.isExecutable(argv.get(0), environment.get("PATH"))) {
             return new Result(null, false, null, 0, "cannot start " + argv.get(0)
                     + ": no such file or not executable (looked up on PATH " + environment.get("PATH") + ")");
         }
@@ -128,21 +129,6 @@ final class OwnGroupProcess {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private static boolean isExecutable(String program, String path) {
-        if (program.contains("/")) {
-            return Files.isExecutable(Path.of(program));
-        }
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static long elapsed(long began) {

@@ -49,7 +49,7 @@ final class ProcessLauncher {
         env.put(ProcessDriver.JOURNAL_ENV, journalFile);
         env.put(ProcessDriver.INSTANCE_ENV, entry.instanceId());
         // setsid executes the program itself, so a missing program must be caught here to be named clearly.
-        if (!isExecutable(argv.get(0), env.get("PATH"))) {
+        if (!Executables.isExecutable(argv.get(0), env.get("PATH"))) {
             throw new DriverException("cannot start " + entry.instanceId() + ": " + argv.get(0)
                     + ": No such file or directory (or not executable), looked up on PATH " + env.get("PATH"));
         }
@@ -68,20 +68,5 @@ final class ProcessLauncher {
         }
         LOG.info("Launched {} (pid {}) on port {}, log {}", entry.instanceId(), process.pid(), port, entry.log());
         return process;
-    }
-
-    private static boolean isExecutable(String program, String path) {
-        if (program.contains("/")) {
-            return Files.isExecutable(Path.of(program));
-        }
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
