@@ -25,6 +25,7 @@ import java.util.Set;
  * @param pausedBy    who paused it, while PAUSED
  * @param controlIds  the operators' controls it acted on, so the API answers a repeated one as the first
  * @param step        the current step of the plan, 1-based (0 before the first); {@code steps} how many there are
+ *                    (both 0 when the plan is batches alone, without pauses or approvals)
  * @param stepKind    batch, pause or approval
  * @param waitingUntil when the timed pause under way ends; null otherwise (an approval waits for promote)
  * @param kind        deploy, undo, retry or restart; {@code cause} the deployment or revision it came from
@@ -45,6 +46,9 @@ public record DeploymentView(String id, String service, String version, String b
     }
 
     static DeploymentView of(Deployment d) {
+        // A plan of batches alone (a batch size, or steps that are all batches) is shown as "batch 2/4";
+        // steps are counted only when the plan pauses or waits for an approval.
+        boolean explicitSteps = d.plan().stream().anyMatch(step -> !step.isBatch());
         Map<String, HostView> hosts = new LinkedHashMap<>();
         for (String host : d.started().hosts()) {
             hosts.put(host, hostView(d, host));
@@ -52,7 +56,7 @@ public record DeploymentView(String id, String service, String version, String b
         return new DeploymentView(d.id(), d.service(), d.version(), d.started().baselineVersion(), d.phase(),
                 d.batch() + 1, d.batchCount(), d.started().batches(), hosts, d.reason(), d.policy(),
                 d.started().requestedBy(), d.started().at(), d.updatedAt(), d.deadline(), d.pausedBy(), d.pauseReason(),
-                Set.copyOf(d.controlIds()), d.step() + 1, d.plan().size(),
+                Set.copyOf(d.controlIds()), explicitSteps ? d.step() + 1 : 0, explicitSteps ? d.plan().size() : 0,
                 d.currentStep() == null ? null : d.currentStep().kind(), d.waitingUntil(),
                 d.started().kind() == null ? "deploy" : d.started().kind(), d.started().cause(), null, null, d.started(),
                 d.phase() == Phase.ROLLING || d.phase() == Phase.PAUSED ? d.hookProgress() : null);

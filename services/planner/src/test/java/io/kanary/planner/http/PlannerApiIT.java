@@ -186,7 +186,9 @@ class PlannerApiIT {
 
     @Test
     void shouldRefuseUndoRestartAndRetryWithoutWhatTheyNeed() throws Exception {
-        assertEquals("{\"service\":\"norev\",\"revisions\":[]}", Json.mapper().writeValueAsString(get("/v1/services/norev/revisions")));
+        // Compared as JSON trees: the order of an object's fields is not part of the answer.
+        assertEquals(Json.mapper().readTree("{\"service\":\"norev\",\"revisions\":[]}"),
+                Json.mapper().valueToTree(get("/v1/services/norev/revisions")));
         assertEquals(409, post("/v1/services/norev/undo", "{}").statusCode());
         assertEquals(404, post("/v1/services/norev/undo", "{\"toRevision\": 3}").statusCode());
         assertEquals(409, post("/v1/services/norev/restart", "{}").statusCode());
