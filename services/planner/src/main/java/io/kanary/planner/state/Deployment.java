@@ -179,7 +179,7 @@ public final class Deployment {
         } else if (event instanceof HostEvent.Started s && gates.containsKey(host) && version().equals(s.version())) {
             deployAnswered.add(host);
             if (phase == Phase.ROLLING || phase == Phase.PAUSED) {
-                gates.get(host).markInstanceStarted();
+                gates.get(host).markInstanceStarted(s.instance() == null ? null : s.instance().instanceId());
             }
         } else if (event instanceof HostEvent.CommandFailed f && phase.isActive()) {
             if (answersDeploy(f)) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 public final class HostGate {
     private final String hostId;
     private boolean instanceStarted;
+    private String instanceId;
     private int consecutiveGood;
     private Instant streakStart;
     private Instant streakLast;
@@ -23,12 +24,13 @@ public final class HostGate {
         this.hostId = hostId;
     }
 
-    void markInstanceStarted() {
+    void markInstanceStarted(String instanceId) {
         instanceStarted = true;
+        this.instanceId = instanceId;
     }
 
     void observe(ProbeResult probe, Policy policy) {
-        if (!instanceStarted || passed()) {
+        if (!instanceStarted || passed() || isOfAnotherInstance(probe)) {
             return;
         }
         if (!probe.ok()) {
@@ -44,6 +46,14 @@ public final class HostGate {
         if (consecutiveGood >= policy.healthyProbes() && healthyFor().toMillis() >= policy.minHealthyMs()) {
             passedByProbeId = probe.eventId();
         }
+    }
+
+    /**
+     * A probe of the same version but another instance (the one a restart replaced, probed late) says
+     * nothing about the new instance. A probe that names no instance (an external sampler's) counts.
+     */
+    private boolean isOfAnotherInstance(ProbeResult probe) {
+        return instanceId != null && probe.instanceId() != null && !instanceId.equals(probe.instanceId());
     }
 
     public String hostId() {

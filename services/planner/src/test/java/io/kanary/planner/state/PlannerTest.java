@@ -108,6 +108,25 @@ class PlannerTest {
     }
 
     @Test
+    void shouldNotPassAGateOnLateProbesOfTheInstanceTheNewOneReplaced() {
+        accept(request("d1", 1, List.of("host-1")));
+        started("d1", "host-1");
+        // Same version, another instance: what a restart replaced, probed after the new one started.
+        ProbeResult[] late = {
+                new ProbeResult(id(), 1, "web", "v2", "host-1", "host-1/web/v2-replaced", true, 200, 5, T0, null),
+                new ProbeResult(id(), 1, "web", "v2", "host-1", "host-1/web/v2-replaced", true, 200, 5,
+                        T0.plusMillis(2_000), null)};
+        for (ProbeResult probe : late) {
+            planner.onProbe(probe, probe.probedAt());
+        }
+        assertFalse(planner.deployment("d1").orElseThrow().gates().get("host-1").passed());
+
+        probe("host-1", true, 3_000);
+        probe("host-1", true, 4_000);
+        assertTrue(planner.deployment("d1").orElseThrow().gates().get("host-1").passed());
+    }
+
+    @Test
     void shouldRollBackWhenABatchMissesItsHealthDeadline() {
         accept(request("d1", 1, List.of()));
         started("d1", "host-1");

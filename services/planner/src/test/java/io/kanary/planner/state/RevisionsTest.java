@@ -93,7 +93,7 @@ class RevisionsTest {
         record.addAll(planner.onHostEvent(new HostEvent.Started(id(), 1, "host-1", id(), deploymentId, "web", version,
                 new Instance("host-1/web/" + version, "http://h", "http://h/health"), T0), T0));
         for (long at : new long[] {0, 1_000}) {
-            record.addAll(planner.onProbe(new ProbeResult(id(), 1, "web", version, "host-1", "i", true, 200, 5,
+            record.addAll(planner.onProbe(new ProbeResult(id(), 1, "web", version, "host-1", "host-1/web/" + version, true, 200, 5,
                     T0.plusMillis(at), null), T0.plusMillis(at)));
         }
         assertEquals(Phase.SUCCEEDED, planner.deployment(deploymentId).orElseThrow().phase());
