@@ -205,6 +205,22 @@ class WaitAndDeployTest {
     }
 
     @Test
+    void shouldShowTheHooksOfADryRunInWords() {
+        planner.on("POST /v1/deployments", 200, "{\"service\":\"web\",\"version\":\"v2\",\"steps\":["
+                + "{\"kind\":\"batch\",\"hosts\":[\"host-1\"]}],\"hooks\":{"
+                + "\"preDeploy\":{\"command\":[\"/usr/local/bin/backup-db\",\"--label\",\"before-v2\"],\"timeoutMs\":600000,\"host\":\"host-1\"},"
+                + "\"smoke\":{\"command\":[\"/usr/local/bin/smoke\"],\"timeoutMs\":30000,\"http\":[{\"kind\":\"http\",\"path\":\"/smoke\"}]}}}");
+        CliRun run = run("deploy", "--service", "web", "--version", "v2", "--dry-run", "--", "./web");
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("""
+                valid: web v2 would roll out in 1 step(s); nothing was started
+                   1. batch     host-1
+                  pre-deploy hook: /usr/local/bin/backup-db --label before-v2 (timeout 10m) on host-1, before the first batch
+                  smoke test: /usr/local/bin/smoke, then GET /smoke (timeout 30s) on each host of a batch, before the next batch
+                """, run.out());
+    }
+
+    @Test
     void shouldLintARequestFile(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("request.json"), "{\"service\":\"web\",\"version\":\"v2\",\"steps\":[{\"hosts\":1}]}");
         planner.on("POST /v1/deployments", 200, PLAN);

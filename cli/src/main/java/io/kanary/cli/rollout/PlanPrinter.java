@@ -28,6 +28,15 @@ public final class PlanPrinter {
         if (plan.hasNonNull("checks") && !plan.path("checks").isEmpty()) {
             out.println("  checks: " + plan.path("checks"));
         }
+        JsonNode hooks = plan.path("hooks");
+        if (hooks.hasNonNull("preDeploy")) {
+            JsonNode pre = hooks.path("preDeploy");
+            out.printf("  pre-deploy hook: %s on %s, before the first batch%n", hook(pre),
+                    pre.hasNonNull("host") ? pre.path("host").asText() : "the first target host");
+        }
+        if (hooks.hasNonNull("smoke")) {
+            out.printf("  smoke test: %s on each host of a batch, before the next batch%n", hook(hooks.path("smoke")));
+        }
         if (plan.hasNonNull("run")) {
             out.println("  run: " + plan.path("run"));
         }
@@ -45,6 +54,21 @@ public final class PlanPrinter {
             case "approval" -> "approval  waits for 'kanary promote'";
             default -> step.toString();
         };
+    }
+
+    /** A hook in words: its argv, its HTTP checks' paths, its timeout. */
+    static String hook(JsonNode hook) {
+        List<String> parts = new ArrayList<>();
+        if (!hook.path("command").isEmpty()) {
+            List<String> argv = new ArrayList<>();
+            hook.path("command").forEach(word -> argv.add(word.asText()));
+            parts.add(String.join(" ", argv));
+        }
+        hook.path("http").forEach(check -> parts.add("GET " + check.path("path").asText()));
+        String what = String.join(", then ", parts);
+        return hook.hasNonNull("timeoutMs")
+                ? what + " (timeout " + DurationConverter.format(Duration.ofMillis(hook.path("timeoutMs").asLong())) + ")"
+                : what;
     }
 
     private static String fields(JsonNode object) {

@@ -297,6 +297,9 @@ public final class PlannerApi extends VerticleBase {
         plan.put("steps", steps);
         plan.put("policy", request.policy());
         plan.put("run", request.run());
+        if (request.hooks() != null) {
+            plan.put("hooks", request.hooks());
+        }
         json(ctx, 200, plan);
     }
 

@@ -145,6 +145,21 @@ class HealthCheckRequestIT {
                 new HealthCheck.BodyExpectation("/status", TextNode.valueOf("healthy")), 500L), deploy.run().check());
     }
 
+    @Test
+    void shouldShowTheHooksInADryRunAndStartNothing() throws Exception {
+        HttpResponse<String> response = post("/v1/deployments?dryRun=true", """
+                {"deploymentId": "hooked-dry-1", "service": "hooked", "version": "v1", "hosts": ["host-1"],
+                 "run": {"command": ["/usr/bin/python3", "-m", "http.server", "{port}"]},
+                 "hooks": {"preDeploy": {"command": ["/usr/bin/python3", "-c", "print(1)"], "timeoutMs": 5000}}}""");
+
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode plan = Json.mapper().readTree(response.body());
+        assertEquals("[\"/usr/bin/python3\",\"-c\",\"print(1)\"]", plan.path("hooks").path("preDeploy").path("command").toString());
+        assertEquals(5000, plan.path("hooks").path("preDeploy").path("timeoutMs").asLong());
+        assertEquals(404, HTTP.send(HttpRequest.newBuilder(uri("/v1/deployments/hooked-dry-1"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
     private static HostCommand.Deploy firstDeployOf(String deploymentId) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -180,7 +195,11 @@ class HealthCheckRequestIT {
     }
 
     private static HttpResponse<String> post(String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri("/v1/deployments")).header("Content-Type", "application/json")
+        return post("/v1/deployments", body);
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
