@@ -165,6 +165,14 @@ class CliVerbsTest {
     }
 
     @Test
+    void shouldRefuseHostLabelsThatAreNoLabelValuePairsBeforeStartingAnything() {
+        CliRun run = CliRun.of("up", "--host-labels", "env=staging,zone");
+        assertEquals(2, run.exit(), run.toString());
+        assertEquals("error: --host-labels must be label=value pairs separated by commas, e.g. env=staging,zone=a; "
+                + "'zone' is not one\n", run.err());
+    }
+
+    @Test
     void shouldRefuseAnUpWithABadDriver() {
         CliRun run = CliRun.of("up", "--driver", "kubernetes");
         assertEquals(2, run.exit(), run.toString());

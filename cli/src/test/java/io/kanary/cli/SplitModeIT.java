@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.kafka.KafkaSettings;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.HostEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -57,15 +59,16 @@ class SplitModeIT {
     @Test
     void anExecutorRunsAloneUnderTheIdAndHostsItsFlagsName() throws Exception {
         process = kanary("up", "--bootstrap-server", broker.bootstrapServers(), "--services", "executor",
-                "--executor-id", "split-e7", "--hosts", "split-a,split-b");
+                "--executor-id", "split-e7", "--hosts", "split-a,split-b", "--host-labels", "env=staging,zone=a");
 
         await().atMost(START).until(() -> output.stream().anyMatch(l -> l.startsWith("kanary is up:")));
 
         assertEquals("kanary is up: executor split-e7 (split-a, split-b); Kafka at " + broker.bootstrapServers()
                 + ". Ctrl-C to stop.", output.stream().filter(l -> l.startsWith("kanary is up:")).findFirst().orElseThrow());
         assertTrue(process.isAlive(), "kanary up without the planner exited: " + output);
-        List<String> announced = announcedHosts();
-        assertTrue(announced.containsAll(List.of("split-a", "split-b")), "announced: " + announced);
+        Map<String, Map<String, String>> announced = announcedHosts();
+        assertEquals(Map.of("split-a", Map.of("env", "staging", "zone", "a"), "split-b", Map.of("env", "staging", "zone", "a")),
+                announced);
     }
 
     @Test
@@ -108,12 +111,12 @@ class SplitModeIT {
         return started;
     }
 
-    /** The host ids of every host.announced record so far. */
-    private List<String> announcedHosts() {
+    /** The labels each host.announced record so far gave its host, by host id. */
+    private Map<String, Map<String, String>> announcedHosts() {
         Map<String, Object> props = KafkaSettings.bootstrap(broker.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "split-it-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<String> hosts = new ArrayList<>();
+        Map<String, Map<String, String>> hosts = new java.util.TreeMap<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {
             consumer.subscribe(List.of("host.events"));
@@ -121,7 +124,9 @@ class SplitModeIT {
             while (hosts.size() < 2 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.value() != null && r.value().contains("\"host.announced\"")) {
-                        hosts.add(r.key());
+                        HostEvent.Announced announced = (HostEvent.Announced) Topics.HOST_EVENTS.valueSerde()
+                                .deserializer().deserialize(r.topic(), r.value().getBytes(StandardCharsets.UTF_8));
+                        hosts.put(r.key(), announced.labels() == null ? Map.of() : announced.labels());
                     }
                 }
             }

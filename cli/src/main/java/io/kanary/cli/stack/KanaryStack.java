@@ -126,11 +126,11 @@ public final class KanaryStack implements AutoCloseable {
                     d.keepRevisions(), d.callTimeout(), options.stopOnClose());
             return new ExecutorConfig(staticMember("kanary-executor-" + options.executorId()), options.executorId(),
                     options.executorHosts(), DockerDriver.KIND,
-                    logs, EXECUTOR_START_DEADLINE, settings).withAllowList(allowList);
+                    logs, EXECUTOR_START_DEADLINE, settings).withAllowList(allowList).withHostLabels(options.hostLabels());
         }
         return new ExecutorConfig(staticMember("kanary-executor-" + options.executorId()), options.executorId(),
                 options.hosts(), ProcessDriver.KIND, logs,
-                EXECUTOR_START_DEADLINE).withAllowList(allowList);
+                EXECUTOR_START_DEADLINE).withAllowList(allowList).withHostLabels(options.hostLabels());
     }
 
     /**

@@ -30,13 +30,20 @@ import java.util.Set;
  *                          brokers, at most 3)
  * @param instanceId        this process's name among the planners and detectors of the cluster: part
  *                          of their static consumer-group membership
+ * @param hostLabels        what the executor says of every host it serves, e.g. {@code env=staging}: what a
+ *                          request's {@code hostSelector} matches (empty: none)
  */
 public record StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<ServiceName> services, List<String> hosts,
                     int httpPort, long probeIntervalMs, Driver driver, Map<String, String> dockerHosts,
                     boolean stopOnClose, String executorId, String httpHost, long probeTimeoutMs, Path stateDir,
-                    Path logDir, int partitions, int replicationFactor, String instanceId) {
+                    Path logDir, int partitions, int replicationFactor, String instanceId,
+                    Map<String, String> hostLabels) {
 
     public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+
+    public StackOptions {
+        hostLabels = hostLabels == null ? Map.of() : Map.copyOf(hostLabels);
+    }
 
     /** Every split-mode setting at its default. */
     public StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<ServiceName> services, List<String> hosts,
@@ -44,7 +51,7 @@ public record StackOptions(String bootstrapServers, int kafkaPort, Path dataDir,
                  boolean stopOnClose) {
         this(bootstrapServers, kafkaPort, dataDir, services, hosts, httpPort, probeIntervalMs, driver, dockerHosts,
                 stopOnClose, ExecutorConfig.DEFAULT_EXECUTOR_ID, DEFAULT_HTTP_HOST,
-                HealthWatcherConfig.DEFAULT_PROBE_TIMEOUT.toMillis(), null, null, 1, 0, defaultInstanceId());
+                HealthWatcherConfig.DEFAULT_PROBE_TIMEOUT.toMillis(), null, null, 1, 0, defaultInstanceId(), Map.of());
     }
 
     /** This machine's host name, or {@code local} when it has none. */

@@ -1,6 +1,7 @@
 package io.kanary.cli.verbs;
 
 import io.kanary.cli.UserError;
+import io.kanary.executor.ExecutorConfig;
 import io.kanary.cli.client.LocalCredential;
 import io.kanary.cli.demo.DemoRun;
 import io.kanary.cli.demo.DockerDemo;
@@ -61,6 +62,11 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--executor-id", defaultValue = "${env:KANARY_EXECUTOR_ID:-executor-1}",
             description = "The executor's id; give each executor process its own (env KANARY_EXECUTOR_ID; default: ${DEFAULT-VALUE}).")
     String executorId;
+
+    @Option(names = "--host-labels", defaultValue = "${env:KANARY_HOST_LABELS}", paramLabel = "LABEL=VALUE,...",
+            description = "What the executor says of every host it serves, e.g. env=staging,zone=a; a request's "
+                    + "hostSelector picks hosts by them (env KANARY_HOST_LABELS; default: none).")
+    String hostLabels;
 
     @Option(names = "--driver", defaultValue = "${env:KANARY_EXECUTOR_DRIVER:-process}",
             description = "How the executor runs instances: process (local processes) or docker "
@@ -128,6 +134,12 @@ public final class UpCommand implements Callable<Integer> {
         if (demo && !EnumSet.copyOf(services).equals(EnumSet.allOf(ServiceName.class))) {
             throw new UserError("--demo runs every service in this process: drop --services");
         }
+        Map<String, String> labels;
+        try {
+            labels = ExecutorConfig.parseLabels(hostLabels);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--host-labels" + e.getMessage().substring("KANARY_HOST_LABELS".length()), 2);
+        }
         if (partitions < 1 || replicationFactor < 0) {
             throw new UserError("--partitions must be at least 1 and --replication-factor at least 0 (0: as many as "
                     + "there are brokers, up to 3)");
@@ -141,7 +153,7 @@ public final class UpCommand implements Callable<Integer> {
         StackOptions options = new StackOptions(blankToNull(bootstrapServer), kafkaPort, dataDir,
                 EnumSet.copyOf(services), hosts, httpPort, probeIntervalMs, driver, endpoints, demo, executorId, httpHost,
                 probeTimeoutMs, stateDir, logDir, partitions, replicationFactor,
-                instanceId == null || instanceId.isBlank() ? StackOptions.defaultInstanceId() : instanceId.trim());
+                instanceId == null || instanceId.isBlank() ? StackOptions.defaultInstanceId() : instanceId.trim(), labels);
         if (demo && driver == Driver.DOCKER) {
             DockerDemo.buildImages(endpoints, busybox, System.out);
         }

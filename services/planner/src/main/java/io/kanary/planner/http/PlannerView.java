@@ -55,7 +55,8 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
         for (String host : fleet.knownHosts()) {
             List<ServiceVersion> services = new ArrayList<>();
             fleet.versionsOn(host).forEach((service, version) -> services.add(new ServiceVersion(service, version)));
-            hosts.add(new HostView(host, fleet.driverOf(host), List.copyOf(services), fleet.heartbeatOf(host)));
+            hosts.add(new HostView(host, fleet.driverOf(host), List.copyOf(services), fleet.heartbeatOf(host),
+                    fleet.labelsOf(host)));
         }
         return new PlannerView(Map.copyOf(deployments), Map.copyOf(active), Set.copyOf(new TreeSet<>(fleet.knownHosts())),
                 List.copyOf(hosts), planner.awakeSince(), planner.revisions());
@@ -93,15 +94,19 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
                 .toList();
     }
 
-    /** @param heartbeat its executor's last heartbeat, or null when none ever came */
-    public record HostView(String hostId, String driver, List<ServiceVersion> services, Fleet.Heartbeat heartbeat) {
+    /**
+     * @param heartbeat its executor's last heartbeat, or null when none ever came
+     * @param labels    what its executor says of it ({@code KANARY_HOST_LABELS}), what a request's {@code hostSelector} matches
+     */
+    public record HostView(String hostId, String driver, List<ServiceVersion> services, Fleet.Heartbeat heartbeat,
+                           Map<String, String> labels) {
         HostStatus statusAt(Instant now, Instant awakeSince) {
             if (heartbeat == null) {
-                return new HostStatus(hostId, driver, services, null, null, null, true, HostStatus.UNKNOWN);
+                return new HostStatus(hostId, driver, services, null, null, null, true, HostStatus.UNKNOWN, labels);
             }
             boolean gone = heartbeat.isGone(now, awakeSince);
             return new HostStatus(hostId, driver, services, heartbeat.executorId(), heartbeat.seenAt(),
-                    heartbeat.intervalMs(), !gone, gone ? HostStatus.GONE : HostStatus.ALIVE);
+                    heartbeat.intervalMs(), !gone, gone ? HostStatus.GONE : HostStatus.ALIVE, labels);
         }
     }
 
@@ -117,9 +122,11 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
      *                        {@value Fleet.Heartbeat#MISSED_TO_BE_GONE} heartbeats; true for a host that never sent one
      * @param liveness        {@code alive}, {@code gone}, or {@code unknown} for a host whose executor predates
      *                        heartbeats (it is used as before)
+     * @param labels          what its executor says of it, e.g. {@code {"env": "staging"}}; empty when nothing
      */
     public record HostStatus(String hostId, String driver, List<ServiceVersion> services, String executorId,
-                             Instant lastHeartbeatAt, Long heartbeatIntervalMs, boolean alive, String liveness) {
+                             Instant lastHeartbeatAt, Long heartbeatIntervalMs, boolean alive, String liveness,
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> labels) {
         public static final String ALIVE = "alive";
         public static final String GONE = "gone";
         public static final String UNKNOWN = "unknown";

@@ -11,6 +11,7 @@ import io.kanary.schema.HostEvent;
 import io.kanary.schema.Instance;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PlannerViewTest {
@@ -20,8 +21,8 @@ class PlannerViewTest {
 
     @Test
     void shouldShowWhatEachHostRunsNowAndWhetherItsExecutorIsAlive() {
-        planner.observe(new HostEvent.Announced("e1", 1, "host-1", "process", T0));
-        planner.observe(new HostEvent.Heartbeat("e2", 1, "host-1", "executor-1", 2_000, T0));
+        planner.observe(new HostEvent.Announced("e1", 1, "host-1", "process", T0, Map.of("env", "staging")));
+        planner.observe(new HostEvent.Heartbeat("e2", 1, "host-1", "executor-1", 2_000, T0, Map.of("env", "staging")));
         planner.observe(new HostEvent.Started("e3", 1, "host-1", "c1", "d1", "web", "v2",
                 new Instance("host-1/web/v2", "http://h", "http://h/health"), T0));
         planner.observe(new HostEvent.RolledBack("e4", 1, "host-1", "c2", "d1", "web", "v1",
@@ -34,10 +35,10 @@ class PlannerViewTest {
         PlannerView view = PlannerView.of(planner);
 
         List<ServiceVersion> host1 = List.of(new ServiceVersion("api", null), new ServiceVersion("web", "v1"));
-        assertEquals(List.of(new HostStatus("host-1", "process", host1, "executor-1", T0, 2_000L, true, "alive"),
-                new HostStatus("host-2", "docker", List.of(), null, null, null, true, "unknown")), view.hostsAt(T0.plusMillis(6_000)));
-        assertEquals(List.of(new HostStatus("host-1", "process", host1, "executor-1", T0, 2_000L, false, "gone"),
-                new HostStatus("host-2", "docker", List.of(), null, null, null, true, "unknown")), view.hostsAt(T0.plusMillis(6_001)));
+        assertEquals(List.of(new HostStatus("host-1", "process", host1, "executor-1", T0, 2_000L, true, "alive", Map.of("env", "staging")),
+                new HostStatus("host-2", "docker", List.of(), null, null, null, true, "unknown", Map.of())), view.hostsAt(T0.plusMillis(6_000)));
+        assertEquals(List.of(new HostStatus("host-1", "process", host1, "executor-1", T0, 2_000L, false, "gone", Map.of("env", "staging")),
+                new HostStatus("host-2", "docker", List.of(), null, null, null, true, "unknown", Map.of())), view.hostsAt(T0.plusMillis(6_001)));
     }
 
     @Test
