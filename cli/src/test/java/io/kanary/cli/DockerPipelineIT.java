@@ -28,20 +28,18 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole pipeline on the embedded broker with the docker driver and two real Docker engines as
  * host-1 and host-2: a failing v2 across both hosts is breached and rolled back warm (the kept v1
  * containers come back), a v3 that never gets healthy misses its health deadline and is rolled back,
- * and a good version succeeds.
+ * and a good version succeeds. Each test runs on its own stack (broker, services, executor) and
+ * brings v1 up itself; only the demo images are shared.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DockerPipelineIT {
     private static final PrintStream OUT = System.out;
     /**
@@ -53,17 +51,20 @@ class DockerPipelineIT {
 
     private static Map<String, String> engines;
     private static List<String> hosts;
-    private static KanaryStack stack;
-    private static LiveConsole console;
-    private static DemoScenario demo;
-    private static Map<String, Instance> v1Instances;
+    private KanaryStack stack;
+    private LiveConsole console;
+    private DemoScenario demo;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void buildImages() throws Exception {
         engines = DockerEngines.require(2);
         hosts = engines.keySet().stream().sorted().toList();
         removeDemoContainers();
         DockerDemo.buildImages(engines, DemoImages.DEFAULT_BUSYBOX, OUT);
+    }
+
+    @BeforeEach
+    void startStack() throws Exception {
         stack = KanaryStack.start(new StackOptions(null, 0, Files.createTempDirectory("kanary-docker-e2e-"),
                 EnumSet.allOf(ServiceName.class), List.of(), 0, 200, Driver.DOCKER, engines, true), OUT);
         console = new LiveConsole(stack.kafka(), OUT, true).start();
@@ -71,30 +72,27 @@ class DockerPipelineIT {
         demo.awaitHosts();
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stopStack() {
         if (console != null) {
             console.close();
         }
         if (stack != null) {
             stack.close();
         }
-        if (engines != null) {
-            removeDemoContainers();
-        }
+        // The containers outlive the stack's executor: the next test starts from no demo container at all.
+        removeDemoContainers();
     }
 
     @Test
-    @Order(1)
     void shouldRunV1OnBothHosts() throws Exception {
-        assertEquals("SUCCEEDED", demo.rollout("docker-v1", "v1", 0.0, 2));
-        Fleet.assertEveryHostAnswers(stack.kafka(), hosts, "v1");
-        v1Instances = Fleet.currentInstances(stack.kafka());
+        runV1OnBothHosts();
+        assertChainsComplete("docker-v1");
     }
 
     @Test
-    @Order(2)
     void shouldBreachV2AcrossBothHostsAndBringTheKeptV1ContainersBack() throws Exception {
+        Map<String, Instance> v1Instances = runV1OnBothHosts();
         assertEquals("ROLLED_BACK", demo.rollout("docker-v2", "v2", 0.30, 2));
         Fleet.assertEveryHostAnswers(stack.kafka(), hosts, "v1");
         // Warm: the very containers v1 ran in (same address), not new ones.
@@ -108,29 +106,42 @@ class DockerPipelineIT {
                 figures.badProbeToRollbackCommand().toMillis());
         OUT.printf("FIGURE docker, 2 hosts: rollback command -> every host healthy on v1: %d ms (%d hosts)%n",
                 figures.rollbackCommandToAllHealthy().toMillis(), figures.hosts());
+        assertChainsComplete("docker-v1", "docker-v2");
     }
 
     @Test
-    @Order(3)
     void shouldRollBackAVersionThatMissesItsHealthDeadline() throws Exception {
+        runV1OnBothHosts();
         RunSpec neverHealthy = DemoImages.runSpec(DemoImages.image(DemoImages.REPOSITORY, "v3"));
         assertEquals("ROLLED_BACK", demo.rollout("docker-v3", "v3", neverHealthy, 1, DEADLINE_ONLY));
         String reason = demo.awaitEnd("docker-v3").path("reason").asText();
         assertTrue(reason.contains("not healthy within 8.0s"), reason);
         Fleet.assertEveryHostAnswers(stack.kafka(), hosts, "v1");
+        assertChainsComplete("docker-v1", "docker-v3");
     }
 
     @Test
-    @Order(4)
     void shouldSucceedWithAGoodVersion() throws Exception {
+        runV1OnBothHosts();
         // The healthy image under a new version: its env overrides the version the image was built with.
         RunSpec v4 = new RunSpec(DemoImages.image(DemoImages.REPOSITORY, "v1"), List.of(), Map.of("APP_VERSION", "v4"),
                 DemoImages.HEALTH_PATH, 2_000L);
         assertEquals("SUCCEEDED", demo.rollout("docker-v4", "v4", v4, 1, DemoScenario.POLICY));
         Fleet.assertEveryHostAnswers(stack.kafka(), hosts, "v4");
+        assertChainsComplete("docker-v1", "docker-v4");
+    }
 
+    /** v1 rolled out to both hosts at once and answering there; host → its v1 instance. */
+    private Map<String, Instance> runV1OnBothHosts() throws Exception {
+        assertEquals("SUCCEEDED", demo.rollout("docker-v1", "v1", 0.0, 2));
+        Fleet.assertEveryHostAnswers(stack.kafka(), hosts, "v1");
+        return Fleet.currentInstances(stack.kafka());
+    }
+
+    /** The audit's replay of the topics links every event of each deployment to its cause. */
+    private void assertChainsComplete(String... deploymentIds) {
         AuditReport audit = AuditReplay.replay(stack.kafka(), Duration.ofSeconds(30));
-        for (String id : List.of("docker-v1", "docker-v2", "docker-v3", "docker-v4")) {
+        for (String id : deploymentIds) {
             assertTrue(audit.deployment(id).orElseThrow().chainComplete(), () -> id + " " + audit.deployment(id).orElseThrow().brokenLinks());
         }
     }
