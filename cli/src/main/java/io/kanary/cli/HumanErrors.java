@@ -45,7 +45,10 @@ public final class HumanErrors implements CommandLine.IExecutionExceptionHandler
             return EXIT_UNREACHABLE;
         }
         Throwable root = ExceptionUtils.getRootCause(e);
-        err.println(error + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage()));
+        // An exception without a message says nothing to a user; its class name would say less.
+        err.println(error + (root.getMessage() == null || root.getMessage().isBlank()
+                ? "the command failed in a way kanary does not recognise"
+                : root.getMessage()));
         if (System.getenv("KANARY_DEBUG") != null) {
             e.printStackTrace(err);
         } else {

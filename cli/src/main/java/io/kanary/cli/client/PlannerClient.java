@@ -75,7 +75,8 @@ public final class PlannerClient {
                     backoff = pause(backoff);
                     continue;
                 }
-                throw new IllegalStateException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+                throw new IllegalStateException(e.getMessage() == null
+                        ? "no answer from the planner at " + request.uri() : e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
