@@ -1,6 +1,7 @@
 package io.kanary.executor;
 
 import io.kanary.executor.driver.Executables;
+import io.kanary.executor.driver.ProcessGroups;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -11,13 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +34,6 @@ final class OwnGroupProcess {
     private static final Logger LOG = LoggerFactory.getLogger(OwnGroupProcess.class);
     /** The executor's variables a hook or check sees; nothing else of the executor's (credentials) leaks to it. */
     private static final Set<String> INHERITED_ENV = Set.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR");
-    private static final Path SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
-            .filter(Files::isExecutable).findFirst().orElse(null);
-    private static final Path KILL = Stream.of("/bin/kill", "/usr/bin/kill").map(Path::of)
-            .filter(Files::isExecutable).findFirst().orElse(null);
     private static final Duration AFTER_KILL = Duration.ofSeconds(10);
 
     private OwnGroupProcess() {
@@ -64,12 +59,7 @@ final class OwnGroupProcess {
             return new Result(null, false, null, 0, "cannot start " + argv.get(0)
                     + ": no such file or not executable (looked up on PATH " + environment.get("PATH") + ")");
         }
-        List<String> command = new ArrayList<>();
-        if (SETSID != null) {
-            command.add(SETSID.toString());
-        }
-        command.addAll(argv);
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(ProcessGroups.inOwnGroup(argv))
                 .redirectErrorStream(true)
                 .redirectInput(Redirect.from(new File("/dev/null")))
                 .redirectOutput(Redirect.to(output.toFile()));
@@ -96,20 +86,14 @@ final class OwnGroupProcess {
         return new Result(exited ? process.exitValue() : null, !exited, tail(output, tailBytes), elapsed(began), null);
     }
 
-    /** SIGKILL to the process's group (it leads one of its own) and to whatever descends from it. */
+    /** SIGKILL (after a SIGTERM with no grace) to the process's group and whatever descends from it. */
     private static void killGroup(Process process) {
-        long pid = process.pid();
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        if (SETSID != null && KILL != null) {
-            try {
-                // The group id is the pid: setsid made the process a group leader. A number, never a user's string.
-                new ProcessBuilder(KILL.toString(), "-KILL", "--", "-" + pid).redirectErrorStream(true)
-                        .redirectOutput(Redirect.DISCARD).start().waitFor(AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (IOException e) {
-                LOG.warn("Cannot signal process group {}: {}", pid, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            if (!ProcessGroups.stop(process.pid(), 0)) {
+                LOG.warn("Process group {} still runs after SIGKILL", process.pid());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         process.destroyForcibly();
     }

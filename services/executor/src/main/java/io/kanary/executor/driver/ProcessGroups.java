@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * again in the process table by that group id. Without a {@code setsid} program the argv runs in
  * the executor's group and only the process and its descendants are stopped.
  */
-final class ProcessGroups {
+public final class ProcessGroups {
     static final Duration KILL_WAIT = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Path SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
@@ -35,7 +35,7 @@ final class ProcessGroups {
     }
 
     /** The argv that runs {@code argv} as the leader of a new process group. */
-    static List<String> inOwnGroup(List<String> argv) {
+    public static List<String> inOwnGroup(List<String> argv) {
         if (SETSID == null) {
             return argv;
         }
@@ -67,7 +67,7 @@ final class ProcessGroups {
      *
      * @return whether the group is gone
      */
-    static boolean stop(long leader, long graceMs) throws InterruptedException {
+    public static boolean stop(long leader, long graceMs) throws InterruptedException {
         Set<Long> signalled = new LinkedHashSet<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
         while (true) {
