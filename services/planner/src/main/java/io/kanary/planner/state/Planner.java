@@ -206,11 +206,9 @@ public final class Planner {
             return Result.rejected(Rejection.conflict("service " + request.service() + " already has an active deployment, "
                     + active.id() + " (" + active.version() + ", " + active.phase() + "); wait for it to end or roll it back"));
         }
-        List<Violation> unknown = request.hosts().stream().filter(h -> !fleet.isKnown(h))
-                .map(h -> new Violation("hosts", "unknown host " + h + "; known hosts: " + fleet.knownHosts())).toList();
-        if (!unknown.isEmpty()) {
-            return Result.rejected(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
-                    + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
+        Optional<Rejection> unknown = unknownHosts(request);
+        if (unknown.isPresent()) {
+            return Result.rejected(unknown.get());
         }
         boolean supersede = DeployRequest.SUPERSEDE.equals(mode) && active != null;
         List<Emission> out = new ArrayList<>();
@@ -325,6 +323,18 @@ public final class Planner {
         }
     }
 
+    /** The named target hosts that never announced themselves, refused together (HTTP 422), if any. */
+    private Optional<Rejection> unknownHosts(DeployRequest request) {
+        List<Violation> unknown = request.hosts().stream().filter(h -> !fleet.isKnown(h))
+                .map(h -> new Violation("hosts", "unknown host " + h + "; known hosts: " + fleet.knownHosts()))
+                .toList();
+        if (unknown.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
+                + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
+    }
+
     /** Why a valid request cannot start now (HTTP 409/422), if it cannot. */
     public Optional<Rejection> checkAgainstState(DeployRequest request, Instant now) {
         Deployment active = activeByService.get(request.service());
@@ -336,12 +346,9 @@ public final class Planner {
                 || queues.cancelled(request.effectiveDeploymentId()).isPresent()) {
             return Optional.of(Rejection.conflict("deployment id " + request.effectiveDeploymentId() + " was used before"));
         }
-        List<Violation> unknown = request.hosts().stream().filter(h -> !fleet.isKnown(h))
-                .map(h -> new Violation("hosts", "unknown host " + h + "; known hosts: " + fleet.knownHosts()))
-                .toList();
-        if (!unknown.isEmpty()) {
-            return Optional.of(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
-                    + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
+        Optional<Rejection> unknown = unknownHosts(request);
+        if (unknown.isPresent()) {
+            return unknown;
         }
         String hookHost = request.hooks() == null || request.hooks().preDeploy() == null ? null
                 : request.hooks().preDeploy().host();
