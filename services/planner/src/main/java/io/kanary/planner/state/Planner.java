@@ -107,6 +107,9 @@ public final class Planner {
         if (event instanceof DeploymentEvent.Succeeded succeeded) {
             List<Revision> ofService = revisions.computeIfAbsent(deployment.service(), s -> new ArrayList<>());
             DeploymentEvent.Started s = deployment.started();
+            if (ofService.stream().anyMatch(r -> r.deploymentId().equals(s.deploymentId()))) {
+                return; // the same success read twice is one revision, or every later number would shift
+            }
             ofService.add(new Revision(ofService.size() + 1, s.deploymentId(), s.version(), s.run(), s.policy(),
                     s.hosts(), succeeded.at()));
         }
