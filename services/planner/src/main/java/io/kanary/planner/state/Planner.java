@@ -581,12 +581,8 @@ public final class Planner {
         DeploymentEvent.BatchCompleted completed = new DeploymentEvent.BatchCompleted(Ids.newId(),
                 KanaryEvent.SCHEMA_VERSION, d.id(), d.service(), d.batch(), hosts, now);
         emit(out, completed, causeId);
-        proceedAfterBatch(d, completed.eventId(), now, out);
-    }
-
-    /** After a completed batch: the deployment succeeds, holds (paused), waits, or starts its next batch. */
-    private void proceedAfterBatch(Deployment d, String causeId, Instant now, List<Emission> out) {
-        proceedFrom(d, d.step() + 1, causeId, now, out);
+        // After a completed batch: the deployment succeeds, holds (paused), waits, or starts its next batch.
+        proceedFrom(d, d.step() + 1, completed.eventId(), now, out);
     }
 
     /**
