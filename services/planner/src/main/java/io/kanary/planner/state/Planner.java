@@ -107,6 +107,9 @@ public final class Planner {
         if (event instanceof DeploymentEvent.Succeeded succeeded) {
             List<Revision> ofService = revisions.computeIfAbsent(deployment.service(), s -> new ArrayList<>());
             DeploymentEvent.Started s = deployment.started();
+            if (ofService.stream().anyMatch(r -> r.deploymentId().equals(s.deploymentId()))) {
+                return; // the same success read twice is one revision, or every later number would shift
+            }
             ofService.add(new Revision(ofService.size() + 1, s.deploymentId(), s.version(), s.run(), s.policy(),
                     s.hosts(), succeeded.at()));
         }
@@ -206,11 +209,9 @@ public final class Planner {
             return Result.rejected(Rejection.conflict("service " + request.service() + " already has an active deployment, "
                     + active.id() + " (" + active.version() + ", " + active.phase() + "); wait for it to end or roll it back"));
         }
-        List<Violation> unknown = request.hosts().stream().filter(h -> !fleet.isKnown(h))
-                .map(h -> new Violation("hosts", "unknown host " + h + "; known hosts: " + fleet.knownHosts())).toList();
-        if (!unknown.isEmpty()) {
-            return Result.rejected(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
-                    + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
+        Optional<Rejection> unknown = unknownHosts(request);
+        if (unknown.isPresent()) {
+            return Result.rejected(unknown.get());
         }
         boolean supersede = DeployRequest.SUPERSEDE.equals(mode) && active != null;
         List<Emission> out = new ArrayList<>();
@@ -325,6 +326,18 @@ public final class Planner {
         }
     }
 
+    /** The named target hosts that never announced themselves, refused together (HTTP 422), if any. */
+    private Optional<Rejection> unknownHosts(DeployRequest request) {
+        List<Violation> unknown = request.hosts().stream().filter(h -> !fleet.isKnown(h))
+                .map(h -> new Violation("hosts", "unknown host " + h + "; known hosts: " + fleet.knownHosts()))
+                .toList();
+        if (unknown.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
+                + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
+    }
+
     /** Why a valid request cannot start now (HTTP 409/422), if it cannot. */
     public Optional<Rejection> checkAgainstState(DeployRequest request, Instant now) {
         Deployment active = activeByService.get(request.service());
@@ -336,12 +349,9 @@ public final class Planner {
                 || queues.cancelled(request.effectiveDeploymentId()).isPresent()) {
             return Optional.of(Rejection.conflict("deployment id " + request.effectiveDeploymentId() + " was used before"));
         }
-        List<Violation> unknown = request.hosts().stream().filter(h -> !fleet.isKnown(h))
-                .map(h -> new Violation("hosts", "unknown host " + h + "; known hosts: " + fleet.knownHosts()))
-                .toList();
-        if (!unknown.isEmpty()) {
-            return Optional.of(Rejection.unknownHosts(unknown.size() + " target host(s) never announced themselves: "
-                    + unknown.stream().map(Violation::rule).collect(Collectors.joining("; ")), unknown));
+        Optional<Rejection> unknown = unknownHosts(request);
+        if (unknown.isPresent()) {
+            return unknown;
         }
         String hookHost = request.hooks() == null || request.hooks().preDeploy() == null ? null
                 : request.hooks().preDeploy().host();
@@ -571,12 +581,8 @@ public final class Planner {
         DeploymentEvent.BatchCompleted completed = new DeploymentEvent.BatchCompleted(Ids.newId(),
                 KanaryEvent.SCHEMA_VERSION, d.id(), d.service(), d.batch(), hosts, now);
         emit(out, completed, causeId);
-        proceedAfterBatch(d, completed.eventId(), now, out);
-    }
-
-    /** After a completed batch: the deployment succeeds, holds (paused), waits, or starts its next batch. */
-    private void proceedAfterBatch(Deployment d, String causeId, Instant now, List<Emission> out) {
-        proceedFrom(d, d.step() + 1, causeId, now, out);
+        // After a completed batch: the deployment succeeds, holds (paused), waits, or starts its next batch.
+        proceedFrom(d, d.step() + 1, completed.eventId(), now, out);
     }
 
     /**

@@ -60,6 +60,22 @@ class RevisionsTest {
     }
 
     @Test
+    void shouldCountASucceededRecordReadTwiceAsOneRevision() {
+        succeed("d1", "v1", Map.of());
+        succeed("d2", "v2", Map.of());
+
+        Planner replayed = new Planner();
+        List<DeploymentEvent> events = record.stream().filter(e -> e.topic() == Topics.DEPLOY_EVENTS)
+                .map(e -> (DeploymentEvent) e.event()).toList();
+        events.forEach(replayed::apply);
+        events.stream().filter(e -> e instanceof DeploymentEvent.Succeeded).forEach(replayed::apply);
+
+        List<Revision> revisions = replayed.revisions().get("web");
+        assertEquals(List.of(1, 2), revisions.stream().map(Revision::revision).toList());
+        assertEquals(List.of("d1", "d2"), revisions.stream().map(Revision::deploymentId).toList());
+    }
+
+    @Test
     void shouldRecordTheKindAndCauseOfAnUndoInItsStartedEvent() {
         succeed("d1", "v1", Map.of());
         DeployRequest undo = new DeployRequest(id(), KanaryEvent.SCHEMA_VERSION, "d2", "web", "v1",
