@@ -120,7 +120,10 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
                 deploymentChecks.put(started.deploymentId(), started.run().check());
                 applyDeploymentCheck(started.deploymentId(), started.run().check());
             }
-            applyInterval(started.service(), started.policy().probeIntervalMs());
+            // The schema lets a reader such as the audit take a start without a policy; keep the interval then.
+            if (started.policy() != null) {
+                applyInterval(started.service(), started.policy().probeIntervalMs());
+            }
         });
     }
 
