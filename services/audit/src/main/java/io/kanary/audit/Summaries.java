@@ -105,7 +105,9 @@ public final class Summaries {
             return r.hostId() + " told to roll back " + r.fromVersion() + " → "
                     + (r.toVersion() == null ? "nothing" : r.toVersion());
         } else if (c instanceof HostCommand.RunHook h) {
-            return h.hostId() + " told to run hook " + h.hook() + ": " + h.command();
+            // The argv as a person would type it, not a Java list; a hook of HTTP checks only has none.
+            return h.hostId() + " told to run hook " + h.hook() + (h.command().isEmpty() ? " (HTTP checks only)"
+                    : ": " + String.join(" ", h.command()));
         }
         return c.hostId() + " told to stop " + c.service();
     }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,14 +77,17 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     /** One instance being probed; its identity tells a late answer whether its instance is still live. */
     private static final class Probing {
         final LiveInstance instance;
+        /** One probe of the instance. */
+        final Supplier<Future<ProbeOutcome>> target;
         long timerId;
         boolean inFlight;
         long skipped;
         /** When a skip of this instance was last logged (System.nanoTime), or 0: at most a line a minute. */
         long skipLoggedAtNanos;
 
-        Probing(LiveInstance instance) {
+        Probing(LiveInstance instance, Supplier<Future<ProbeOutcome>> target) {
             this.instance = instance;
+            this.target = target;
         }
     }
 
@@ -116,7 +120,10 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
                 deploymentChecks.put(started.deploymentId(), started.run().check());
                 applyDeploymentCheck(started.deploymentId(), started.run().check());
             }
-            applyInterval(started.service(), started.policy().probeIntervalMs());
+            // The schema lets a reader such as the audit take a start without a policy; keep the interval then.
+            if (started.policy() != null) {
+                applyInterval(started.service(), started.policy().probeIntervalMs());
+            }
         });
     }
 
@@ -201,7 +208,7 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
                     instance.version(), instance.hostId());
             return;
         }
-        Probing p = new Probing(instance);
+        Probing p = new Probing(instance, probeOf(instance));
         probing.put(instance.key(), p);
         schedule(p);
         LOG.info("Probing {} {} on {} at {} every {} ms", instance.service(), instance.version(), instance.hostId(),
@@ -237,23 +244,32 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         p.timerId = vertx.setPeriodic(interval, interval, id -> probeOnce(p));
     }
 
-    /** One probe of {@code instance} by its check's kind: a GET of its health URL when it has none. */
-    private Future<ProbeOutcome> probeOf(LiveInstance instance) {
+    /**
+     * How to probe {@code instance} by its check's kind (a GET of its health URL when it has none),
+     * resolved once when it is watched: URL, address and timeout do not change between its probes.
+     */
+    private Supplier<Future<ProbeOutcome>> probeOf(LiveInstance instance) {
         if (instance.check() instanceof HealthCheck.Http http) {
             String url = http.path() == null ? instance.healthUrl() : instance.address() + http.path();
-            return probe.probe(url, http, timeoutOf(http));
+            long timeoutMs = timeoutOf(http);
+            return () -> probe.probe(url, http, timeoutMs);
         }
         if (instance.check() instanceof HealthCheck.Tcp check) {
             URI address;
             try {
                 address = URI.create(instance.address());
             } catch (IllegalArgumentException | NullPointerException e) {
-                return Future.succeededFuture(new ProbeOutcome(false, 0, 0, Instant.now(), "tcp check of "
-                        + instance.instanceId() + " has no address to connect to: " + instance.address()));
+                String error = "tcp check of " + instance.instanceId() + " has no address to connect to: "
+                        + instance.address();
+                return () -> Future.succeededFuture(new ProbeOutcome(false, 0, 0, Instant.now(), error));
             }
-            return tcp.probe(address.getHost(), address.getPort(), timeoutOf(check));
+            String host = address.getHost();
+            int port = address.getPort();
+            long timeoutMs = timeoutOf(check);
+            return () -> tcp.probe(host, port, timeoutMs);
         }
-        return probe.probe(instance.healthUrl());
+        String url = instance.healthUrl();
+        return () -> probe.probe(url);
     }
 
     private long timeoutOf(HealthCheck check) {
@@ -287,7 +303,7 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
             return;
         }
         p.inFlight = true;
-        probeOf(p.instance).onSuccess(outcome -> {
+        p.target.get().onSuccess(outcome -> {
             p.inFlight = false;
             // An answer for an instance removed meanwhile is dropped: a stopped instance failing its
             // probe says nothing about its version.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kanary.health.probe.ProbeOutcome;
+import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +72,24 @@ class ProbeVerticleTest {
         List<ProbeOutcome> seen = new ArrayList<>(outcomes);
         assertEquals(List.of("no answer within 300 ms"), seen.stream().map(ProbeOutcome::error).distinct().toList());
         assertTrue(verticle.skippedProbes() >= 1, "skipped " + verticle.skippedProbes());
+    }
+
+    @Test
+    void shouldTakeADeploymentStartWithoutAPolicyAndGoOnProbing() {
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        vertx.exceptionHandler(uncaught::add);
+        HttpServer up = server(this::answer);
+        verticle = new ProbeVerticle((instance, outcome) -> outcomes.add(outcome), INTERVAL_MS, Duration.ofSeconds(10));
+        vertx.deployVerticle(verticle).await();
+        verticle.onDeploymentStarted(new DeploymentEvent.Started("e-0", KanaryEvent.SCHEMA_VERSION, "d-1", "web", "v1",
+                null, Map.of(), null, null, List.of(List.of("host-1")), "alice", Instant.now()));
+        String address = "http://127.0.0.1:" + up.actualPort();
+        verticle.onHostEvent(new HostEvent.Started("e-1", KanaryEvent.SCHEMA_VERSION, "host-1", "c-1", "d-1", "web",
+                "v1", new Instance("i-1", address, address + "/health"), Instant.now()), "e-1");
+
+        await().atMost(WAIT).until(() -> !outcomes.isEmpty());
+        assertEquals(200, outcomes.get(0).statusCode());
+        assertEquals(List.of(), uncaught, "the start without a policy was taken without an error");
     }
 
     private HttpServer server(io.vertx.core.Handler<HttpServerRequest> handler) {

@@ -63,8 +63,8 @@ public final class HealthProbe implements AutoCloseable {
                     .send()
                     // connect and idle timeouts alone would let a server that trickles bytes hold a probe open
                     .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-                    .map(response -> judge(check, response, elapsedMs(sentNanos), probedAt))
-                    .otherwise(failure -> ProbeOutcome.noAnswer(describe(failure, timeoutMs), elapsedMs(sentNanos),
+                    .map(response -> judge(check, response, ProbeOutcome.elapsedMs(sentNanos), probedAt))
+                    .otherwise(failure -> ProbeOutcome.noAnswer(describe(failure, timeoutMs), ProbeOutcome.elapsedMs(sentNanos),
                             probedAt));
         } catch (RuntimeException badUrl) {
             return Future.succeededFuture(ProbeOutcome.noAnswer("invalid health URL '" + url + "': "
@@ -86,12 +86,7 @@ public final class HealthProbe implements AutoCloseable {
         if (failure instanceof TimeoutException) {
             return "no answer within " + timeoutMs + " ms";
         }
-        String message = failure.getMessage();
-        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
-    }
-
-    private static long elapsedMs(long sentNanos) {
-        return Math.max(0, (System.nanoTime() - sentNanos) / 1_000_000);
+        return ProbeOutcome.describe(failure);
     }
 
     @Override

@@ -25,4 +25,15 @@ public record ProbeOutcome(boolean ok, int statusCode, long latencyMs, Instant p
     static ProbeOutcome noAnswer(String error, long latencyMs, Instant probedAt) {
         return new ProbeOutcome(false, 0, latencyMs, probedAt, error);
     }
+
+    /** A failure's message for an outcome's error, its class name when it has none. */
+    static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
+
+    /** Milliseconds since {@code sentNanos} (a System.nanoTime reading), never negative. */
+    static long elapsedMs(long sentNanos) {
+        return Math.max(0, (System.nanoTime() - sentNanos) / 1_000_000);
+    }
 }

@@ -32,19 +32,10 @@ public final class TcpProbe implements AutoCloseable {
         connecting.onSuccess(NetSocket::close);
         return connecting
                 .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-                .map(socket -> new ProbeOutcome(true, 0, elapsedMs(sentNanos), probedAt, null))
+                .map(socket -> new ProbeOutcome(true, 0, ProbeOutcome.elapsedMs(sentNanos), probedAt, null))
                 .otherwise(failure -> ProbeOutcome.noAnswer("tcp connect to " + host + ":" + port + " failed: "
                         + (failure instanceof TimeoutException ? "no connection within " + timeoutMs + " ms"
-                        : describe(failure)), elapsedMs(sentNanos), probedAt));
-    }
-
-    private static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
-    }
-
-    private static long elapsedMs(long sentNanos) {
-        return Math.max(0, (System.nanoTime() - sentNanos) / 1_000_000);
+                        : ProbeOutcome.describe(failure)), ProbeOutcome.elapsedMs(sentNanos), probedAt));
     }
 
     @Override
