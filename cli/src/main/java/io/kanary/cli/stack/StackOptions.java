@@ -32,17 +32,26 @@ import java.util.Set;
  *                          of their static consumer-group membership
  * @param hostLabels        what the executor says of every host it serves, e.g. {@code env=staging}: what a
  *                          request's {@code hostSelector} matches (empty: none)
+ * @param observability     metrics, dashboard and notification settings
  */
 public record StackOptions(String bootstrapServers, int kafkaPort, Path dataDir, Set<ServiceName> services, List<String> hosts,
                     int httpPort, long probeIntervalMs, Driver driver, Map<String, String> dockerHosts,
                     boolean stopOnClose, String executorId, String httpHost, long probeTimeoutMs, Path stateDir,
                     Path logDir, int partitions, int replicationFactor, String instanceId,
-                    Map<String, String> hostLabels) {
+                    Map<String, String> hostLabels, ObservabilityOptions observability) {
 
     public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
 
     public StackOptions {
         hostLabels = hostLabels == null ? Map.of() : Map.copyOf(hostLabels);
+        observability = observability == null ? ObservabilityOptions.defaults() : observability;
+    }
+
+    /** These options with other metrics, dashboard and notification settings. */
+    public StackOptions withObservability(ObservabilityOptions settings) {
+        return new StackOptions(bootstrapServers, kafkaPort, dataDir, services, hosts, httpPort, probeIntervalMs, driver,
+                dockerHosts, stopOnClose, executorId, httpHost, probeTimeoutMs, stateDir, logDir, partitions,
+                replicationFactor, instanceId, hostLabels, settings);
     }
 
     /** Every split-mode setting at its default. */
@@ -51,7 +60,8 @@ public record StackOptions(String bootstrapServers, int kafkaPort, Path dataDir,
                  boolean stopOnClose) {
         this(bootstrapServers, kafkaPort, dataDir, services, hosts, httpPort, probeIntervalMs, driver, dockerHosts,
                 stopOnClose, ExecutorConfig.DEFAULT_EXECUTOR_ID, DEFAULT_HTTP_HOST,
-                HealthWatcherConfig.DEFAULT_PROBE_TIMEOUT.toMillis(), null, null, 1, 0, defaultInstanceId(), Map.of());
+                HealthWatcherConfig.DEFAULT_PROBE_TIMEOUT.toMillis(), null, null, 1, 0, defaultInstanceId(), Map.of(),
+                ObservabilityOptions.defaults());
     }
 
     /** This machine's host name, or {@code local} when it has none. */

@@ -7,6 +7,7 @@ import io.kanary.cli.demo.DemoRun;
 import io.kanary.cli.demo.DockerDemo;
 import io.kanary.cli.stack.Driver;
 import io.kanary.cli.stack.KanaryStack;
+import io.kanary.cli.stack.ObservabilityOptions;
 import io.kanary.cli.stack.PortCheck;
 import io.kanary.cli.stack.ServiceName;
 import io.kanary.cli.stack.StackHints;
@@ -123,6 +124,30 @@ public final class UpCommand implements Callable<Integer> {
                     + "(env KANARY_TOPIC_REPLICATION_FACTOR; default: 0, the number of brokers up to 3).")
     int replicationFactor;
 
+    @Option(names = "--metrics-port", defaultValue = "${env:KANARY_METRICS_PORT:--1}", paramLabel = "PORT",
+            description = "Where /metrics answers for every service of this process (env KANARY_METRICS_PORT; default: "
+                    + "the planner's --http-port when the planner runs here, else a free port; 0: a free port).")
+    int metricsPort;
+
+    @Option(names = "--dashboard-port", defaultValue = "${env:KANARY_DASHBOARD_PORT:-8081}", paramLabel = "PORT",
+            description = "The live web dashboard's port (env KANARY_DASHBOARD_PORT; default: ${DEFAULT-VALUE}; 0: a free port).")
+    int dashboardPort;
+
+    @Option(names = "--alertmanager-url", defaultValue = "${env:KANARY_ALERTMANAGER_URL}", paramLabel = "URL",
+            description = "The Alertmanager the notifier sends breaches to, e.g. http://127.0.0.1:9093 "
+                    + "(env KANARY_ALERTMANAGER_URL; default: none).")
+    String alertmanagerUrl;
+
+    @Option(names = "--webhook-url", split = ",", defaultValue = "${env:KANARY_WEBHOOK_URLS}", paramLabel = "URL",
+            description = "Where the notifier posts each breach and deployment event, as a CloudEvent over HTTP; "
+                    + "repeat or separate with commas (env KANARY_WEBHOOK_URLS; default: none).")
+    List<String> webhookUrls;
+
+    @Option(names = "--webhook-format", defaultValue = "${env:KANARY_WEBHOOK_FORMAT:-cloudevents}", paramLabel = "FORMAT",
+            description = "cloudevents (binary mode, the event as the body) or slack (a {\"text\": ...} message) "
+                    + "(env KANARY_WEBHOOK_FORMAT; default: ${DEFAULT-VALUE}).")
+    String webhookFormat;
+
     @Override
     public Integer call() throws Exception {
         long began = System.nanoTime();
@@ -153,7 +178,8 @@ public final class UpCommand implements Callable<Integer> {
         StackOptions options = new StackOptions(blankToNull(bootstrapServer), kafkaPort, dataDir,
                 EnumSet.copyOf(services), hosts, httpPort, probeIntervalMs, driver, endpoints, demo, executorId, httpHost,
                 probeTimeoutMs, stateDir, logDir, partitions, replicationFactor,
-                instanceId == null || instanceId.isBlank() ? StackOptions.defaultInstanceId() : instanceId.trim(), labels);
+                instanceId == null || instanceId.isBlank() ? StackOptions.defaultInstanceId() : instanceId.trim(), labels,
+                new ObservabilityOptions(metricsPort, dashboardPort, alertmanagerUrl, webhookUrls, webhookFormat));
         if (demo && driver == Driver.DOCKER) {
             DockerDemo.buildImages(endpoints, busybox, System.out);
         }
