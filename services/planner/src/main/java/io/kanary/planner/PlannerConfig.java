@@ -4,6 +4,8 @@ import io.kanary.kafka.KafkaSettings;
 import io.kanary.planner.http.auth.ApiAuth;
 import io.kanary.security.RunAllowList;
 import io.kanary.settings.Env;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 
@@ -20,16 +22,26 @@ import java.util.Map;
  * @param auth            how the API authenticates ({@code PLANNER_AUTH}, {@code PLANNER_TOKENS_FILE}); by
  *                        default tokens are required and none is accepted
  * @param allowList       what each service may run ({@code KANARY_ALLOW_*}); by default nothing
+ * @param meterRegistry   where the planner's meters go; a Prometheus registry is also served on {@code GET /metrics}
+ *                        of the HTTP API (by default a registry of its own that nothing reads)
  */
 public record PlannerConfig(Map<String, Object> kafka, String httpHost, int httpPort, String groupId,
                             String transactionalId, Duration tick, Duration replayTimeout, ApiAuth auth,
-                            RunAllowList allowList) {
+                            RunAllowList allowList, MeterRegistry meterRegistry) {
     public static final int DEFAULT_HTTP_PORT = 8080;
 
     public PlannerConfig {
+        meterRegistry = meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry;
         auth = auth == null ? ApiAuth.NOBODY : auth;
         allowList = allowList == null ? RunAllowList.NOTHING : allowList;
         auth.checkBind(httpHost);
+    }
+
+    /** Settings with a meter registry of their own. */
+    public PlannerConfig(Map<String, Object> kafka, String httpHost, int httpPort, String groupId,
+                         String transactionalId, Duration tick, Duration replayTimeout, ApiAuth auth,
+                         RunAllowList allowList) {
+        this(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, null);
     }
 
     /** Settings that accept no credential and allow nothing to run until {@link #withAuth} and {@link #withAllowList}. */
@@ -53,18 +65,24 @@ public record PlannerConfig(Map<String, Object> kafka, String httpHost, int http
     }
 
     public PlannerConfig withHttpPort(int port) {
-        return new PlannerConfig(kafka, httpHost, port, groupId, transactionalId, tick, replayTimeout, auth, allowList);
+        return new PlannerConfig(kafka, httpHost, port, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry);
     }
 
     public PlannerConfig withAuth(ApiAuth auth) {
-        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList);
+        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry);
     }
 
     public PlannerConfig withAllowList(RunAllowList allowList) {
-        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList);
+        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry);
     }
 
     public PlannerConfig withHttpHost(String host) {
         return new PlannerConfig(kafka, host, httpPort, groupId, transactionalId, tick, replayTimeout);
+    }
+
+    /** The same settings, with the planner's meters in {@code registry}. */
+    public PlannerConfig withMeterRegistry(MeterRegistry registry) {
+        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList,
+                registry);
     }
 }

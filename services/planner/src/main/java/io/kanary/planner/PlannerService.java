@@ -1,9 +1,13 @@
 package io.kanary.planner;
 
 import io.kanary.kafka.Topics;
+import io.kanary.metrics.MetricsHandler;
+import io.kanary.metrics.ProcessMetrics;
 import io.kanary.planner.http.PlannerApi;
 import io.kanary.planner.http.PlannerView;
 import io.kanary.planner.kafka.PlannerLoop;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,12 +30,15 @@ public final class PlannerService implements AutoCloseable {
     private final Vertx vertx;
     private final KafkaProducer<String, byte[]> apiProducer;
     private final PlannerApi api;
+    private final KafkaClientMetrics apiProducerMetrics;
 
-    private PlannerService(PlannerLoop loop, Vertx vertx, KafkaProducer<String, byte[]> apiProducer, PlannerApi api) {
+    private PlannerService(PlannerLoop loop, Vertx vertx, KafkaProducer<String, byte[]> apiProducer, PlannerApi api,
+                           KafkaClientMetrics apiProducerMetrics) {
         this.loop = loop;
         this.vertx = vertx;
         this.apiProducer = apiProducer;
         this.api = api;
+        this.apiProducerMetrics = apiProducerMetrics;
     }
 
     /** Rebuilds state from the topics, starts consuming and serves the API; returns when all of it runs. */
@@ -45,21 +52,28 @@ public final class PlannerService implements AutoCloseable {
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
                 new ByteArraySerializer());
         prefetchMetadata(producer);
+        KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(config.meterRegistry());
         Vertx vertx = Vertx.vertx();
         PlannerApi api = new PlannerApi(view::get, producer, config.httpHost(), config.httpPort(), config.auth(),
                 config.allowList())
                 .withDecisions(loop.decisions(), loop.stopped());
+        // A Prometheus registry is served here; any other (a test's, or one served elsewhere) is not.
+        if (config.meterRegistry() instanceof PrometheusMeterRegistry prometheus) {
+            api.withMetrics(new MetricsHandler(prometheus));
+        }
         try {
             vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             loop.close();
+            producerMetrics.close();
             producer.close(Duration.ofSeconds(5));
             vertx.close();
             throw new IllegalStateException("The planner's HTTP API could not listen on " + config.httpHost() + ":"
                     + config.httpPort() + ": " + e.getMessage(), e);
         }
         LOG.info("Planner API listening on http://{}:{}", config.httpHost(), api.actualPort());
-        return new PlannerService(loop, vertx, producer, api);
+        return new PlannerService(loop, vertx, producer, api, producerMetrics);
     }
 
     /**
@@ -96,13 +110,18 @@ public final class PlannerService implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
         }
+        apiProducerMetrics.close();
         apiProducer.close(Duration.ofSeconds(5));
         loop.close();
     }
 
     public static void main(String[] args) {
-        PlannerService service = start(PlannerConfig.fromEnv(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "kanary-planner-shutdown"));
+        ProcessMetrics metrics = ProcessMetrics.start();
+        PlannerService service = start(PlannerConfig.fromEnv(System.getenv()).withMeterRegistry(metrics.registry()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            metrics.close();
+        }, "kanary-planner-shutdown"));
         service.stopped().whenComplete((ok, error) -> {
             if (error != null) {
                 LOG.error("The planner's loop stopped ({}); exiting so a supervisor restarts it", error.getMessage());

@@ -104,6 +104,7 @@ public final class PlannerApi extends VerticleBase {
     private HttpServer server;
     private RequestDecisions decisions;
     private CompletableFuture<Void> loopStopped = new CompletableFuture<>();
+    private io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metrics;
 
     public PlannerApi(Supplier<PlannerView> view, Producer<String, byte[]> producer, String host, int port,
                       ApiAuth auth, RunAllowList allowList) {
@@ -125,6 +126,15 @@ public final class PlannerApi extends VerticleBase {
         return this;
     }
 
+    /**
+     * Serves {@code GET /metrics} with {@code metrics}, without a credential (like a health endpoint:
+     * Prometheus scrapes it, and it tells nothing a deployment's events do not).
+     */
+    public PlannerApi withMetrics(io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
     /** Body of POST /v1/deployments/{id}/rollback; both fields optional. */
     record RollbackBody(String reason, String operator) {
     }
@@ -140,6 +150,9 @@ public final class PlannerApi extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        if (metrics != null) {
+            router.get("/metrics").handler(metrics); // before the guard: a scraper carries no credential
+        }
         router.route().handler(ApiGuard.of(auth, host)); // first: every route needs a credential and a role
         router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         router.post("/v1/deployments").handler(this::createDeployment);

@@ -6,6 +6,7 @@ import io.kanary.kafka.EventReader;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
+import io.kanary.planner.metrics.PlannerMetrics;
 import io.kanary.planner.state.Emission;
 import io.kanary.planner.state.Planner;
 import io.kanary.schema.ControlCommand;
@@ -14,6 +15,7 @@ import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,13 +76,23 @@ public final class PlannerLoop implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final RequestDecisions decisions = new RequestDecisions();
     private final Thread thread;
+    private final PlannerMetrics metrics;
+    private final KafkaClientMetrics consumerMetrics;
+    private final KafkaClientMetrics producerMetrics;
+    /** What the poll under way wrote, counted once its transaction commits. */
+    private final List<Emission> emitted = new ArrayList<>();
+    private final List<String> deadLettered = new ArrayList<>();
     private volatile boolean running = true;
     private Planner planner;
 
     /** @param onChange called on the loop's thread with the planner after every change, to publish a read-only view */
     public PlannerLoop(PlannerConfig config, Consumer<Planner> onChange) {
         this.config = config;
-        this.onChange = onChange;
+        this.metrics = new PlannerMetrics(config.meterRegistry());
+        this.onChange = changed -> {
+            metrics.onChange(changed);
+            onChange.accept(changed);
+        };
         this.planner = new Planner(config.allowList());
         Map<String, Object> consumerProps = new HashMap<>(config.kafka());
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
@@ -94,6 +106,10 @@ public final class PlannerLoop implements AutoCloseable {
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "kanary-planner-loop");
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        this.consumerMetrics.bindTo(config.meterRegistry());
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        this.producerMetrics.bindTo(config.meterRegistry());
     }
 
     /** Starts the loop and returns once state is rebuilt and inputs are being consumed. */
@@ -156,6 +172,8 @@ public final class PlannerLoop implements AutoCloseable {
                 LOG.error("Planner loop stopped: {}", rootMessage(e), e);
             }
         } finally {
+            consumerMetrics.close();
+            producerMetrics.close();
             consumer.close(Duration.ofSeconds(5));
             producer.close(Duration.ofSeconds(5));
         }
@@ -187,6 +205,8 @@ public final class PlannerLoop implements AutoCloseable {
     private void pollOnce() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(config.tick());
         Instant now = Instant.now();
+        emitted.clear();
+        deadLettered.clear();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         List<RequestDecisions.Decision> decided = new ArrayList<>();
         boolean stateSuspect = false;
@@ -218,6 +238,8 @@ public final class PlannerLoop implements AutoCloseable {
             recover();
             return;
         }
+        // Counted once committed: an aborted transaction is retried from the topics and counted then.
+        metrics.onWritten(emitted, deadLettered, planner);
         if (stateSuspect) {
             // The state machine failed half-way through a record: what it holds in memory may differ from
             // what was published. The record (now committed, with the bad input dead-lettered) is the truth.
@@ -269,6 +291,7 @@ public final class PlannerLoop implements AutoCloseable {
                 EventReader.Outcome<HostEvent> read = HOST_EVENTS.read(record);
                 if (!read.isRefused()) {
                     toRecords(planner.onHostEvent(read.event(), now), out);
+                    metrics.onHostEvent(read.event());
                 }
                 refusal = read.refusal();
             } else if (topic.equals(Topics.HEALTH_PROBES.name())) {
@@ -334,14 +357,16 @@ public final class PlannerLoop implements AutoCloseable {
         return null;
     }
 
-    private static void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason,
-                                   List<ProducerRecord<byte[], byte[]>> out) {
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason,
+                            List<ProducerRecord<byte[], byte[]>> out) {
+        deadLettered.add(record.topic());
         LOG.warn("{}-{}@{} sent to the DLQ: {}", record.topic(), record.partition(), record.offset(), reason);
         out.add(DeadLetters.of(record, reason, CONSUMER));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void toRecords(List<Emission> emissions, List<ProducerRecord<byte[], byte[]>> out) {
+    private void toRecords(List<Emission> emissions, List<ProducerRecord<byte[], byte[]>> out) {
+        emitted.addAll(emissions);
         for (Emission emission : emissions) {
             Topic topic = emission.topic();
             KanaryEvent event = emission.event();
