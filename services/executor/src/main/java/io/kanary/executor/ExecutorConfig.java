@@ -6,6 +6,8 @@ import io.kanary.executor.driver.ProcessDriver;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.security.RunAllowList;
 import io.kanary.settings.Env;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,10 +33,11 @@ import java.util.Map;
  *                      hosts, so the planner can tell a host whose executor is gone
  * @param hostLabels    what every host of this executor says of itself ({@code KANARY_HOST_LABELS}), in its
  *                      announcement and heartbeats, for requests' {@code hostSelector}
+ * @param meterRegistry where the executor's meters go (by default a registry of its own that nothing reads)
  */
 public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
                              Path logDir, Duration startDeadline, DockerSettings docker, RunAllowList allowList,
-                             Duration heartbeatInterval, Map<String, String> hostLabels) {
+                             Duration heartbeatInterval, Map<String, String> hostLabels, MeterRegistry meterRegistry) {
     public static final String DEFAULT_EXECUTOR_ID = "executor-1";
     public static final String DEFAULT_HOSTS = "host-1";
     /**
@@ -78,10 +81,19 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
         }
         heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
         hostLabels = hostLabels == null ? Map.of() : Map.copyOf(hostLabels);
+        meterRegistry = meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry;
         if (heartbeatInterval.toMillis() < 1) {
             throw new IllegalArgumentException("KANARY_EXECUTOR_HEARTBEAT_MS must be at least 1, was "
                     + heartbeatInterval.toMillis());
         }
+    }
+
+    /** Every setting but the meter registry (one of its own). */
+    public ExecutorConfig(Map<String, Object> kafka, String executorId, List<String> hostIds, String driver,
+                          Path logDir, Duration startDeadline, DockerSettings docker, RunAllowList allowList,
+                          Duration heartbeatInterval, Map<String, String> hostLabels) {
+        this(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList, heartbeatInterval, hostLabels,
+                null);
     }
 
     /** Every setting but the hosts' labels (they have none). */
@@ -120,18 +132,24 @@ public record ExecutorConfig(Map<String, Object> kafka, String executorId, List<
     /** The same settings with another heartbeat interval. */
     public ExecutorConfig withHeartbeatInterval(Duration interval) {
         return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList, interval,
-                hostLabels);
+                hostLabels, meterRegistry);
     }
 
     /** The same settings with the labels every host announces. */
     public ExecutorConfig withHostLabels(Map<String, String> labels) {
         return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList,
-                heartbeatInterval, labels);
+                heartbeatInterval, labels, meterRegistry);
     }
 
     public ExecutorConfig withAllowList(RunAllowList allowList) {
         return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList,
-                heartbeatInterval, hostLabels);
+                heartbeatInterval, hostLabels, meterRegistry);
+    }
+
+    /** The same settings, with the executor's meters in {@code registry}. */
+    public ExecutorConfig withMeterRegistry(MeterRegistry registry) {
+        return new ExecutorConfig(kafka, executorId, hostIds, driver, logDir, startDeadline, docker, allowList,
+                heartbeatInterval, hostLabels, registry);
     }
 
     /** The process driver's configuration (no Docker settings). */

@@ -30,6 +30,11 @@ final class HostEventPublisher implements AutoCloseable {
                 Topics.HOST_EVENTS.valueSerde().serializer());
     }
 
+    /** The Kafka client meters of its producer, to bind to a registry. */
+    io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMetrics() {
+        return new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer);
+    }
+
     /** Over a given producer, for unit tests of the classes that publish. */
     HostEventPublisher(Producer<String, HostEvent> producer) {
         this.producer = producer;

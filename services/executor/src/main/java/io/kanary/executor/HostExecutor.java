@@ -8,6 +8,7 @@ import io.kanary.kafka.Topics;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,9 @@ public final class HostExecutor implements AutoCloseable {
     private final OffsetTracker offsets = new OffsetTracker();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final Thread pollThread;
+    private final ExecutorMetrics metrics;
+    private final KafkaClientMetrics consumerMetrics;
+    private final KafkaClientMetrics producerMetrics;
     private volatile boolean running = true;
 
     private HostExecutor(ExecutorConfig config, Map<String, HostWorker> workers, HostEventPublisher publisher,
@@ -81,6 +85,12 @@ public final class HostExecutor implements AutoCloseable {
         consumerProps.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupId());
         this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.pollThread = new Thread(this::consume, "kanary-executor-" + config.executorId() + "-poll");
+        this.metrics = new ExecutorMetrics(config.meterRegistry());
+        workers.values().forEach(worker -> worker.withMetrics(metrics));
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        this.consumerMetrics.bindTo(config.meterRegistry());
+        this.producerMetrics = publisher.clientMetrics();
+        this.producerMetrics.bindTo(config.meterRegistry());
     }
 
     /** Starts with the driver {@code config.driver()} names for each host. */
@@ -253,7 +263,9 @@ public final class HostExecutor implements AutoCloseable {
 
     private void refuse(ConsumerRecord<byte[], byte[]> record, String reason) {
         try {
-            refused.refuse(record, reason);
+            if (refused.refuse(record, reason)) {
+                metrics.deadLettered(record.topic());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -301,6 +313,8 @@ public final class HostExecutor implements AutoCloseable {
             checks.close();
         }
         workers.values().forEach(worker -> worker.driver().close());
+        consumerMetrics.close();
+        producerMetrics.close();
         publisher.close(CLOSE_WAIT);
         refused.close();
         LOG.info("Executor {} closed", config.executorId());
@@ -325,7 +339,17 @@ public final class HostExecutor implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        HostExecutor executor = start(ExecutorConfig.fromEnv(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(executor::close, "kanary-executor-shutdown"));
+        io.kanary.metrics.ProcessMetrics metrics = io.kanary.metrics.ProcessMetrics.start();
+        io.kanary.metrics.MetricsServer server = io.kanary.metrics.MetricsServer.start(metrics.registry(),
+                System.getenv().getOrDefault("KANARY_METRICS_HOST", "127.0.0.1"),
+                io.kanary.settings.Env.of(System.getenv()).wholeNumber("KANARY_METRICS_PORT", 0));
+        LOG.info("Executor metrics on http://{}:{}/metrics", System.getenv().getOrDefault("KANARY_METRICS_HOST",
+                "127.0.0.1"), server.port());
+        HostExecutor executor = start(ExecutorConfig.fromEnv(System.getenv()).withMeterRegistry(metrics.registry()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            executor.close();
+            server.close();
+            metrics.close();
+        }, "kanary-executor-shutdown"));
     }
 }

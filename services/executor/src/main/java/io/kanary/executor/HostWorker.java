@@ -44,6 +44,7 @@ final class HostWorker {
     private final HookRunner hooks;
     private final ExecutorService thread;
     private volatile boolean closing;
+    private volatile ExecutorMetrics metrics;
 
     HostWorker(HostDriver driver, HostEventPublisher publisher, CommandOutcomes outcomes) {
         this(driver, publisher, outcomes, command -> Optional.empty());
@@ -72,6 +73,12 @@ final class HostWorker {
         return driver;
     }
 
+    /** Counts and times the commands it carries out in {@code metrics}. */
+    HostWorker withMetrics(ExecutorMetrics metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
     /**
      * Queues {@code command}; {@code onDone} runs once its outcome is published. A command whose
      * events cannot be written (Kafka is unreachable) is tried again until they are, before the
@@ -80,10 +87,16 @@ final class HostWorker {
      */
     void submit(HostCommand command, Runnable onDone) {
         thread.execute(() -> {
+            ExecutorMetrics metered = metrics;
+            long began = System.nanoTime();
+            String outcome = null;
+            if (metered != null) {
+                metered.began();
+            }
             try {
                 while (true) {
                     try {
-                        handle(command);
+                        outcome = handle(command);
                         onDone.run();
                         return;
                     } catch (HostEventPublisher.NotPublished e) {
@@ -101,11 +114,16 @@ final class HostWorker {
             } catch (RuntimeException e) {
                 LOG.error("Command {} for {} on {} was not completed; it will be carried out again after a restart",
                         command.eventId(), command.service(), driver.hostId(), e);
+            } finally {
+                if (metered != null) {
+                    metered.finished(command, outcome, Duration.ofNanos(System.nanoTime() - began));
+                }
             }
         });
     }
 
-    private void handle(HostCommand command) throws InterruptedException {
+    /** @return the command's outcome for the meters, or null when it was answered from the record */
+    private String handle(HostCommand command) throws InterruptedException {
         Optional<InstanceEvent> recorded = outcomes.outcomeOf(command);
         // Refused after the outcome record is read, and recorded itself: a refused command delivered
         // again is answered from the record, not refused a second time.
@@ -113,6 +131,7 @@ final class HostWorker {
         if (recorded.isPresent()) {
             LOG.info("Command {} was already carried out; reporting its outcome again", command.eventId());
             publisher.publish(CommandOutcomes.withEventId(recorded.get(), Ids.newId()), command.eventId());
+            return null;
         } else if (command instanceof HostCommand.RunHook hook) {
             // Answered with host.hook.finished even when refused: a host.command.failed reads as a failed deploy.
             hooks.run(hook, driver.current(hook.service()).map(RunningInstance::instance));
@@ -122,6 +141,7 @@ final class HostWorker {
             String version = command instanceof HostCommand.Deploy deploy ? deploy.version() : null;
             conclude(command, new CommandFailed(Ids.newId(), KanaryEvent.SCHEMA_VERSION, driver.hostId(),
                     command.eventId(), command.deploymentId(), command.service(), version, reason, Instant.now()));
+            return ExecutorMetrics.REFUSED;
         } else if (command instanceof HostCommand.Deploy deploy) {
             deploy(deploy);
         } else if (command instanceof HostCommand.Rollback rollback) {
@@ -129,6 +149,7 @@ final class HostWorker {
         } else if (command instanceof HostCommand.Stop stop) {
             stop(stop);
         }
+        return outcomes.outcomeOf(command).map(ExecutorMetrics::outcomeOf).orElse(null);
     }
 
     private void deploy(HostCommand.Deploy c) throws InterruptedException {

@@ -101,13 +101,15 @@ final class RefusedCommands implements AutoCloseable {
     /**
      * Dead-letters {@code record} with {@code reason}, unless this consumer already did; waits for
      * the broker's acknowledgement so the offset is committed only after.
+     *
+     * @return true when it wrote the dead letter now; false when it had already, or could not
      */
-    void refuse(ConsumerRecord<byte[], byte[]> record, String reason) throws InterruptedException {
+    boolean refuse(ConsumerRecord<byte[], byte[]> record, String reason) throws InterruptedException {
         String position = record.partition() + ":" + record.offset();
         if (refused.contains(position)) {
             LOG.info("{} record at partition {} offset {} is already in the DLQ", record.topic(), record.partition(),
                     record.offset());
-            return;
+            return false;
         }
         LOG.warn("Refusing {} record at partition {} offset {}: {}", record.topic(), record.partition(),
                 record.offset(), reason);
@@ -116,8 +118,10 @@ final class RefusedCommands implements AutoCloseable {
         try {
             producer.send(dead).get(SEND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             refused.add(position);
+            return true;
         } catch (ExecutionException | TimeoutException e) {
             LOG.error("Cannot write the refused record to {}; moving on", dead.topic(), e);
+            return false;
         }
     }
 
