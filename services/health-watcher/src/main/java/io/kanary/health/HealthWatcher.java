@@ -1,5 +1,6 @@
 package io.kanary.health;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -22,16 +23,21 @@ public final class HealthWatcher implements AutoCloseable {
     private final ProbeResultPublisher publisher;
     private final ProbeVerticle verticle;
     private final InstanceFeed feed;
+    private final KafkaClientMetrics clientMetrics;
+    private final KafkaClientMetrics feedMetrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HealthWatcher(Vertx vertx, boolean ownsVertx, String verticleId, ProbeResultPublisher publisher,
-                          ProbeVerticle verticle, InstanceFeed feed) {
+                          ProbeVerticle verticle, InstanceFeed feed, KafkaClientMetrics clientMetrics,
+                          KafkaClientMetrics feedMetrics) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.verticleId = verticleId;
         this.publisher = publisher;
         this.verticle = verticle;
         this.feed = feed;
+        this.clientMetrics = clientMetrics;
+        this.feedMetrics = feedMetrics;
     }
 
     /** Starts on a Vert.x instance of its own, closed with the watcher. */
@@ -55,12 +61,20 @@ public final class HealthWatcher implements AutoCloseable {
         ProbeResultPublisher publisher = ProbeResultPublisher.create(config.kafka());
         String verticleId = null;
         try {
-            ProbeVerticle verticle = new ProbeVerticle(publisher, config.defaultProbeIntervalMs(), config.probeTimeout());
+            WatcherMetrics metrics = new WatcherMetrics(config.meterRegistry());
+            ProbeVerticle verticle = new ProbeVerticle(metrics.counting(publisher), config.defaultProbeIntervalMs(),
+                    config.probeTimeout());
+            metrics.watching(verticle::watchedInstances);
             verticleId = vertx.deployVerticle(verticle).await(START_TIMEOUT);
-            InstanceFeed feed = InstanceFeed.start(config.kafka(), config.groupId(), verticle, START_TIMEOUT);
+            InstanceFeed feed = InstanceFeed.start(config.kafka(), config.groupId(), verticle, START_TIMEOUT,
+                    metrics::deadLettered);
+            KafkaClientMetrics clientMetrics = publisher.clientMetrics();
+            clientMetrics.bindTo(config.meterRegistry());
+            KafkaClientMetrics feedMetrics = feed.clientMetrics();
+            feedMetrics.bindTo(config.meterRegistry());
             LOG.info("Health-watcher started (default probe interval {} ms, timeout {} ms)",
                     config.defaultProbeIntervalMs(), config.probeTimeout().toMillis());
-            return new HealthWatcher(vertx, ownsVertx, verticleId, publisher, verticle, feed);
+            return new HealthWatcher(vertx, ownsVertx, verticleId, publisher, verticle, feed, clientMetrics, feedMetrics);
         } catch (TimeoutException e) {
             publisher.close(Duration.ZERO);
             throw new IllegalStateException("The health-watcher's verticle did not deploy within " + START_TIMEOUT, e);
@@ -93,6 +107,8 @@ public final class HealthWatcher implements AutoCloseable {
         } catch (TimeoutException | RuntimeException e) {
             LOG.warn("The health-watcher's verticle did not stop cleanly: {}", e.getMessage());
         }
+        clientMetrics.close();
+        feedMetrics.close();
         publisher.close(CLOSE_TIMEOUT);
         if (ownsVertx) {
             try {
@@ -105,7 +121,16 @@ public final class HealthWatcher implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        HealthWatcher watcher = start(HealthWatcherConfig.fromEnv(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(watcher::close, "kanary-health-watcher-shutdown"));
+        io.kanary.metrics.ProcessMetrics metrics = io.kanary.metrics.ProcessMetrics.start();
+        String host = System.getenv().getOrDefault("KANARY_METRICS_HOST", "127.0.0.1");
+        io.kanary.metrics.MetricsServer server = io.kanary.metrics.MetricsServer.start(metrics.registry(), host,
+                io.kanary.settings.Env.of(System.getenv()).wholeNumber("KANARY_METRICS_PORT", 0));
+        LOG.info("Health-watcher metrics on http://{}:{}/metrics", host, server.port());
+        HealthWatcher watcher = start(HealthWatcherConfig.fromEnv(System.getenv()).withMeterRegistry(metrics.registry()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            watcher.close();
+            server.close();
+            metrics.close();
+        }, "kanary-health-watcher-shutdown"));
     }
 }

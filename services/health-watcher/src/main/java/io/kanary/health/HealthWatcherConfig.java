@@ -2,6 +2,8 @@ package io.kanary.health;
 
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.settings.Env;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -14,9 +16,10 @@ import java.util.Objects;
  * @param probeTimeout           how long a probe waits for an answer before it counts as "no answer"
  * @param groupId                names the watcher's consumer; offsets are never committed, because a
  *                               restart must rebuild the set of live instances from offset 0
+ * @param meterRegistry          where the watcher's meters go (by default a registry of its own that nothing reads)
  */
 public record HealthWatcherConfig(Map<String, Object> kafka, long defaultProbeIntervalMs, Duration probeTimeout,
-                                  String groupId) {
+                                  String groupId, MeterRegistry meterRegistry) {
     public static final long DEFAULT_PROBE_INTERVAL_MS = 1_000;
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(1);
     public static final String DEFAULT_GROUP_ID = "kanary-health-watcher";
@@ -25,12 +28,24 @@ public record HealthWatcherConfig(Map<String, Object> kafka, long defaultProbeIn
         kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
         probeTimeout = probeTimeout == null ? DEFAULT_PROBE_TIMEOUT : probeTimeout;
         groupId = groupId == null || groupId.isBlank() ? DEFAULT_GROUP_ID : groupId;
+        meterRegistry = meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry;
         if (defaultProbeIntervalMs <= 0) {
             throw new IllegalArgumentException("defaultProbeIntervalMs must be > 0, was " + defaultProbeIntervalMs);
         }
         if (probeTimeout.isNegative() || probeTimeout.isZero()) {
             throw new IllegalArgumentException("probeTimeout must be > 0, was " + probeTimeout);
         }
+    }
+
+    /** Settings with a meter registry of their own. */
+    public HealthWatcherConfig(Map<String, Object> kafka, long defaultProbeIntervalMs, Duration probeTimeout,
+                               String groupId) {
+        this(kafka, defaultProbeIntervalMs, probeTimeout, groupId, null);
+    }
+
+    /** The same settings, with the watcher's meters in {@code registry}. */
+    public HealthWatcherConfig withMeterRegistry(MeterRegistry registry) {
+        return new HealthWatcherConfig(kafka, defaultProbeIntervalMs, probeTimeout, groupId, registry);
     }
 
     /** Every default, against the cluster described by {@code kafka}. */

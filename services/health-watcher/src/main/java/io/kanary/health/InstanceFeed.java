@@ -68,6 +68,8 @@ final class InstanceFeed implements AutoCloseable {
     /** Per host.events partition, the offset below which records were judged before: not dead-lettered again. */
     private final Map<TopicPartition, Long> judgedBefore;
     private volatile boolean running = true;
+    /** Told the topic of each record it dead-lettered; set before the thread starts. */
+    private java.util.function.Consumer<String> onDeadLettered = topic -> { };
 
     private InstanceFeed(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> deadLetters, Listener listener,
                          Map<TopicPartition, Long> judgedBefore) {
@@ -80,6 +82,12 @@ final class InstanceFeed implements AutoCloseable {
 
     /** Returns once the consumer is assigned and positioned at the start of both topics. */
     static InstanceFeed start(Map<String, Object> kafka, String groupId, Listener listener, Duration timeout) {
+        return start(kafka, groupId, listener, timeout, topic -> { });
+    }
+
+    /** As {@link #start(Map, String, Listener, Duration)}, telling {@code onDeadLettered} of each dead letter written. */
+    static InstanceFeed start(Map<String, Object> kafka, String groupId, Listener listener, Duration timeout,
+                              java.util.function.Consumer<String> onDeadLettered) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(kafka, groupId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<byte[], byte[]> deadLetters = null;
@@ -106,6 +114,7 @@ final class InstanceFeed implements AutoCloseable {
             throw e;
         }
         InstanceFeed feed = new InstanceFeed(consumer, deadLetters, listener, judgedBefore);
+        feed.onDeadLettered = onDeadLettered;
         feed.thread.start();
         return feed;
     }
@@ -241,6 +250,7 @@ final class InstanceFeed implements AutoCloseable {
         LOG.warn("{}[{}]@{} sent to the DLQ: {}", record.topic(), record.partition(), record.offset(), reason);
         try {
             deadLetters.send(DeadLetters.of(record, reason, CONSUMER)).get(DLQ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            onDeadLettered.accept(record.topic());
             consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)), DLQ_TIMEOUT);
             judgedBefore.put(partition, record.offset() + 1);
         } catch (InterruptedException e) {
@@ -260,6 +270,11 @@ final class InstanceFeed implements AutoCloseable {
             Thread.currentThread().interrupt();
             running = false;
         }
+    }
+
+    /** The Kafka client meters of its consumer, to bind to a registry. */
+    io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMetrics() {
+        return new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer);
     }
 
     /** Stops reading; waits at most {@code timeout} for the thread to end. */

@@ -69,6 +69,11 @@ final class ProbeResultPublisher implements ProbeSink, AutoCloseable {
         }
     }
 
+    /** The Kafka client meters of its producer, to bind to a registry. */
+    io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMetrics() {
+        return new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer);
+    }
+
     void close(Duration timeout) {
         producer.close(timeout);
     }

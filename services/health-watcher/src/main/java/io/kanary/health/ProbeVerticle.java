@@ -64,6 +64,8 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     private final Map<String, Long> intervals = new HashMap<>();
     /** Probes skipped because the instance's previous probe was still in flight; read by other threads. */
     private final AtomicLong skipped = new AtomicLong();
+    /** How many instances are probed now, for a gauge read by other threads. */
+    private volatile int watched;
     private HealthProbe probe;
     private TcpProbe tcp;
     private boolean stopped;
@@ -210,6 +212,7 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         }
         Probing p = new Probing(instance, probeOf(instance));
         probing.put(instance.key(), p);
+        watched = probing.size();
         schedule(p);
         LOG.info("Probing {} {} on {} at {} every {} ms", instance.service(), instance.version(), instance.hostId(),
                 instance.healthUrl(), intervalOf(instance.service()));
@@ -217,6 +220,7 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
 
     private void unwatch(LiveInstance.Key key) {
         Probing p = probing.remove(key);
+        watched = probing.size();
         if (p != null) {
             vertx.cancelTimer(p.timerId);
             LOG.info("Stopped probing {} {} on {}", p.instance.service(), p.instance.version(), p.instance.hostId());
@@ -282,6 +286,11 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
 
     /** How often a slow instance's skipped probes are logged, at most. */
     private static final long SKIP_LOG_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+
+    /** How many instances are being probed now. */
+    int watchedInstances() {
+        return watched;
+    }
 
     /** Probes skipped so far because the previous probe of their instance was still in flight. */
     long skippedProbes() {

@@ -1,0 +1,73 @@
+package io.kanary.health;
+
+import io.kanary.health.probe.ProbeOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+
+/**
+ * The health-watcher's meters: every probe by service, version and outcome, probe latency by
+ * service, the instances being probed and the host.events records dead-lettered.
+ *
+ * <p>A probe's path runs on the event loop at every probe of every instance, so the meters are
+ * built once per (service, version, outcome) and per service, then looked up in a map.
+ */
+final class WatcherMetrics {
+    static final String OK = "ok";
+    static final String FAILED = "failed";
+
+    private final MeterRegistry registry;
+    private final Map<ProbeKey, Counter> probes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+
+    private record ProbeKey(String service, String version, boolean ok) {
+    }
+
+    WatcherMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Reads the number of instances probed now from {@code watched}. */
+    void watching(IntSupplier watched) {
+        Gauge.builder("kanary.watcher.instances", watched, IntSupplier::getAsInt)
+                .description("Instances being probed now")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** A sink that counts and times each probe, then hands it to {@code next}. */
+    ProbeSink counting(ProbeSink next) {
+        return (instance, outcome) -> {
+            probed(instance.service(), instance.version(), outcome);
+            next.publish(instance, outcome);
+        };
+    }
+
+    void probed(String service, String version, ProbeOutcome outcome) {
+        probes.computeIfAbsent(new ProbeKey(service, version, outcome.ok()), key -> Counter.builder("kanary.probes")
+                        .description("Health probes by service, version and outcome")
+                        .tags("service", key.service(), "version", key.version(), "outcome", key.ok() ? OK : FAILED)
+                        .register(registry))
+                .increment();
+        durations.computeIfAbsent(service, s -> Timer.builder("kanary.probe.duration")
+                        .description("How long a probe took to be answered (or to time out)")
+                        .tag("service", s)
+                        .publishPercentileHistogram()
+                        .register(registry))
+                .record(Duration.ofMillis(outcome.latencyMs()));
+    }
+
+    /** A record of {@code topic} went to its DLQ. */
+    void deadLettered(String topic) {
+        Counter.builder("kanary.dlq.records")
+                .description("Records sent to a dead-letter topic, by the topic they came from and who refused them")
+                .tags("topic", topic, "consumer", InstanceFeed.CONSUMER)
+                .register(registry)
+                .increment();
+    }
+}
