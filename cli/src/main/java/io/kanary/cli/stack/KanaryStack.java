@@ -16,10 +16,14 @@ import io.kanary.executor.driver.ProcessDriver;
 import io.kanary.health.HealthWatcher;
 import io.kanary.health.HealthWatcherConfig;
 import io.kanary.kafka.KafkaSettings;
+import io.kanary.metrics.MetricsServer;
+import io.kanary.metrics.ProcessMetrics;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
 import io.kanary.planner.http.auth.ApiAuth;
 import io.kanary.security.RunAllowList;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +36,10 @@ import java.util.Map;
  * Everything {@code kanary up} runs, in one process: a broker (embedded unless a cluster is
  * named), the topics, and the chosen services, each started through its own public {@code start}
  * as it would be in its own process. Closing stops them in reverse order.
+ *
+ * <p>The services share one {@link ProcessMetrics} registry, served once on {@code /metrics}: on the
+ * planner's HTTP port when the planner runs here and no other metrics port was asked for, else on a
+ * {@link MetricsServer} of its own.
  */
 public final class KanaryStack implements AutoCloseable {
     private static final Duration EXECUTOR_START_DEADLINE = Duration.ofSeconds(30);
@@ -39,12 +47,15 @@ public final class KanaryStack implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Map<String, Object> kafka;
     private final RunAllowList allowList;
+    private final ProcessMetrics metrics;
     private PlannerService planner;
     private LocalCredential credential;
+    private String metricsUrl;
 
-    private KanaryStack(Map<String, Object> kafka, RunAllowList allowList) {
+    private KanaryStack(Map<String, Object> kafka, RunAllowList allowList, ProcessMetrics metrics) {
         this.kafka = kafka;
         this.allowList = allowList;
+        this.metrics = metrics;
     }
 
     public static KanaryStack start(StackOptions options, PrintStream out) throws Exception {
@@ -65,10 +76,12 @@ public final class KanaryStack implements AutoCloseable {
         }
         Map<String, Object> kafka = KafkaSettings.fromEnv(System.getenv());
         kafka.put("bootstrap.servers", bootstrap);
-        KanaryStack stack = new KanaryStack(kafka, allowList);
+        KanaryStack stack = new KanaryStack(kafka, allowList, ProcessMetrics.start());
         if (broker != null) {
             stack.started.push(broker);
         }
+        // Closed after every service, so none of them meets a closed registry on its way out.
+        stack.started.push(stack.metrics);
         try {
             if (broker != null) {
                 TopicSetup.createTopics(kafka, 1, (short) 1);
@@ -78,6 +91,7 @@ public final class KanaryStack implements AutoCloseable {
                         bootstrap, options.partitions(), replication);
             }
             stack.startServices(options, out);
+            stack.serveMetrics(options, out);
         } catch (Exception e) {
             stack.close();
             throw e;
@@ -97,14 +111,20 @@ public final class KanaryStack implements AutoCloseable {
         if (options.services().contains(ServiceName.HEALTH_WATCHER)) {
             timed(out, "watcher", "probing instances from host.events",
                     () -> HealthWatcher.start(new HealthWatcherConfig(kafka, options.probeIntervalMs(),
-                            Duration.ofMillis(options.probeTimeoutMs()), HealthWatcherConfig.DEFAULT_GROUP_ID)));
+                            Duration.ofMillis(options.probeTimeoutMs()), HealthWatcherConfig.DEFAULT_GROUP_ID)
+                            .withMeterRegistry(metrics.registry())));
         }
         if (options.services().contains(ServiceName.PLANNER)) {
             PlannerConfig config = PlannerConfig.defaults(staticMember("kanary-planner-" + options.instanceId()))
                     .withHttpPort(options.httpPort())
                     .withHttpHost(options.httpHost())
                     .withAuth(ApiAuth.single(LocalCredential.principal(), credential(options).token()))
-                    .withAllowList(allowList);
+                    .withAllowList(allowList)
+                    .withMeterRegistry(metricsOnPlannerPort(options) ? metrics.registry()
+                            // Not the Prometheus registry itself: the planner serves /metrics only for that one,
+                            // and /metrics is served once, on the port asked for.
+                            : new CompositeMeterRegistry(io.micrometer.core.instrument.Clock.SYSTEM,
+                                    java.util.List.of(metrics.registry())));
             // The port the API really listens on: with --http-port 0 it is chosen at start.
             planner = timed(out, "planner", p -> "state rebuilt from deploy.events; HTTP API on "
                     + StackHints.plannerUrl(options.httpHost(), p.httpPort()), () -> PlannerService.start(config));
@@ -112,8 +132,41 @@ public final class KanaryStack implements AutoCloseable {
         if (options.services().contains(ServiceName.EXECUTOR)) {
             timed(out, "executor", options.executorId() + ", " + options.driver().name().toLowerCase(java.util.Locale.ROOT)
                     + " driver serving "
-                    + String.join(", ", options.executorHosts()), () -> HostExecutor.start(executorConfig(options)));
+                    + String.join(", ", options.executorHosts()),
+                    () -> HostExecutor.start(executorConfig(options).withMeterRegistry(metrics.registry())));
         }
+    }
+
+    /** Whether {@code /metrics} is the planner's: it runs here and {@code --metrics-port} was left at -1. */
+    private static boolean metricsOnPlannerPort(StackOptions options) {
+        return options.services().contains(ServiceName.PLANNER)
+                && options.observability().metricsPort() == ObservabilityOptions.METRICS_ON_PLANNER_PORT;
+    }
+
+    /** Serves {@code /metrics} where the options say, and prints where. */
+    private void serveMetrics(StackOptions options, PrintStream out) {
+        int port;
+        if (metricsOnPlannerPort(options)) {
+            port = planner.httpPort();
+        } else {
+            int asked = options.observability().metricsPort();
+            MetricsServer server = MetricsServer.start(metrics.registry(), options.httpHost(),
+                    asked == ObservabilityOptions.METRICS_ON_PLANNER_PORT ? 0 : asked);
+            started.push(server);
+            port = server.port();
+        }
+        metricsUrl = StackHints.plannerUrl(options.httpHost(), port) + "/metrics";
+        out.printf("%-11s %s%n", "metrics", metricsUrl);
+    }
+
+    /** Where Prometheus scrapes every service of this stack, e.g. {@code http://127.0.0.1:8080/metrics}. */
+    public String metricsUrl() {
+        return metricsUrl;
+    }
+
+    /** The one registry every service of this stack registers its meters in (the one {@code /metrics} serves). */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     private ExecutorConfig executorConfig(StackOptions options) {

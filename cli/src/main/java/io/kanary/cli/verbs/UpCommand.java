@@ -175,6 +175,7 @@ public final class UpCommand implements Callable<Integer> {
         if (services.contains(ServiceName.PLANNER)) {
             PortCheck.free(httpHost, httpPort, "--http-port, env PLANNER_HTTP_PORT");
         }
+        checkMetricsPort();
         StackOptions options = new StackOptions(blankToNull(bootstrapServer), kafkaPort, dataDir,
                 EnumSet.copyOf(services), hosts, httpPort, probeIntervalMs, driver, endpoints, demo, executorId, httpHost,
                 probeTimeoutMs, stateDir, logDir, partitions, replicationFactor,
@@ -211,6 +212,21 @@ public final class UpCommand implements Callable<Integer> {
         } finally {
             Runtime.getRuntime().removeShutdownHook(stopOnSignal);
             stack.close();
+        }
+    }
+
+    /** A fixed --metrics-port must be free, and not the planner's own port (which serves /metrics at -1). */
+    private void checkMetricsPort() {
+        if (metricsPort < ObservabilityOptions.METRICS_ON_PLANNER_PORT || metricsPort > 65_535) {
+            throw new UserError("--metrics-port must be -1 (the planner's port, or a free one), 0 (a free one) or a "
+                    + "port up to 65535, was " + metricsPort, 2);
+        }
+        if (metricsPort > 0 && services.contains(ServiceName.PLANNER) && metricsPort == httpPort) {
+            throw new UserError("--metrics-port " + metricsPort + " is the planner's --http-port: leave --metrics-port "
+                    + "out to serve /metrics there, or give another port", 2);
+        }
+        if (metricsPort > 0) {
+            PortCheck.free(httpHost, metricsPort, "--metrics-port, env KANARY_METRICS_PORT");
         }
     }
 
