@@ -42,6 +42,8 @@ class PlannerMetricsIT {
     private static final String TOKEN = "test-operator-token";
     /** At least one deployment rolling (other tests' deployments on the same broker may be too). */
     private static final Pattern ROLLING = Pattern.compile("kanary_deployments_active\\{phase=\"rolling\"} [1-9]");
+    private static final Pattern DEAD_LETTERED = Pattern.compile(
+            "kanary_dlq_records_total\\{consumer=\"planner\",topic=\"deploy.requests\"} [1-9]");
     private static EmbeddedKafkaBroker broker;
     private static Map<String, Object> kafka;
 
@@ -99,6 +101,20 @@ class PlannerMetricsIT {
             // The replayed deployment is active again, so the gauges see it; the counter saw nothing written.
             await().atMost(Duration.ofSeconds(30)).until(() -> ROLLING.matcher(scrape(restarted)).find());
             assertFalse(scrape(restarted).contains("kanary_deployments_started_total{service=\"cart\"}"));
+        }
+    }
+
+    @Test
+    void shouldCountTheRecordsItDeadLetters() throws Exception {
+        String ids = "dlq-" + UUID.randomUUID();
+        try (ProcessMetrics metrics = ProcessMetrics.start(); PlannerService planner = start(ids, metrics);
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka, new ByteArraySerializer(),
+                     new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DEPLOY_REQUESTS.name(), "web".getBytes(StandardCharsets.UTF_8),
+                    "{not json".getBytes(StandardCharsets.UTF_8))).get();
+
+            // At least one: a planner of its own group reads deploy.requests from offset 0, other tests' records too.
+            await().atMost(Duration.ofSeconds(30)).until(() -> DEAD_LETTERED.matcher(scrape(planner)).find());
         }
     }
 
