@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -210,16 +211,16 @@ public final class PlannerMetrics {
     }
 
     /** When the deployment started: its start event, or for one cancelled in the queue, its queueing. */
-    private static java.util.Optional<Instant> startOf(DeploymentEvent event, Planner planner) {
+    private static Optional<Instant> startOf(DeploymentEvent event, Planner planner) {
         if (event instanceof DeploymentEvent.Started started) {
-            return java.util.Optional.of(started.at());
+            return Optional.of(started.at());
         }
-        java.util.Optional<Instant> started = planner.deployment(event.deploymentId()).map(d -> d.started().at());
+        Optional<Instant> started = planner.deployment(event.deploymentId()).map(d -> d.started().at());
         if (started.isPresent()) {
             return started;
         }
         Planner.QueuedView queued = planner.queued().get(event.deploymentId());
-        return queued == null ? java.util.Optional.empty() : java.util.Optional.of(queued.queued().at());
+        return queued == null ? Optional.empty() : Optional.of(queued.queued().at());
     }
 
     private static PendingCommand pendingOf(HostCommand command) {
