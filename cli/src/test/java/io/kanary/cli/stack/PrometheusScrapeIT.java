@@ -53,6 +53,11 @@ class PrometheusScrapeIT {
             assertTrue(probes > 0, "probes scraped: " + probes);
             assertEquals(OptionalDouble.of(2.0), server.query(
                     "kanary_deployments_started_total{job=\"kanary\",service=\"demo\"}"));
+            assertEquals(OptionalDouble.of(1.0), server.query(
+                    "kanary_deployment_phase_seconds_count{job=\"kanary\",phase=\"rolled_back\"}"));
+            double consumersWithLag = server.query(
+                    "count(kafka_consumer_fetch_manager_records_lag_max{job=\"kanary\"})").orElse(0);
+            assertTrue(consumersWithLag >= 3, "the planner's, the executor's and the watcher's consumers: " + consumersWithLag);
         }
     }
 }
