@@ -47,11 +47,14 @@ class DetectorMetricsIT {
                     // No probe of the baseline yet: the judgement sees no figure for it.
                     "kanary_detector_error_rate{role=\"baseline\",service=\"web\",version=\"v1\"} NaN",
                     "kanary_detector_error_rate{role=\"candidate\",service=\"web\",version=\"v2\"} 1.0",
+                    // Every probe of v2 failed: no answer's latency to take a p99 of.
+                    "kanary_detector_p99_seconds{role=\"baseline\",service=\"web\",version=\"v1\"} NaN",
+                    "kanary_detector_p99_seconds{role=\"candidate\",service=\"web\",version=\"v2\"} NaN",
                     "kanary_dlq_records_total{consumer=\"breach-detector\",topic=\"health.probes\"} 1.0",
                     "kanary_rollback_decision_seconds_count 1",
                     "kanary_rollbacks_total{cause=\"breach\",service=\"web\",test=\"error_rate_vs_limit\"} 1.0"),
                     lines(registry.scrape(), List.of("kanary_breaches_total{", "kanary_detector_error_rate{",
-                            "kanary_dlq_records_total{", "kanary_rollback_decision_seconds_count",
+                            "kanary_dlq_records_total{", "kanary_detector_p99_seconds{", "kanary_rollback_decision_seconds_count",
                             "kanary_rollbacks_total{"))));
             String scrape = registry.scrape();
             assertTrue(scrape.contains("kanary_detector_probes_judged_total{service=\"web\"} 8.0"), scrape);
