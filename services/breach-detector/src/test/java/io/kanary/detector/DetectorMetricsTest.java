@@ -101,6 +101,14 @@ class DetectorMetricsTest {
     }
 
     @Test
+    void shouldShowOnlyTheNewVersionWhenItHasNoBaseline() {
+        detector.firstStarted("d-1", "v1", T0, DetectorDriver.POLICY);
+        detector.traffic(2, 10, at(1_000), "v1", ProbeShape.failingOneIn(5), null, null);
+
+        assertEquals(Map.of("candidate v1", 0.20), gaugeValues("kanary.detector.error.rate"));
+    }
+
+    @Test
     void shouldRemoveTheGaugesWhenTheDeploymentEnds() {
         detector.started("d-1", "v2", "v1", T0);
         detector.traffic(2, 10, at(1_000), "v2", ProbeShape.failingOneIn(4), "v1", ProbeShape.failingOneIn(10));
@@ -132,7 +140,7 @@ class DetectorMetricsTest {
     @Test
     void shouldKeepOnlyTheJudgedDeploymentsGaugesOverManyDeployments() {
         Duration each = Duration.ofSeconds(10);
-        for (int n = 2; n <= 21; n++) {
+        for (int n = 2; n <= 9; n++) {
             String deployment = "d-" + n;
             java.time.Instant start = T0.plus(each.multipliedBy(n));
             detector.started(deployment, "v" + n, "v" + (n - 1), start);
@@ -144,8 +152,8 @@ class DetectorMetricsTest {
             }
         }
 
-        assertEquals(List.of("kanary.detector.error.rate baseline v20", "kanary.detector.error.rate candidate v21",
-                "kanary.detector.p99 baseline v20", "kanary.detector.p99 candidate v21"), detectorGauges());
+        assertEquals(List.of("kanary.detector.error.rate baseline v8", "kanary.detector.error.rate candidate v9",
+                "kanary.detector.p99 baseline v8", "kanary.detector.p99 candidate v9"), detectorGauges());
     }
 
     @Test
