@@ -31,7 +31,10 @@ import java.util.concurrent.ConcurrentMap;
 public final class DetectorMetrics {
     /** The only cause the detector rolls back for; operators' rollbacks are the planner's to count. */
     public static final String CAUSE_BREACH = "breach";
-    /** Far more deployments than one process sees ending in a breach between two of its task retries. */
+    /**
+     * A retry re-emits a breach within a commit interval or a rebalance of its first emission; far
+     * fewer deployments than this breach in between, and the memory stays bounded.
+     */
     static final int REMEMBERED_DEPLOYMENTS = 10_000;
     /** The {@code test} label of a breach whose test is not one of {@link TestName}'s. */
     static final String OTHER_TEST = "other";
