@@ -1,5 +1,6 @@
 package io.kanary.detector;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,10 +16,12 @@ public final class BreachDetector implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final DetectorConfig config;
+    private final KafkaStreamsMetrics streamsMetrics;
 
-    private BreachDetector(KafkaStreams streams, DetectorConfig config) {
+    private BreachDetector(KafkaStreams streams, DetectorConfig config, KafkaStreamsMetrics streamsMetrics) {
         this.streams = streams;
         this.config = config;
+        this.streamsMetrics = streamsMetrics;
     }
 
     /** Starts the job and returns once it is RUNNING, or throws after {@link DetectorConfig#startTimeout()}. */
@@ -53,7 +56,11 @@ public final class BreachDetector implements AutoCloseable {
         }
         LOG.info("breach-detector running as {} against {}", config.applicationId(),
                 config.kafka().get("bootstrap.servers"));
-        return new BreachDetector(streams, config);
+        // Bound once RUNNING, when the stream threads, their clients and tasks have their metrics:
+        // kafka_stream_*, and the embedded clients' kafka_consumer_* and kafka_producer_* (lag included).
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(config.meterRegistry());
+        return new BreachDetector(streams, config, streamsMetrics);
     }
 
     public KafkaStreams.State state() {
@@ -62,6 +69,8 @@ public final class BreachDetector implements AutoCloseable {
 
     @Override
     public void close() {
+        // First, so that no refresh reads the metrics of a closing client; it removes its meters.
+        streamsMetrics.close();
         if (!streams.close(config.closeTimeout())) {
             LOG.warn("The breach-detector did not stop within {}", config.closeTimeout());
         }

@@ -5,6 +5,9 @@ import io.kanary.detector.input.Decode;
 import io.kanary.detector.input.Decoded;
 import io.kanary.detector.input.InputRules;
 import io.kanary.detector.input.Validator;
+import io.kanary.detector.metrics.DetectorMetrics;
+import io.kanary.detector.metrics.JudgementGauges;
+import io.kanary.detector.metrics.JudgementMeters;
 import io.kanary.detector.state.DeploymentTracker;
 import io.kanary.detector.state.DetectorStores;
 import io.kanary.detector.verdict.Judgement;
@@ -36,12 +39,17 @@ import org.apache.kafka.streams.kstream.Produced;
  * </ol>
  * Both inputs are read as bytes: what cannot be read, or is invalid, leaves through the topic's
  * {@code -dlq} branch to {@code <topic>.dlq}.
+ *
+ * <p>Its meters go to the config's registry: the probes judged and the figures judged (a step
+ * before the judgement), the breaches and rollbacks emitted, the decision time, the dead letters.
  */
 public final class BreachTopology {
     private BreachTopology() {
     }
 
     public static Topology build(DetectorConfig config) {
+        DetectorMetrics metrics = new DetectorMetrics(config.meterRegistry());
+        JudgementGauges gauges = new JudgementGauges(config.meterRegistry());
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
         builder.addStateStore(DetectorStores.activeDeployments());
         builder.addStateStore(DetectorStores.probeBuckets(config));
@@ -49,38 +57,40 @@ public final class BreachTopology {
         builder.addStateStore(DetectorStores.instanceStarts());
         builder.addStateStore(DetectorStores.judgedDeployments());
 
-        events(builder, Topics.DEPLOY_EVENTS, InputRules::deploymentEvent)
-                .process(DeploymentTracker::new, Named.as("track-deployments"), DetectorStores.ACTIVE_DEPLOYMENTS);
+        events(builder, Topics.DEPLOY_EVENTS, InputRules::deploymentEvent, metrics)
+                .process(() -> new DeploymentTracker(gauges), Named.as("track-deployments"), DetectorStores.ACTIVE_DEPLOYMENTS);
 
-        events(builder, Topics.HEALTH_PROBES, InputRules::probe)
+        events(builder, Topics.HEALTH_PROBES, InputRules::probe, metrics)
                 .process(() -> new ProbeWindows(config), Named.as("window-probes"),
                         DetectorStores.PROBE_BUCKETS, DetectorStores.FAILURE_RUNS, DetectorStores.ACTIVE_DEPLOYMENTS,
                         DetectorStores.INSTANCE_STARTS)
+                .processValues(() -> new JudgementMeters(metrics, gauges), Named.as("meter-judgement"))
                 .mapValues(Judgement::of, Named.as("judge"))
                 .split(Named.as("verdict-"))
-                .branch((service, verdict) -> verdict.isBreach(), Branched.withConsumer(BreachTopology::breaches, "breach"))
+                .branch((service, verdict) -> verdict.isBreach(), Branched.withConsumer(verdicts -> breaches(verdicts, metrics), "breach"))
                 .noDefaultBranch();
 
         return builder.build();
     }
 
     /** A breach, once per deployment, to breaches; and the rollback it calls for to rollback.commands. */
-    private static void breaches(KStream<String, Verdict> verdicts) {
+    private static void breaches(KStream<String, Verdict> verdicts, DetectorMetrics metrics) {
         KStream<String, Breach> breaches = verdicts
-                .process(OncePerDeployment::new, Named.as("once-per-deployment"), DetectorStores.JUDGED_DEPLOYMENTS);
+                .process(() -> new OncePerDeployment(metrics), Named.as("once-per-deployment"), DetectorStores.JUDGED_DEPLOYMENTS);
         breaches.to(Topics.BREACHES.name(), produced(Topics.BREACHES, "to-breaches"));
-        breaches.process(RollbackOrder::new, Named.as("order-rollback"))
+        breaches.process(() -> new RollbackOrder(metrics), Named.as("order-rollback"))
                 .to(Topics.ROLLBACK_COMMANDS.name(), produced(Topics.ROLLBACK_COMMANDS, "to-rollback-commands"));
     }
 
     /** The topic's events; records that cannot be read or fail {@code validator} go to its DLQ. */
-    private static <T> KStream<byte[], T> events(StreamsBuilder builder, Topic<String, T> topic, Validator<T> validator) {
+    private static <T> KStream<byte[], T> events(StreamsBuilder builder, Topic<String, T> topic, Validator<T> validator,
+                                                 DetectorMetrics metrics) {
         String name = topic.name();
         return builder.stream(name, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
                 .process(Decode.of(topic, validator), Named.as(name + "-decode"))
                 .split(Named.as(name + "-"))
                 .branch((key, decoded) -> decoded.isRefused(), Branched.withConsumer(refused -> refused
-                        .process(DeadLetter<T>::new, Named.as(name + "-dead-letter"))
+                        .process(() -> new DeadLetter<T>(metrics), Named.as(name + "-dead-letter"))
                         .to(topic.dlqName(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                                 .withName(name + "-to-dlq")), "dlq"))
                 .defaultBranch(Branched.as("valid"))

@@ -2,6 +2,8 @@ package io.kanary.detector;
 
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.settings.Env;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,10 +25,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param sketchRelativeAccuracy relative accuracy of the latency quantiles (DDSketch)
  * @param startTimeout           how long {@link BreachDetector#start} waits for the job to be RUNNING
  * @param closeTimeout           how long {@link BreachDetector#close} waits for the job to stop
+ * @param meterRegistry          where the detector's meters and the Streams job's metrics are registered
  */
 public record DetectorConfig(Map<String, Object> kafka, String applicationId, Path stateDir, Duration commitInterval,
                              Duration bucketSize, Duration retention, double sketchRelativeAccuracy,
-                             Duration startTimeout, Duration closeTimeout) {
+                             Duration startTimeout, Duration closeTimeout, MeterRegistry meterRegistry) {
     public static final String DEFAULT_APPLICATION_ID = "kanary-breach-detector";
     /** A stable path, not a fresh temp dir, so that a restart finds its state instead of restoring it. */
     public static final Path DEFAULT_STATE_DIR = Path.of(System.getProperty("java.io.tmpdir"), DEFAULT_APPLICATION_ID);
@@ -42,6 +45,7 @@ public record DetectorConfig(Map<String, Object> kafka, String applicationId, Pa
         kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
         requirePositive(commitInterval, "commitInterval");
         requirePositive(bucketSize, "bucketSize");
         requirePositive(retention, "retention");
@@ -53,6 +57,14 @@ public record DetectorConfig(Map<String, Object> kafka, String applicationId, Pa
         if (!(sketchRelativeAccuracy > 0 && sketchRelativeAccuracy < 1)) {
             throw new IllegalArgumentException("sketchRelativeAccuracy must be in (0, 1), was " + sketchRelativeAccuracy);
         }
+    }
+
+    /** Settings whose meters go to a registry of their own, which nothing exposes. */
+    public DetectorConfig(Map<String, Object> kafka, String applicationId, Path stateDir, Duration commitInterval,
+                          Duration bucketSize, Duration retention, double sketchRelativeAccuracy,
+                          Duration startTimeout, Duration closeTimeout) {
+        this(kafka, applicationId, stateDir, commitInterval, bucketSize, retention, sketchRelativeAccuracy,
+                startTimeout, closeTimeout, new SimpleMeterRegistry());
     }
 
     /** The defaults, against the Kafka cluster that {@code kafka} points at. */
@@ -80,12 +92,18 @@ public record DetectorConfig(Map<String, Object> kafka, String applicationId, Pa
 
     public DetectorConfig withApplicationId(String id) {
         return new DetectorConfig(kafka, id, stateDir, commitInterval, bucketSize, retention, sketchRelativeAccuracy,
-                startTimeout, closeTimeout);
+                startTimeout, closeTimeout, meterRegistry);
     }
 
     public DetectorConfig withStateDir(Path dir) {
         return new DetectorConfig(kafka, applicationId, dir, commitInterval, bucketSize, retention,
-                sketchRelativeAccuracy, startTimeout, closeTimeout);
+                sketchRelativeAccuracy, startTimeout, closeTimeout, meterRegistry);
+    }
+
+    /** The same settings, with the detector's meters registered in {@code registry} (the process's, to expose them). */
+    public DetectorConfig withMeterRegistry(MeterRegistry registry) {
+        return new DetectorConfig(kafka, applicationId, stateDir, commitInterval, bucketSize, retention,
+                sketchRelativeAccuracy, startTimeout, closeTimeout, registry);
     }
 
     /** The Kafka Streams properties: the client settings, then exactly-once tuned for latency on top. */

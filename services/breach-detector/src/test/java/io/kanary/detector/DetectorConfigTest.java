@@ -1,7 +1,10 @@
 package io.kanary.detector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.kanary.kafka.KafkaSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,5 +25,14 @@ class DetectorConfigTest {
                 List.of(props.get("bootstrap.servers"), props.get("application.id"), props.get("state.dir"),
                         props.get("processing.guarantee"), props.get("commit.interval.ms"),
                         props.get("statestore.cache.max.bytes"), props.get("producer.linger.ms"), config.bucketSize()));
+    }
+
+    @Test
+    void shouldKeepTheMeterRegistryThroughEveryChange() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DetectorConfig config = DetectorConfig.defaults(KafkaSettings.bootstrap("kafka:9092")).withMeterRegistry(registry)
+                .withApplicationId("detector-2").withStateDir(Path.of("/var/lib/kanary"));
+
+        assertSame(registry, config.meterRegistry());
     }
 }

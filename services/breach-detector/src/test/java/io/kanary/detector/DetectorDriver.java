@@ -9,6 +9,8 @@ import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +51,13 @@ final class DetectorDriver implements AutoCloseable {
     private int probeCount;
 
     DetectorDriver(Path stateDir) {
-        DetectorConfig config = DetectorConfig.defaults(KafkaSettings.bootstrap("unused:9092")).withStateDir(stateDir);
+        this(stateDir, new SimpleMeterRegistry());
+    }
+
+    /** The detector with its meters in {@code registry}. */
+    DetectorDriver(Path stateDir, MeterRegistry registry) {
+        DetectorConfig config = DetectorConfig.defaults(KafkaSettings.bootstrap("unused:9092")).withStateDir(stateDir)
+                .withMeterRegistry(registry);
         driver = new TopologyTestDriver(BreachTopology.build(config), config.streamsProperties(), T0);
         deployEvents = driver.createInputTopic(Topics.DEPLOY_EVENTS.name(), Serdes.String().serializer(),
                 Topics.DEPLOY_EVENTS.valueSerde().serializer());

@@ -1,5 +1,6 @@
 package io.kanary.detector.input;
 
+import io.kanary.detector.metrics.DetectorMetrics;
 import io.kanary.kafka.DeadLetters;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,6 +23,11 @@ public final class DeadLetter<T> extends ContextualProcessor<byte[], Decoded<T>,
      * again; it owns deploy.events' DLQ (every other reader of deploy.events only skips bad records).
      */
     public static final String CONSUMER = "breach-detector";
+    private final DetectorMetrics metrics;
+
+    public DeadLetter(DetectorMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void process(Record<byte[], Decoded<T>> record) {
@@ -33,5 +39,6 @@ public final class DeadLetter<T> extends ContextualProcessor<byte[], Decoded<T>,
                 refusal.value(), record.headers(), Optional.empty());
         ProducerRecord<byte[], byte[]> letter = DeadLetters.of(bad, refusal.reason(), CONSUMER);
         context().forward(new Record<>(letter.key(), letter.value(), record.timestamp(), letter.headers()));
+        metrics.deadLettered(refusal.topic());
     }
 }

@@ -1,5 +1,6 @@
 package io.kanary.detector.state;
 
+import io.kanary.detector.metrics.JudgementGauges;
 import io.kanary.schema.DeploymentEvent;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,7 +16,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeploymentTracker extends ContextualProcessor<byte[], DeploymentEvent, Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentTracker.class);
+    private final JudgementGauges gauges;
     private KeyValueStore<String, ActiveDeployment> deployments;
+
+    /** @param gauges the judged figures, whose series go when their deployment is no longer judged */
+    public DeploymentTracker(JudgementGauges gauges) {
+        this.gauges = gauges;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -29,6 +36,7 @@ public final class DeploymentTracker extends ContextualProcessor<byte[], Deploym
         if (event instanceof DeploymentEvent.Started started) {
             ActiveDeployment active = ActiveDeployment.of(started, record.timestamp());
             deployments.put(started.service(), active);
+            gauges.deploymentStarted(started.service(), started.deploymentId());
             LOG.info("Watching deployment {} of {} {} (baseline {})", active.deploymentId(), active.service(),
                     active.version(), active.baselineVersion());
         } else if (event.isTerminal() || event instanceof DeploymentEvent.RollingBack) {
@@ -36,6 +44,7 @@ public final class DeploymentTracker extends ContextualProcessor<byte[], Deploym
             // An older deployment's late end must not clear the one that replaced it.
             if (active != null && active.deploymentId().equals(event.deploymentId())) {
                 deployments.delete(event.service());
+                gauges.deploymentEnded(event.service(), event.deploymentId());
                 LOG.info("Stopped watching deployment {} of {}: {}", event.deploymentId(), event.service(),
                         event.typeName());
             }

@@ -1,5 +1,6 @@
 package io.kanary.detector.verdict;
 
+import io.kanary.detector.metrics.DetectorMetrics;
 import io.kanary.detector.state.DetectorStores;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.schema.Breach;
@@ -17,7 +18,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class OncePerDeployment extends ContextualProcessor<String, Verdict, String, Breach> {
     private static final Logger LOG = LoggerFactory.getLogger(OncePerDeployment.class);
+    private final DetectorMetrics metrics;
     private KeyValueStore<String, String> judged;
+
+    public OncePerDeployment(DetectorMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void init(ProcessorContext<String, Breach> context) {
@@ -34,6 +40,7 @@ public final class OncePerDeployment extends ContextualProcessor<String, Verdict
         judged.put(breach.deploymentId(), breach.eventId());
         LOG.info("Breach of deployment {} ({} {}): {}", breach.deploymentId(), breach.service(), breach.version(),
                 RollbackReason.of(breach));
+        metrics.breachEmitted(breach);
         context().forward(record.withValue(breach).withHeaders(
                 CloudEvents.headers(breach, BreachSource.NAME, record.value().observation().causationId())));
     }
