@@ -7,7 +7,7 @@
 #
 # ADMIN_CONFIG is a client properties file for a super user (security.protocol, sasl.*, ssl.*).
 # Principals default to User:kanary-<service>; override PLANNER, EXECUTOR, HEALTH_WATCHER,
-# BREACH_DETECTOR and AUDIT. The commands mirror io.kanary.broker.KanaryAcls, which applies the
+# BREACH_DETECTOR, AUDIT, NOTIFIER and DASHBOARD. The commands mirror io.kanary.broker.KanaryAcls, which applies the
 # same ACLs through the Admin API (a test keeps the two equal). Adding an ACL twice changes nothing.
 set -euo pipefail
 
@@ -18,6 +18,8 @@ EXECUTOR="${EXECUTOR:-User:kanary-executor}"
 HEALTH_WATCHER="${HEALTH_WATCHER:-User:kanary-health-watcher}"
 BREACH_DETECTOR="${BREACH_DETECTOR:-User:kanary-breach-detector}"
 AUDIT="${AUDIT:-User:kanary-audit}"
+NOTIFIER="${NOTIFIER:-User:kanary-notifier}"
+DASHBOARD="${DASHBOARD:-User:kanary-dashboard}"
 KAFKA_ACLS="${KAFKA_ACLS:-kafka-acls.sh}"
 
 kafka_acls() {
@@ -86,3 +88,16 @@ kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'deploy.con
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'deploy.controls.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-audit' --resource-pattern-type prefixed
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-console-' --resource-pattern-type prefixed
+# The notifier: breaches and deployment events in, alerts and webhooks out; what no target took goes to notifications.dlq.
+kafka_acls --add --allow-principal "$NOTIFIER" --operation Read --topic 'deploy.events'
+kafka_acls --add --allow-principal "$NOTIFIER" --operation Read --topic 'breaches'
+kafka_acls --add --allow-principal "$NOTIFIER" --operation Write --topic 'notifications.dlq'
+kafka_acls --add --allow-principal "$NOTIFIER" --operation Write --topic 'deploy.events.dlq'
+kafka_acls --add --allow-principal "$NOTIFIER" --operation Write --topic 'breaches.dlq'
+kafka_acls --add --allow-principal "$NOTIFIER" --operation Read --group 'kanary-notifier-' --resource-pattern-type prefixed
+# The live web dashboard: reads, never writes (its buttons go through the planner's API).
+kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --topic 'deploy.events'
+kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --topic 'host.events'
+kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --topic 'breaches'
+kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --topic 'health.probes'
+kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --group 'kanary-dashboard-' --resource-pattern-type prefixed

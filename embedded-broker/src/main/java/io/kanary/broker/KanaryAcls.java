@@ -28,10 +28,14 @@ import org.apache.kafka.common.resource.ResourceType;
  * @param healthWatcher  the health-watcher's principal
  * @param breachDetector the breach-detector's principal
  * @param audit          the audit's principal, and that of other read-only tools ({@code kanary watch}, {@code kanary audit})
+ * @param notifier       the notifier's principal (alerts and webhooks from breaches and deployment events)
+ * @param dashboard      the live web dashboard's principal (a read-only view of the topics)
  */
-public record KanaryAcls(String planner, String executor, String healthWatcher, String breachDetector, String audit) {
+public record KanaryAcls(String planner, String executor, String healthWatcher, String breachDetector, String audit,
+                         String notifier, String dashboard) {
     public static final KanaryAcls DEFAULT_PRINCIPALS = new KanaryAcls("User:kanary-planner", "User:kanary-executor",
-            "User:kanary-health-watcher", "User:kanary-breach-detector", "User:kanary-audit");
+            "User:kanary-health-watcher", "User:kanary-breach-detector", "User:kanary-audit", "User:kanary-notifier",
+            "User:kanary-dashboard");
     private static final String PLANNER_GROUP = "kanary-planner";
     private static final String EXECUTOR_GROUP_PREFIX = "kanary-executor-";
     private static final String HEALTH_WATCHER_GROUP = "kanary-health-watcher";
@@ -39,6 +43,10 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
     private static final String AUDIT_GROUP_PREFIX = "kanary-audit";
     /** {@code kanary watch}'s consumer groups: a read-only tool, so it logs in as the audit's principal. */
     private static final String CONSOLE_GROUP_PREFIX = "kanary-console-";
+    private static final String NOTIFIER_GROUP_PREFIX = "kanary-notifier-";
+    /** Where the notifier sets aside an event no target took after its last try. */
+    private static final String NOTIFICATIONS_DLQ = "notifications.dlq";
+    private static final String DASHBOARD_GROUP_PREFIX = "kanary-dashboard-";
 
     /** Every ACL binding, in a stable order. */
     public List<AclBinding> bindings() {
@@ -82,6 +90,15 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
         }
         out.add(allow(ResourceType.GROUP, AUDIT_GROUP_PREFIX, PatternType.PREFIXED, audit, AclOperation.READ));
         out.add(allow(ResourceType.GROUP, CONSOLE_GROUP_PREFIX, PatternType.PREFIXED, audit, AclOperation.READ));
+        // notifier: tells people about breaches and deployments; an undeliverable event goes to notifications.dlq.
+        read(out, notifier, Topics.DEPLOY_EVENTS.name(), Topics.BREACHES.name());
+        write(out, notifier, NOTIFICATIONS_DLQ);
+        deadLetters(out, notifier, Topics.DEPLOY_EVENTS.name(), Topics.BREACHES.name());
+        out.add(allow(ResourceType.GROUP, NOTIFIER_GROUP_PREFIX, PatternType.PREFIXED, notifier, AclOperation.READ));
+        // dashboard: a view of the topics, writes nothing (its buttons go through the planner's API).
+        read(out, dashboard, Topics.DEPLOY_EVENTS.name(), Topics.HOST_EVENTS.name(), Topics.BREACHES.name(),
+                Topics.HEALTH_PROBES.name());
+        out.add(allow(ResourceType.GROUP, DASHBOARD_GROUP_PREFIX, PatternType.PREFIXED, dashboard, AclOperation.READ));
         return out;
     }
 
@@ -100,7 +117,8 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
 
     /** The bindings as {@code kafka-acls.sh} commands, principals as shell variables, for {@code infra/kafka/acls.sh}. */
     public static List<String> asKafkaAclsCommands() {
-        KanaryAcls shell = new KanaryAcls("$PLANNER", "$EXECUTOR", "$HEALTH_WATCHER", "$BREACH_DETECTOR", "$AUDIT");
+        KanaryAcls shell = new KanaryAcls("$PLANNER", "$EXECUTOR", "$HEALTH_WATCHER", "$BREACH_DETECTOR", "$AUDIT",
+                "$NOTIFIER", "$DASHBOARD");
         return shell.bindings().stream().map(KanaryAcls::command).toList();
     }
 

@@ -11,15 +11,15 @@ import org.junit.jupiter.api.Assumptions;
  * test is skipped with the reason; with {@code CI} set it fails instead, since .ci/run installs the
  * package and a silent skip there would hide that those tests never ran.
  */
-final class PrometheusBinaries {
+public final class PrometheusBinaries {
     static final String PROMETHEUS = "/usr/bin/prometheus";
-    static final String PROMTOOL = "/usr/bin/promtool";
+    public static final String PROMTOOL = "/usr/bin/promtool";
 
     private PrometheusBinaries() {
     }
 
     /** {@code binary}, if it is there to run; otherwise the test is skipped, or fails in CI. */
-    static String require(String binary) {
+    public static String require(String binary) {
         if (!Files.isExecutable(Path.of(binary))) {
             String why = binary + " is missing: install Debian's prometheus package (apt-get install prometheus)";
             if (System.getenv("CI") != null) {
