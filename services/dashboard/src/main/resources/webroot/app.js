@@ -159,7 +159,7 @@ function drawCharts(card) {
     const chart = (title, unit, label, values, baseValues) => new uPlot({
       title, width: 460, height: 180,
       scales: { x: { time: true } },
-      axes: [{}, { size: 64, values: (u, vals) => vals.map(v => v + unit) }],
+      axes: [{}, { size: 80, values: (u, vals) => vals.map(v => v + unit) }],
       series: [{}, { label, stroke: "#b3261e", width: 2, points: { show: false } },
         { label: "baseline", stroke: "#1a56c4", width: 2, dash: [6, 4], points: { show: false } }]
     }, [t, values, baseValues], box);
