@@ -62,7 +62,8 @@ public final class DashboardServer extends VerticleBase {
         router.post("/api/deployments/:id/:action").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
                 .handler(this::control);
         router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
-        router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+        // The page's own classpath folder, named so that no "webroot" in the working directory can stand in for it.
+        router.get("/*").handler(StaticHandler.create("kanary-dashboard").setCachingEnabled(false));
         router.errorHandler(404, ctx -> Problems.send(ctx, 404, "not-found", "Not found",
                 "No page or route at " + ctx.request().method() + " " + ctx.request().path()));
         router.errorHandler(413, ctx -> Problems.send(ctx, 413, "body-too-large", "Body too large",
