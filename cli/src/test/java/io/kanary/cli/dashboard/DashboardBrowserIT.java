@@ -99,6 +99,14 @@ class DashboardBrowserIT {
 
         await().atMost(ROLLOUT).until(() -> page.text("breached-v2", "phase"), "ROLLED_BACK"::equals);
         assertEquals("Reason: " + rollback.reason(), page.text("breached-v2", "reason"));
+
+        // The audit timeline, cause -> effect: the planner's rollback names the detector's rollback command as its cause.
+        page.openTimeline("breached-v2");
+        List<String> timeline = await().atMost(Duration.ofSeconds(60)).until(() -> page.timeline("breached-v2"),
+                entries -> entries.stream().anyMatch(e -> e.contains("rolled back: host-1 → v1")));
+        String rollingBack = "rolling back host-1 (asked by breach-detector): " + rollback.reason()
+                + "\n← caused by: rollback requested by breach-detector: " + rollback.reason();
+        assertTrue(timeline.stream().anyMatch(e -> e.endsWith(rollingBack)), String.join("\n", timeline));
     }
 
     @Test

@@ -23,6 +23,16 @@ final class DashboardPage {
         return found.isEmpty() ? "" : found.get(0).getText();
     }
 
+    /** Opens the deployment's audit timeline (it loads as it opens). */
+    void openTimeline(String deploymentId) {
+        browser.findElement(By.cssSelector(card(deploymentId) + " .timeline summary")).click();
+    }
+
+    /** The timeline's entries, each "+s.ss s summary" and, on a second line, "← caused by: ..." when its cause is shown. */
+    List<String> timeline(String deploymentId) {
+        return browser.findElements(By.cssSelector(card(deploymentId) + " .timeline li")).stream().map(WebElement::getText).toList();
+    }
+
     boolean hasCharts(String deploymentId) {
         return browser.findElements(By.cssSelector(card(deploymentId) + " .charts canvas")).size() >= 2;
     }
