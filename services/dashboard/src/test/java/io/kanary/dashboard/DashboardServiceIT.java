@@ -57,6 +57,8 @@ class DashboardServiceIT {
         assertEquals("ROLLING", state.path("deployments").get(0).path("phase").asText());
         assertEquals(10, state.path("windowSeconds").asInt());
         assertEquals(2.0, registry.get("kanary.dashboard.undecodable.records").tag("topic", "deploy.events").counter().count());
+        assertTrue(registry.getMeters().stream().anyMatch(m -> m.getId().getName().startsWith("kafka.consumer.")),
+                "the feed's consumer is bound to the registry");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.kanary.schema.HostEvent;
 import io.kanary.schema.ProbeResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +44,7 @@ public final class TopicFeed implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DashboardView view;
     private final MeterRegistry registry;
+    private final KafkaClientMetrics consumerMetrics;
     private final Thread thread;
     private final Set<String> assigned = new java.util.HashSet<>();
     private volatile boolean running = true;
@@ -57,6 +59,8 @@ public final class TopicFeed implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.view = view;
         this.registry = registry;
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
         this.thread = new Thread(this::run, "kanary-dashboard-feed");
         thread.setDaemon(true);
     }
@@ -87,6 +91,7 @@ public final class TopicFeed implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("The dashboard's feed stopped: {}", e.getMessage(), e);
         } finally {
+            consumerMetrics.close();
             consumer.close(Duration.ofSeconds(5));
         }
     }
