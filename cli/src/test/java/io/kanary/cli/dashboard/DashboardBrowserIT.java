@@ -86,6 +86,7 @@ class DashboardBrowserIT {
         request("breached-v2", "v2", 0.30, 1, POLICY);
         DeploymentEvent.RollingBack rollback = await().atMost(ROLLOUT).pollInterval(Duration.ofMillis(50))
                 .until(() -> topics.of(DeploymentEvent.RollingBack.class, "breached-v2"), l -> !l.isEmpty()).get(0);
+        long onTopic = System.nanoTime();
         // The detector writes the breach in the transaction of its rollback command, before the planner's rollback.
         Breach breach = await().atMost(ON_THE_PAGE).until(() -> topics.of(Breach.class, "breached-v2"), l -> !l.isEmpty()).get(0);
 
@@ -93,6 +94,9 @@ class DashboardBrowserIT {
                 List.of("ROLLING_BACK", "ROLLED_BACK").contains(page.text("breached-v2", "phase"))
                         && page.text("breached-v2", "reason").equals("Reason: " + rollback.reason())
                         && page.text("breached-v2", "breach").equals(Summaries.of(breach, null)));
+        // A figure for the record, not an assertion: the bound above is what the test holds the page to.
+        OUT.printf("the page showed the rollback and its breach %d ms after the test read the rollback from deploy.events%n",
+                (System.nanoTime() - onTopic) / 1_000_000);
         assertTrue(Summaries.of(breach, null).startsWith("BREACH v2 "), Summaries.of(breach, null));
         await().atMost(ON_THE_PAGE).until(() -> page.hasCharts("breached-v2"));
         screenshot("dashboard-rollback.png");

@@ -2,6 +2,7 @@ package io.kanary.cli.dashboard;
 
 import java.util.List;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -29,8 +30,11 @@ final class DashboardPage {
     }
 
     /** The timeline's entries, each "+s.ss s summary" and, on a second line, "← caused by: ..." when its cause is shown. */
+    @SuppressWarnings("unchecked")
     List<String> timeline(String deploymentId) {
-        return browser.findElements(By.cssSelector(card(deploymentId) + " .timeline li")).stream().map(WebElement::getText).toList();
+        // Read in one script: the page replaces the entries as the timeline loads, so elements found first could go stale.
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll("
+                + "arguments[0])).map(e => e.innerText)", card(deploymentId) + " .timeline li");
     }
 
     boolean hasCharts(String deploymentId) {
