@@ -21,6 +21,9 @@ public record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figure
     public static DemoRun run(KanaryStack stack, List<String> hosts, Driver driver, PrintStream out) throws InterruptedException {
         DemoScenario.Outcome outcome;
         Optional<RolloutClock.Figures> figures;
+        if (stack.dashboardUrl() != null) {
+            out.println("watch it live in a browser: " + stack.dashboardUrl());
+        }
         try (LiveConsole console = new LiveConsole(stack.kafka(), out, true).start()) {
             PlannerClient planner = stack.plannerClient();
             outcome = new DemoScenario(planner, hosts, driver, out).run(console.clock());

@@ -6,6 +6,8 @@ import io.kanary.cli.UserError;
 import io.kanary.cli.client.LocalCredential;
 import io.kanary.cli.client.PlannerClient;
 import io.kanary.cli.demo.EmbeddedAllowList;
+import io.kanary.dashboard.DashboardConfig;
+import io.kanary.dashboard.DashboardService;
 import io.kanary.detector.BreachDetector;
 import io.kanary.detector.DetectorConfig;
 import io.kanary.executor.ExecutorConfig;
@@ -49,6 +51,8 @@ public final class KanaryStack implements AutoCloseable {
     private final RunAllowList allowList;
     private final ProcessMetrics metrics;
     private PlannerService planner;
+    private DashboardService dashboard;
+    private String dashboardUrl;
     private LocalCredential credential;
     private String metricsUrl;
 
@@ -135,6 +139,21 @@ public final class KanaryStack implements AutoCloseable {
                     + String.join(", ", options.executorHosts()),
                     () -> HostExecutor.start(executorConfig(options).withMeterRegistry(metrics.registry())));
         }
+        if (options.services().contains(ServiceName.DASHBOARD)) {
+            startDashboard(options, out);
+        }
+    }
+
+    /** The live web dashboard, its buttons sent to this process's planner, or to KANARY_PLANNER's. */
+    private void startDashboard(StackOptions options, PrintStream out) {
+        String plannerUrl = planner != null ? StackHints.plannerUrl(options.httpHost(), planner.httpPort())
+                : System.getenv("KANARY_PLANNER");
+        DashboardConfig config = DashboardConfig.defaults(kafka).withHttpHost(options.httpHost())
+                .withHttpPort(options.observability().dashboardPort()).withPlannerUrl(plannerUrl);
+        dashboard = DashboardService.start(config);
+        started.push(dashboard);
+        dashboardUrl = StackHints.plannerUrl(options.httpHost(), dashboard.port()) + "/";
+        out.printf("%-11s %s%n", "dashboard", dashboardUrl);
     }
 
     /** Whether {@code /metrics} is the planner's: it runs here and {@code --metrics-port} was left at -1. */
@@ -242,6 +261,11 @@ public final class KanaryStack implements AutoCloseable {
 
     public String bootstrapServers() {
         return (String) kafka.get("bootstrap.servers");
+    }
+
+    /** The dashboard's page, e.g. {@code http://127.0.0.1:8081/}, or null when it does not run here. */
+    public String dashboardUrl() {
+        return dashboardUrl;
     }
 
     /** Whether the planner runs in this process. */

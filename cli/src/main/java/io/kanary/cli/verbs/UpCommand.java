@@ -51,9 +51,9 @@ public final class UpCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--services", split = ",", converter = ServiceNameConverter.class,
-            defaultValue = "${env:KANARY_SERVICES:-planner,executor,health-watcher,breach-detector}",
+            defaultValue = "${env:KANARY_SERVICES:-planner,executor,health-watcher,breach-detector,dashboard}",
             description = "Services to start (env KANARY_SERVICES; default: all): planner, executor, health-watcher, "
-                    + "breach-detector. Any subset runs on its own against --bootstrap-server.")
+                    + "breach-detector, dashboard. Any subset runs on its own against --bootstrap-server.")
     List<ServiceName> services;
 
     @Option(names = "--hosts", split = ",", defaultValue = "${env:KANARY_EXECUTOR_HOSTS:-host-1,host-2,host-3}",
@@ -176,6 +176,9 @@ public final class UpCommand implements Callable<Integer> {
             PortCheck.free(httpHost, httpPort, "--http-port, env PLANNER_HTTP_PORT");
         }
         checkMetricsPort();
+        if (services.contains(ServiceName.DASHBOARD)) {
+            PortCheck.free(httpHost, dashboardPort, "--dashboard-port, env KANARY_DASHBOARD_PORT");
+        }
         StackOptions options = new StackOptions(blankToNull(bootstrapServer), kafkaPort, dataDir,
                 EnumSet.copyOf(services), hosts, httpPort, probeIntervalMs, driver, endpoints, demo, executorId, httpHost,
                 probeTimeoutMs, stateDir, logDir, partitions, replicationFactor,
@@ -239,6 +242,7 @@ public final class UpCommand implements Callable<Integer> {
                 case EXECUTOR -> "executor " + options.executorId() + " (" + String.join(", ", options.executorHosts()) + ")";
                 case HEALTH_WATCHER -> "health-watcher";
                 case BREACH_DETECTOR -> "breach-detector";
+                case DASHBOARD -> "dashboard " + stack.dashboardUrl();
             });
         }
         return String.join(", ", parts);
