@@ -110,7 +110,7 @@ public final class KanaryStack implements AutoCloseable {
                     : options.dataDir() == null ? tempDir("kanary-streams-") : options.dataDir().resolve("streams");
             timed(out, "detector", "Kafka Streams job RUNNING (exactly_once_v2)",
                     () -> BreachDetector.start(DetectorConfig.defaults(staticMember("kanary-breach-detector-" + options.instanceId()))
-                            .withStateDir(stateDir)));
+                            .withStateDir(stateDir).withMeterRegistry(metrics.registry())));
         }
         if (options.services().contains(ServiceName.HEALTH_WATCHER)) {
             timed(out, "watcher", "probing instances from host.events",
@@ -149,7 +149,8 @@ public final class KanaryStack implements AutoCloseable {
         String plannerUrl = planner != null ? StackHints.plannerUrl(options.httpHost(), planner.httpPort())
                 : System.getenv("KANARY_PLANNER");
         DashboardConfig config = DashboardConfig.defaults(kafka).withHttpHost(options.httpHost())
-                .withHttpPort(options.observability().dashboardPort()).withPlannerUrl(plannerUrl);
+                .withHttpPort(options.observability().dashboardPort()).withPlannerUrl(plannerUrl)
+                .withMeterRegistry(metrics.registry());
         dashboard = DashboardService.start(config);
         started.push(dashboard);
         dashboardUrl = StackHints.plannerUrl(options.httpHost(), dashboard.port()) + "/";

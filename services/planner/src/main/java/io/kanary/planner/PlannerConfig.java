@@ -77,7 +77,7 @@ public record PlannerConfig(Map<String, Object> kafka, String httpHost, int http
     }
 
     public PlannerConfig withHttpHost(String host) {
-        return new PlannerConfig(kafka, host, httpPort, groupId, transactionalId, tick, replayTimeout);
+        return new PlannerConfig(kafka, host, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry);
     }
 
     /** The same settings, with the planner's meters in {@code registry}. */
