@@ -55,6 +55,20 @@ class PrometheusScrapeIT {
                     "kanary_deployments_started_total{job=\"kanary\",service=\"demo\"}"));
             assertEquals(OptionalDouble.of(1.0), server.query(
                     "kanary_deployment_phase_seconds_count{job=\"kanary\",phase=\"rolled_back\"}"));
+            // The detector's side of the same rollback, in the same scrape: which test decided, and how fast.
+            await().atMost(SCRAPED).untilAsserted(() -> assertEquals(OptionalDouble.of(1.0), server.query(
+                    "sum(kanary_rollbacks_total{job=\"kanary\",service=\"demo\",cause=\"breach\"})"), server::log));
+            assertEquals(OptionalDouble.of(1.0), server.query(
+                    "kanary_rollback_decision_seconds_count{job=\"kanary\"}"));
+            assertTrue(server.query("sum(kanary_detector_probes_judged_total{job=\"kanary\",service=\"demo\"})")
+                    .orElse(0) > 0, "the detector judged the demo's probes");
+            // What the shipped alert rules read is there to be read.
+            for (String gauge : List.of("kanary_deployment_deadline_overrun_seconds", "kanary_planner_commands_in_flight",
+                    "kanary_executor_commands_in_flight", "kanary_watcher_instances", "kanary_dashboard_clients")) {
+                assertTrue(server.query(gauge + "{job=\"kanary\"}").isPresent(), gauge + " is scraped");
+            }
+            assertEquals(OptionalDouble.of(3.0), server.query(
+                    "count(kanary_host_heartbeat_age_seconds{job=\"kanary\"} < 60)"), "every host's executor heartbeats");
             double consumersWithLag = server.query(
                     "count(kafka_consumer_fetch_manager_records_lag_max{job=\"kanary\"})").orElse(0);
             assertTrue(consumersWithLag >= 3, "the planner's, the executor's and the watcher's consumers: " + consumersWithLag);
