@@ -16,6 +16,11 @@ final class Sentences {
 
     /** E.g. {@code BREACH v2 error rate 45.0% > limit 10.0% over 4s (...)}. */
     static String reason(KanaryEvent event) {
+        // The audit names each host's previous version from the deployment's plan, which a notifier
+        // resumed mid-deployment has not read: say it without them rather than "→ nothing".
+        if (event instanceof DeploymentEvent.RolledBack r) {
+            return "rolled back: " + String.join(", ", r.hosts()) + " back on their previous version";
+        }
         return Summaries.of(event, null);
     }
 
