@@ -23,8 +23,12 @@ final class Events {
     }
 
     static Breach breach(String eventId, String deploymentId) {
+        return breachAt(eventId, deploymentId, DETECTED);
+    }
+
+    static Breach breachAt(String eventId, String deploymentId, Instant detectedAt) {
         return new Breach(eventId, 1, deploymentId, "web", "v2", "v1", Breach.ERROR_RATE, 0.31, 0.10, 0.008, 3_000, 42,
-                40, DETECTED.minusSeconds(3), DETECTED, "mSPRT error rate > limit", 9.1, 8.3);
+                40, detectedAt.minusSeconds(3), detectedAt, "mSPRT error rate > limit", 9.1, 8.3);
     }
 
     static DeploymentEvent.Started started(String eventId, String deploymentId) {
