@@ -27,7 +27,7 @@ final class TestReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final Deque<Integer> scripted;
-    private final int thereafter;
+    private volatile int thereafter;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     private TestReceiver(List<Integer> scripted, int thereafter) throws IOException {
@@ -45,6 +45,11 @@ final class TestReceiver implements AutoCloseable {
 
     static TestReceiver always(int status) throws IOException {
         return new TestReceiver(List.of(), status);
+    }
+
+    /** From now on, answers {@code status} to every request (after any scripted ones). */
+    void answerFromNow(int status) {
+        thereafter = status;
     }
 
     URI url(String path) {
