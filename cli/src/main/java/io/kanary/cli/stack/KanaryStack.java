@@ -16,6 +16,9 @@ import io.kanary.executor.driver.ProcessDriver;
 import io.kanary.health.HealthWatcher;
 import io.kanary.health.HealthWatcherConfig;
 import io.kanary.kafka.KafkaSettings;
+import io.kanary.notifier.Notifier;
+import io.kanary.notifier.NotifierConfig;
+import io.kanary.notifier.WebhookFormat;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
 import io.kanary.planner.http.auth.ApiAuth;
@@ -109,11 +112,30 @@ public final class KanaryStack implements AutoCloseable {
             planner = timed(out, "planner", p -> "state rebuilt from deploy.events; HTTP API on "
                     + StackHints.plannerUrl(options.httpHost(), p.httpPort()), () -> PlannerService.start(config));
         }
+        if (options.services().contains(ServiceName.NOTIFIER)) {
+            startNotifier(options.observability(), out);
+        }
         if (options.services().contains(ServiceName.EXECUTOR)) {
             timed(out, "executor", options.executorId() + ", " + options.driver().name().toLowerCase(java.util.Locale.ROOT)
                     + " driver serving "
                     + String.join(", ", options.executorHosts()), () -> HostExecutor.start(executorConfig(options)));
         }
+    }
+
+    /** Breaches to Alertmanager, every event to the webhooks; idle, and saying so, without either. */
+    private void startNotifier(ObservabilityOptions o, PrintStream out) {
+        java.util.List<String> hooks = o.webhookUrls().stream().filter(u -> u != null && !u.isBlank()).map(String::trim)
+                .toList();
+        NotifierConfig config = NotifierConfig.defaults(kafka)
+                .withAlertmanager(o.alertmanagerUrl() == null ? null
+                        : NotifierConfig.parseUrl(o.alertmanagerUrl(), "--alertmanager-url"))
+                .withWebhooks(hooks.stream().map(u -> NotifierConfig.parseUrl(u, "--webhook-url")).toList(),
+                        WebhookFormat.parse(o.webhookFormat(), "--webhook-format"));
+        String what = !config.hasTargets() ? "idle (no --alertmanager-url or --webhook-url)"
+                : (o.alertmanagerUrl() == null ? "" : "alerts to " + o.alertmanagerUrl().trim())
+                + (o.alertmanagerUrl() != null && !hooks.isEmpty() ? "; " : "")
+                + (hooks.isEmpty() ? "" : "webhooks to " + hooks.size() + " URL(s)");
+        timed(out, "notifier", what, () -> Notifier.start(config));
     }
 
     private ExecutorConfig executorConfig(StackOptions options) {

@@ -7,7 +7,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /** The services {@code kanary up} can start. */
 public enum ServiceName {
-    PLANNER, EXECUTOR, HEALTH_WATCHER, BREACH_DETECTOR;
+    PLANNER, EXECUTOR, HEALTH_WATCHER, BREACH_DETECTOR,
+    NOTIFIER;
 
     /** The name users write: {@code health-watcher}. */
     public String flagName() {
