@@ -64,10 +64,33 @@ class RetryingDeliveryTest {
         assertEquals(4, answers.tries);
     }
 
+    @Test
+    void shouldGiveUpWithoutAnOutcomeWhenInterruptedBetweenTries() throws Exception {
+        Answers answers = new Answers(503, 503);
+        RetrySettings slow = RetrySettings.DEFAULTS.withBackoff(Duration.ofMinutes(5), Duration.ofMinutes(5));
+        RetryingDelivery delivery = new RetryingDelivery("test", "webhook", slow, new NotifierMetrics(new SimpleMeterRegistry()));
+        java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+        Thread feed = new Thread(() -> {
+            try {
+                delivery.deliver(answers);
+                thrown.complete(null);
+            } catch (Throwable e) {
+                thrown.complete(e);
+            }
+        });
+        feed.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> answers.tries == 1);
+
+        feed.interrupt();
+
+        assertTrue(thrown.get(30, java.util.concurrent.TimeUnit.SECONDS) instanceof InterruptedException);
+        assertEquals(1, answers.tries);
+    }
+
     /** A target that answers these statuses in turn. */
     private static final class Answers implements RetryingDelivery.Attempt {
         private final Deque<Integer> statuses;
-        int tries;
+        volatile int tries;
 
         Answers(Integer... statuses) {
             this.statuses = new ArrayDeque<>(List.of(statuses));
