@@ -2,6 +2,8 @@ package io.kanary.notifier;
 
 import io.kanary.kafka.DeadLetters;
 import io.kanary.kafka.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,14 +31,17 @@ final class DeadLetterSink implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final NotifierMetrics metrics;
+    private final KafkaClientMetrics producerMetrics;
 
-    DeadLetterSink(Map<String, Object> kafka, NotifierMetrics metrics) {
+    DeadLetterSink(Map<String, Object> kafka, NotifierMetrics metrics, MeterRegistry registry) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "kanary-notifier-dlq");
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.metrics = metrics;
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
     }
 
     /** {@code record} could not be read as an event of its topic. */
@@ -64,6 +69,7 @@ final class DeadLetterSink implements AutoCloseable {
 
     @Override
     public void close() {
+        producerMetrics.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

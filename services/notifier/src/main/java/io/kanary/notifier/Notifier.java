@@ -51,7 +51,7 @@ public final class Notifier implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         try {
-            DeadLetterSink deadLetters = new DeadLetterSink(config.kafka(), metrics);
+            DeadLetterSink deadLetters = new DeadLetterSink(config.kafka(), metrics, config.meterRegistry());
             parts.push(deadLetters);
             if (config.alertmanagerUrl() != null) {
                 targets.add(new AlertmanagerTarget(config.alertmanagerUrl(), config.kafka(), http, config.retry(),
