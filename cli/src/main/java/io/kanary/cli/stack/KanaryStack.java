@@ -18,6 +18,7 @@ import io.kanary.health.HealthWatcherConfig;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.notifier.Notifier;
 import io.kanary.notifier.NotifierConfig;
+import io.kanary.notifier.SafeUrl;
 import io.kanary.notifier.WebhookFormat;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
@@ -132,8 +133,8 @@ public final class KanaryStack implements AutoCloseable {
                 .withWebhooks(hooks.stream().map(u -> NotifierConfig.parseUrl(u, "--webhook-url")).toList(),
                         WebhookFormat.parse(o.webhookFormat(), "--webhook-format"));
         String what = !config.hasTargets() ? "idle (no --alertmanager-url or --webhook-url)"
-                : (o.alertmanagerUrl() == null ? "" : "alerts to " + o.alertmanagerUrl().trim())
-                + (o.alertmanagerUrl() != null && !hooks.isEmpty() ? "; " : "")
+                : (config.alertmanagerUrl() == null ? "" : "alerts to " + SafeUrl.of(config.alertmanagerUrl()))
+                + (config.alertmanagerUrl() != null && !hooks.isEmpty() ? "; " : "")
                 + (hooks.isEmpty() ? "" : "webhooks to " + hooks.size() + " URL(s)");
         timed(out, "notifier", what, () -> Notifier.start(config));
     }

@@ -59,7 +59,7 @@ final class AlertmanagerTarget implements Target {
         this.http = http;
         this.requestTimeout = retry.requestTimeout();
         this.resendEvery = resendEvery;
-        this.delivery = new RetryingDelivery("alertmanager " + endpoint, kind(), retry, metrics);
+        this.delivery = new RetryingDelivery("alertmanager " + SafeUrl.of(endpoint), kind(), retry, metrics);
         this.deadLetters = deadLetters;
         this.metrics = metrics;
     }
@@ -88,7 +88,7 @@ final class AlertmanagerTarget implements Target {
             Instant now = Instant.now();
             TopicReplay.readToEnd(kafka, List.of(Topics.BREACHES.name(), Topics.DEPLOY_EVENTS.name()), REPLAY_TIMEOUT,
                     record -> replay(record, now));
-            LOG.info("Alertmanager {}: {} alert(s) firing after the replay", endpoint, active.firing().size());
+            LOG.info("Alertmanager {}: {} alert(s) firing after the replay", shownUrl(), active.firing().size());
         } finally {
             lock.unlock();
         }
@@ -126,14 +126,14 @@ final class AlertmanagerTarget implements Target {
         HttpAttempt last = delivery.deliver(() -> HttpAttempt.send(http, request(body)));
         if (last.delivered()) {
             metrics.delivery(kind(), NotifierMetrics.DELIVERED);
-            LOG.info("Alertmanager {}: alert of {} {}", endpoint, alert.deployment(),
+            LOG.info("Alertmanager {}: alert of {} {}", shownUrl(), alert.deployment(),
                     alert.endsAt() == null ? "firing" : "resolved");
         } else {
-            String reason = endpoint + " answered " + last.describe() + (last.retryable()
+            String reason = shownUrl() + " answered " + last.describe() + (last.retryable()
                     ? " on the last of its tries" : ", which is not worth another try");
             LOG.warn("{} {} sent to {}: {}", notification.where(), notification.event().ceType(),
                     Topics.NOTIFICATIONS_DLQ, reason);
-            deadLetters.undelivered(notification.record(), url(), reason);
+            deadLetters.undelivered(notification.record(), shownUrl(), reason);
             metrics.delivery(kind(), NotifierMetrics.DEAD_LETTERED);
         }
         metrics.deliveryTime(kind(), Duration.ofNanos(System.nanoTime() - began));
@@ -154,13 +154,13 @@ final class AlertmanagerTarget implements Target {
             }
             HttpAttempt attempt = HttpAttempt.send(http, request(Alert.body(firing)));
             if (!attempt.delivered()) {
-                LOG.warn("Alertmanager {}: re-sending {} firing alert(s) failed ({}); trying again in {}", endpoint,
+                LOG.warn("Alertmanager {}: re-sending {} firing alert(s) failed ({}); trying again in {}", shownUrl(),
                         firing.size(), attempt.describe(), resendEvery);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warn("Alertmanager {}: re-sending the firing alerts failed: {}", endpoint, e.getMessage());
+            LOG.warn("Alertmanager {}: re-sending the firing alerts failed: {}", shownUrl(), e.getMessage());
         } finally {
             lock.unlock();
         }

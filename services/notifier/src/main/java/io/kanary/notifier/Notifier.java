@@ -2,14 +2,10 @@ package io.kanary.notifier;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -69,7 +65,7 @@ public final class Notifier implements AutoCloseable {
             closeAll(parts);
             throw e;
         }
-        LOG.info("Notifier started: {}", targets.stream().map(t -> t.kind() + " " + t.url()).toList());
+        LOG.info("Notifier started: {}", targets.stream().map(t -> t.kind() + " " + t.shownUrl()).toList());
         return new Notifier(parts, targets);
     }
 
@@ -78,12 +74,7 @@ public final class Notifier implements AutoCloseable {
      * stopped) and its own (so no target waits for another).
      */
     static String groupId(String prefix, Target target) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(target.url().getBytes(StandardCharsets.UTF_8));
-            return prefix + "-" + target.kind() + "-" + HexFormat.of().formatHex(hash, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
+        return prefix + "-" + target.kind() + "-" + SafeUrl.hash(target.url());
     }
 
     /** How many places it notifies. */

@@ -8,8 +8,13 @@ interface Target extends AutoCloseable {
     /** {@code alertmanager} or {@code webhook}: the metrics' {@code target} label. */
     String kind();
 
-    /** Where it is, for logs, dead letters and its consumer group's name. */
+    /** Where it is, whole: its consumer group's name is derived from it. */
     String url();
+
+    /** Where it is, as logs and dead letters may show it (see {@link SafeUrl}). */
+    default String shownUrl() {
+        return SafeUrl.of(java.net.URI.create(url()));
+    }
 
     /**
      * Delivers {@code notification}, or dead-letters it after the last try; returns when either is

@@ -103,7 +103,7 @@ final class TargetFeed implements AutoCloseable {
             metrics.bindTo(registry);
             TargetFeed feed = new TargetFeed(consumer, metrics, target, deadLettersUnreadable, deadLetters, next);
             feed.thread.start();
-            LOG.info("Notifier feed for {} {} reading from {}", target.kind(), target.url(), next);
+            LOG.info("Notifier feed for {} {} reading from {}", target.kind(), target.shownUrl(), next);
             return feed;
         } catch (RuntimeException e) {
             if (metrics != null) {
@@ -147,7 +147,7 @@ final class TargetFeed implements AutoCloseable {
                     running = false;
                 } catch (RuntimeException e) {
                     LOG.warn("Notifier feed for {} {} failed, reading again from {} in {}: {}", target.kind(),
-                            target.url(), next, RETRY_AFTER_FAILURE, e.getMessage());
+                            target.shownUrl(), next, RETRY_AFTER_FAILURE, e.getMessage());
                     rewind();
                     pause();
                 }
@@ -187,7 +187,7 @@ final class TargetFeed implements AutoCloseable {
         try {
             next.forEach(consumer::seek);
         } catch (RuntimeException e) {
-            LOG.warn("Notifier feed for {} could not rewind: {}", target.url(), e.getMessage());
+            LOG.warn("Notifier feed for {} could not rewind: {}", target.shownUrl(), e.getMessage());
         }
     }
 
@@ -210,7 +210,7 @@ final class TargetFeed implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.warn("The notifier's feed for {} did not stop within {}", target.url(), timeout);
+            LOG.warn("The notifier's feed for {} did not stop within {}", target.shownUrl(), timeout);
         }
     }
 

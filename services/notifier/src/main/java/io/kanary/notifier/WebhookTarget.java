@@ -24,7 +24,7 @@ final class WebhookTarget implements Target {
         this.format = format;
         this.http = http;
         this.requestTimeout = retry.requestTimeout();
-        this.delivery = new RetryingDelivery("webhook " + url, kind(), retry, metrics);
+        this.delivery = new RetryingDelivery("webhook " + SafeUrl.of(url), kind(), retry, metrics);
         this.deadLetters = deadLetters;
         this.metrics = metrics;
     }
@@ -47,11 +47,11 @@ final class WebhookTarget implements Target {
         if (last.delivered()) {
             metrics.delivery(kind(), NotifierMetrics.DELIVERED);
         } else {
-            String reason = url + " answered " + last.describe() + (last.retryable()
+            String reason = shownUrl() + " answered " + last.describe() + (last.retryable()
                     ? " on the last of its tries" : ", which is not worth another try");
             LOG.warn("{} {} sent to {}: {}", notification.where(), notification.event().ceType(),
                     io.kanary.kafka.Topics.NOTIFICATIONS_DLQ, reason);
-            deadLetters.undelivered(notification.record(), url(), reason);
+            deadLetters.undelivered(notification.record(), shownUrl(), reason);
             metrics.delivery(kind(), NotifierMetrics.DEAD_LETTERED);
         }
         metrics.deliveryTime(kind(), Duration.ofNanos(System.nanoTime() - began));
