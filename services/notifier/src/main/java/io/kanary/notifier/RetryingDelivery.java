@@ -19,18 +19,35 @@ final class RetryingDelivery {
     }
 
     private final Retry retry;
+    private final IntervalFunction backoff;
+    private final java.time.Duration maxBackoff;
 
     RetryingDelivery(String name, String target, RetrySettings settings, NotifierMetrics metrics) {
+        this.backoff = IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), settings.multiplier(),
+                settings.jitter(), settings.maxBackoff());
+        this.maxBackoff = settings.maxBackoff();
         RetryConfig config = RetryConfig.<HttpAttempt>custom()
                 .maxAttempts(settings.maxAttempts())
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(),
-                        settings.multiplier(), settings.jitter(), settings.maxBackoff()))
+                .intervalBiFunction((attempt, last) -> waitMillis(attempt, last.isRight() ? last.get() : null))
                 .retryOnResult(HttpAttempt::retryable)
                 .retryOnException(e -> false)
                 .failAfterMaxAttempts(false)
                 .build();
         this.retry = Retry.of(name, config);
         retry.getEventPublisher().onRetry(event -> metrics.delivery(target, NotifierMetrics.RETRIED));
+    }
+
+    /**
+     * The wait before try {@code attempt + 1}: the back-off, or longer when the target asked for it
+     * with {@code Retry-After} (a 429 or 503 says when it can take more), but never past the
+     * longest back-off, so one target cannot park its feed for an hour.
+     */
+    long waitMillis(int attempt, HttpAttempt last) {
+        long wait = backoff.apply(attempt);
+        if (last != null && last.retryAfter() != null) {
+            wait = Math.max(wait, Math.min(last.retryAfter().toMillis(), maxBackoff.toMillis()));
+        }
+        return wait;
     }
 
     /** The last try's outcome: delivered, refused for good, or still failing after the last try. */

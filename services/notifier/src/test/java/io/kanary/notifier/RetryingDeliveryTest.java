@@ -87,6 +87,26 @@ class RetryingDeliveryTest {
         assertEquals(1, answers.tries);
     }
 
+    @Test
+    void shouldWaitAsLongAsRetryAfterAsksUpToTheLongestBackoff() {
+        RetryingDelivery delivery = new RetryingDelivery("test", "webhook", RetrySettings.DEFAULTS.withBackoff(
+                Duration.ofMillis(1), Duration.ofSeconds(30)), new NotifierMetrics(new SimpleMeterRegistry()));
+
+        assertEquals(20_000, delivery.waitMillis(1, new HttpAttempt(429, null, Duration.ofSeconds(20))));
+        assertEquals(30_000, delivery.waitMillis(1, new HttpAttempt(503, null, Duration.ofHours(1))));
+        assertTrue(delivery.waitMillis(1, HttpAttempt.answered(503)) <= 2);
+    }
+
+    @Test
+    void shouldReadRetryAfterAsSecondsOrAnHttpDate() {
+        java.time.Instant now = java.time.Instant.parse("2026-12-02T05:30:00Z");
+
+        assertEquals(Duration.ofSeconds(120), HttpAttempt.retryAfter(" 120 ", now));
+        assertEquals(Duration.ofSeconds(90), HttpAttempt.retryAfter("Wed, 02 Dec 2026 05:31:30 GMT", now));
+        assertEquals(Duration.ZERO, HttpAttempt.retryAfter("Wed, 02 Dec 2026 05:00:00 GMT", now));
+        assertEquals(null, HttpAttempt.retryAfter("soon", now));
+    }
+
     /** A target that answers these statuses in turn. */
     private static final class Answers implements RetryingDelivery.Attempt {
         private final Deque<Integer> statuses;
