@@ -35,6 +35,7 @@ final class AlertmanagerTarget implements Target {
     private static final EventReader<Breach> BREACHES = EventReader.of(Topics.BREACHES);
     private static final EventReader<DeploymentEvent> DEPLOY_EVENTS = EventReader.of(Topics.DEPLOY_EVENTS);
 
+    private final URI alertmanager;
     private final URI endpoint;
     private final Map<String, Object> kafka;
     private final HttpClient http;
@@ -54,6 +55,7 @@ final class AlertmanagerTarget implements Target {
 
     AlertmanagerTarget(URI alertmanager, Map<String, Object> kafka, HttpClient http, RetrySettings retry,
                        Duration resendEvery, DeadLetterSink deadLetters, NotifierMetrics metrics) {
+        this.alertmanager = alertmanager;
         this.endpoint = alertsEndpoint(alertmanager);
         this.kafka = kafka;
         this.http = http;
@@ -78,6 +80,12 @@ final class AlertmanagerTarget implements Target {
     @Override
     public String url() {
         return endpoint.toString();
+    }
+
+    /** The Alertmanager as it was given (its API path is no secret, and hiding it would say less). */
+    @Override
+    public String shownUrl() {
+        return SafeUrl.of(alertmanager);
     }
 
     /** Rebuilds the firing set from the topics, then sends it now and every {@code resendEvery}. */
@@ -169,16 +177,6 @@ final class AlertmanagerTarget implements Target {
     private HttpRequest request(byte[] body) {
         return HttpRequest.newBuilder(endpoint).timeout(requestTimeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    }
-
-    /** The firing set as it stands: for tests and logs. */
-    List<Alert> firing() {
-        lock.lock();
-        try {
-            return active.firing();
-        } finally {
-            lock.unlock();
-        }
     }
 
     @Override
