@@ -36,6 +36,9 @@ public final class TopicSetup {
                     }
                 }
             }
+            if (!existing.contains(Topics.NOTIFICATIONS_DLQ)) {
+                missing.add(new NewTopic(Topics.NOTIFICATIONS_DLQ, partitions, replicationFactor));
+            }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }

@@ -42,6 +42,12 @@ public final class Topics {
     public static final Topic<String, ControlCommand> DEPLOY_CONTROLS =
             new Topic<>("deploy.controls", KEY, JsonSerde.of(ControlCommand.class));
 
+    /**
+     * The notifier's dead letters: breaches and deployment events a webhook or Alertmanager did not
+     * take after the last try, with the target and the reason in headers.
+     */
+    public static final String NOTIFICATIONS_DLQ = "notifications.dlq";
+
     public static final List<Topic<String, ?>> ALL = List.of(DEPLOY_REQUESTS, DEPLOY_EVENTS, HOST_COMMANDS,
             HOST_EVENTS, HEALTH_PROBES, BREACHES, ROLLBACK_COMMANDS, DEPLOY_CONTROLS);
 

@@ -20,6 +20,10 @@ import io.kanary.health.HealthWatcherConfig;
 import io.kanary.kafka.KafkaSettings;
 import io.kanary.metrics.MetricsServer;
 import io.kanary.metrics.ProcessMetrics;
+import io.kanary.notifier.Notifier;
+import io.kanary.notifier.NotifierConfig;
+import io.kanary.notifier.SafeUrl;
+import io.kanary.notifier.WebhookFormat;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.PlannerService;
 import io.kanary.planner.http.auth.ApiAuth;
@@ -133,6 +137,9 @@ public final class KanaryStack implements AutoCloseable {
             planner = timed(out, "planner", p -> "state rebuilt from deploy.events; HTTP API on "
                     + StackHints.plannerUrl(options.httpHost(), p.httpPort()), () -> PlannerService.start(config));
         }
+        if (options.services().contains(ServiceName.NOTIFIER)) {
+            startNotifier(options.observability(), out);
+        }
         if (options.services().contains(ServiceName.EXECUTOR)) {
             timed(out, "executor", options.executorId() + ", " + options.driver().name().toLowerCase(java.util.Locale.ROOT)
                     + " driver serving "
@@ -187,6 +194,23 @@ public final class KanaryStack implements AutoCloseable {
     /** The one registry every service of this stack registers its meters in (the one {@code /metrics} serves). */
     public MeterRegistry meterRegistry() {
         return metrics.registry();
+    }
+
+    /** Breaches to Alertmanager, every event to the webhooks; idle, and saying so, without either. */
+    private void startNotifier(ObservabilityOptions o, PrintStream out) {
+        java.util.List<String> hooks = o.webhookUrls().stream().filter(u -> u != null && !u.isBlank()).map(String::trim)
+                .toList();
+        NotifierConfig config = NotifierConfig.defaults(kafka)
+                .withAlertmanager(o.alertmanagerUrl() == null ? null
+                        : NotifierConfig.parseUrl(o.alertmanagerUrl(), "--alertmanager-url"))
+                .withWebhooks(hooks.stream().map(u -> NotifierConfig.parseUrl(u, "--webhook-url")).toList(),
+                        WebhookFormat.parse(o.webhookFormat(), "--webhook-format"))
+                .withMeterRegistry(metrics.registry());
+        String what = !config.hasTargets() ? "idle (no --alertmanager-url or --webhook-url)"
+                : (config.alertmanagerUrl() == null ? "" : "alerts to " + SafeUrl.of(config.alertmanagerUrl()))
+                + (config.alertmanagerUrl() != null && !hooks.isEmpty() ? "; " : "")
+                + (hooks.isEmpty() ? "" : "webhooks to " + hooks.size() + " URL(s)");
+        timed(out, "notifier", what, () -> Notifier.start(config));
     }
 
     private ExecutorConfig executorConfig(StackOptions options) {

@@ -9,7 +9,9 @@ import picocli.CommandLine.TypeConversionException;
 public enum ServiceName {
     PLANNER, EXECUTOR, HEALTH_WATCHER, BREACH_DETECTOR,
     /** The live web dashboard. */
-    DASHBOARD;
+    DASHBOARD,
+    /** Alerts to Alertmanager and webhooks. */
+    NOTIFIER;
 
     /** The name users write: {@code health-watcher}. */
     public String flagName() {

@@ -13,6 +13,8 @@ import io.kanary.cli.stack.ServiceName;
 import io.kanary.cli.stack.StackHints;
 import io.kanary.cli.stack.StackOptions;
 import io.kanary.executor.driver.DockerSettings;
+import io.kanary.notifier.NotifierConfig;
+import io.kanary.notifier.WebhookFormat;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -51,9 +53,9 @@ public final class UpCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--services", split = ",", converter = ServiceNameConverter.class,
-            defaultValue = "${env:KANARY_SERVICES:-planner,executor,health-watcher,breach-detector,dashboard}",
+            defaultValue = "${env:KANARY_SERVICES:-planner,executor,health-watcher,breach-detector,dashboard,notifier}",
             description = "Services to start (env KANARY_SERVICES; default: all): planner, executor, health-watcher, "
-                    + "breach-detector, dashboard. Any subset runs on its own against --bootstrap-server.")
+                    + "breach-detector, dashboard, notifier. Any subset runs on its own against --bootstrap-server.")
     List<ServiceName> services;
 
     @Option(names = "--hosts", split = ",", defaultValue = "${env:KANARY_EXECUTOR_HOSTS:-host-1,host-2,host-3}",
@@ -165,6 +167,7 @@ public final class UpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--host-labels" + e.getMessage().substring("KANARY_HOST_LABELS".length()), 2);
         }
+        checkNotifications();
         if (partitions < 1 || replicationFactor < 0) {
             throw new UserError("--partitions must be at least 1 and --replication-factor at least 0 (0: as many as "
                     + "there are brokers, up to 3)");
@@ -243,9 +246,25 @@ public final class UpCommand implements Callable<Integer> {
                 case HEALTH_WATCHER -> "health-watcher";
                 case BREACH_DETECTOR -> "breach-detector";
                 case DASHBOARD -> "dashboard " + stack.dashboardUrl();
+                case NOTIFIER -> "notifier";
             });
         }
         return String.join(", ", parts);
+    }
+
+    /** Refuses a bad --alertmanager-url, --webhook-url or --webhook-format before anything starts. */
+    private void checkNotifications() {
+        try {
+            if (blankToNull(alertmanagerUrl) != null) {
+                NotifierConfig.parseUrl(alertmanagerUrl, "--alertmanager-url");
+            }
+            if (webhookUrls != null) {
+                webhookUrls.stream().filter(u -> !u.isBlank()).forEach(u -> NotifierConfig.parseUrl(u, "--webhook-url"));
+            }
+            WebhookFormat.parse(webhookFormat, "--webhook-format");
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), 2);
+        }
     }
 
     private static String blankToNull(String value) {
