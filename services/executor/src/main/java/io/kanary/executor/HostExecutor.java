@@ -341,20 +341,6 @@ public final class HostExecutor implements AutoCloseable {
     public static void main(String[] args) {
         io.kanary.metrics.ProcessMetrics metrics = io.kanary.metrics.ProcessMetrics.start();
         HostExecutor executor = start(ExecutorConfig.fromEnv(System.getenv()).withMeterRegistry(metrics.registry()));
-        String host = System.getenv().getOrDefault("KANARY_METRICS_HOST", "127.0.0.1");
-        io.kanary.metrics.MetricsServer server;
-        try {
-            server = io.kanary.metrics.MetricsServer.start(metrics.registry(), host,
-                    io.kanary.settings.Env.of(System.getenv()).wholeNumber("KANARY_METRICS_PORT", 0));
-        } catch (RuntimeException e) {
-            executor.close();
-            throw e;
-        }
-        LOG.info("Executor metrics on http://{}:{}/metrics", host, server.port());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            executor.close();
-            server.close();
-            metrics.close();
-        }, "kanary-executor-shutdown"));
+        io.kanary.metrics.StandaloneMetrics.serve("executor", executor, metrics, System.getenv());
     }
 }

@@ -123,20 +123,6 @@ public final class HealthWatcher implements AutoCloseable {
     public static void main(String[] args) {
         io.kanary.metrics.ProcessMetrics metrics = io.kanary.metrics.ProcessMetrics.start();
         HealthWatcher watcher = start(HealthWatcherConfig.fromEnv(System.getenv()).withMeterRegistry(metrics.registry()));
-        String host = System.getenv().getOrDefault("KANARY_METRICS_HOST", "127.0.0.1");
-        io.kanary.metrics.MetricsServer server;
-        try {
-            server = io.kanary.metrics.MetricsServer.start(metrics.registry(), host,
-                    io.kanary.settings.Env.of(System.getenv()).wholeNumber("KANARY_METRICS_PORT", 0));
-        } catch (RuntimeException e) {
-            watcher.close();
-            throw e;
-        }
-        LOG.info("Health-watcher metrics on http://{}:{}/metrics", host, server.port());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            watcher.close();
-            server.close();
-            metrics.close();
-        }, "kanary-health-watcher-shutdown"));
+        io.kanary.metrics.StandaloneMetrics.serve("health-watcher", watcher, metrics, System.getenv());
     }
 }
