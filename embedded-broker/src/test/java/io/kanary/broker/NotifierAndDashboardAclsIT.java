@@ -34,17 +34,15 @@ import org.junit.jupiter.api.Test;
  * tells about under its own group prefix, the notifier writes only its dead letters, the dashboard nothing.
  */
 class NotifierAndDashboardAclsIT {
-    private static final String NOTIFICATIONS_DLQ = "notifications.dlq";
+    private static final String NOTIFICATIONS_DLQ = Topics.NOTIFICATIONS_DLQ;
 
     @Test
     void shouldLetTheNotifierAndTheDashboardReadTheirTopicsAndWriteOnlyWhatTheyMust() throws Exception {
         BrokerSecurity security = BrokerSecurity.scramWithAcls(Map.of("admin", "admin-pw",
                 "kanary-notifier", "notifier-pw", "kanary-dashboard", "dashboard-pw"), Set.of("admin"));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startSecured(security)) {
+            // kanary's topics, the notifier's dead letters among them.
             TopicSetup.createTopics(broker.clientProps("admin"), 1, (short) 1);
-            try (Admin admin = Admin.create(broker.clientProps("admin"))) {
-                admin.createTopics(List.of(new NewTopic(NOTIFICATIONS_DLQ, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
-            }
             KanaryAcls.DEFAULT_PRINCIPALS.apply(broker.clientProps("admin"));
             send(broker.clientProps("admin"), Topics.BREACHES.name(), "a breach").get(60, TimeUnit.SECONDS);
             send(broker.clientProps("admin"), Topics.HEALTH_PROBES.name(), "a probe").get(60, TimeUnit.SECONDS);
