@@ -8,6 +8,7 @@ import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
+import io.kanary.schema.TrafficSample;
 import io.kanary.schema.RollbackCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,11 @@ public final class RequiredFields {
             require(missing, "service", p.service());
             require(missing, "version", p.version());
             require(missing, "probedAt", p.probedAt());
+        } else if (event instanceof TrafficSample t) {
+            require(missing, "service", t.service());
+            require(missing, "version", t.version());
+            require(missing, "intervalStart", t.intervalStart());
+            require(missing, "intervalEnd", t.intervalEnd());
         } else if (event instanceof RollbackCommand r) {
             require(missing, "deploymentId", r.deploymentId());
             require(missing, "service", r.service());

@@ -7,6 +7,7 @@ import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.ProbeResult;
+import io.kanary.schema.TrafficSample;
 import io.kanary.schema.RollbackCommand;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -31,6 +32,9 @@ public final class Topics {
     /** Key: service. */
     public static final Topic<String, ProbeResult> HEALTH_PROBES =
             new Topic<>("health.probes", KEY, JsonSerde.of(ProbeResult.class));
+    /** Key: service. Each instance's requests per interval, from its own metrics or from any producer. */
+    public static final Topic<String, TrafficSample> TRAFFIC_SAMPLES =
+            new Topic<>("traffic.samples", KEY, JsonSerde.of(TrafficSample.class));
     /** Key: service. For alerting systems. */
     public static final Topic<String, Breach> BREACHES =
             new Topic<>("breaches", KEY, JsonSerde.of(Breach.class));
@@ -49,7 +53,7 @@ public final class Topics {
     public static final String NOTIFICATIONS_DLQ = "notifications.dlq";
 
     public static final List<Topic<String, ?>> ALL = List.of(DEPLOY_REQUESTS, DEPLOY_EVENTS, HOST_COMMANDS,
-            HOST_EVENTS, HEALTH_PROBES, BREACHES, ROLLBACK_COMMANDS, DEPLOY_CONTROLS);
+            HOST_EVENTS, HEALTH_PROBES, BREACHES, ROLLBACK_COMMANDS, DEPLOY_CONTROLS, TRAFFIC_SAMPLES);
 
     private Topics() {
     }

@@ -88,6 +88,8 @@ class CloudEventsTest {
             return request.deploymentId() != null ? request.deploymentId() : "d-" + request.eventId();
         } else if (event instanceof ProbeResult probe) {
             return probe.service();
+        } else if (event instanceof TrafficSample sample) {
+            return sample.service();
         } else if (event instanceof HostEvent.Announced announced) {
             return announced.hostId();
         } else if (event instanceof HostEvent.Heartbeat heartbeat) {

@@ -54,8 +54,8 @@ class EventSchemaTest {
         Set<String> schemaFiles = new TreeSet<>(EventSchemas.fileNames());
         schemaFiles.remove(EventSchemas.COMMON);
 
-        assertEquals(34, recordTypes.size(), "DeployRequest, 16 deployment events, 4 host commands, 9 host events, "
-                + "ProbeResult, Breach, RollbackCommand, ControlCommand: " + recordTypes);
+        assertEquals(35, recordTypes.size(), "DeployRequest, 16 deployment events, 4 host commands, 9 host events, "
+                + "ProbeResult, Breach, RollbackCommand, ControlCommand, TrafficSample: " + recordTypes);
         assertEquals(recordTypes, schemaFiles);
     }
 
