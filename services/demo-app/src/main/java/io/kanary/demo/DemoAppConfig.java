@@ -8,7 +8,7 @@ import java.util.Map;
  * that names the variable, so an executor's log tail says what was wrong.
  *
  * @param port        TCP port; 0 picks a free one (tests)
- * @param failureRate probability in [0, 1] that {@code GET /health} answers 500
+ * @param failureRate probability in [0, 1] that {@code GET /health}, and a request to {@code GET /}, answers 500
  * @param latencyMs   delay added before every answer
  */
 public record DemoAppConfig(int port, String version, double failureRate, long latencyMs) {

@@ -25,11 +25,13 @@ public final class HealthWatcher implements AutoCloseable {
     private final InstanceFeed feed;
     private final KafkaClientMetrics clientMetrics;
     private final KafkaClientMetrics feedMetrics;
+    /** Reads instances' request metrics into traffic.samples, on a verticle of its own. */
+    private final Traffic traffic;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HealthWatcher(Vertx vertx, boolean ownsVertx, String verticleId, ProbeResultPublisher publisher,
                           ProbeVerticle verticle, InstanceFeed feed, KafkaClientMetrics clientMetrics,
-                          KafkaClientMetrics feedMetrics) {
+                          KafkaClientMetrics feedMetrics, Traffic traffic) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.verticleId = verticleId;
@@ -38,6 +40,7 @@ public final class HealthWatcher implements AutoCloseable {
         this.feed = feed;
         this.clientMetrics = clientMetrics;
         this.feedMetrics = feedMetrics;
+        this.traffic = traffic;
     }
 
     /** Starts on a Vert.x instance of its own, closed with the watcher. */
@@ -60,27 +63,33 @@ public final class HealthWatcher implements AutoCloseable {
     private static HealthWatcher start(HealthWatcherConfig config, Vertx vertx, boolean ownsVertx) {
         ProbeResultPublisher publisher = ProbeResultPublisher.create(config.kafka());
         String verticleId = null;
+        Traffic traffic = null;
         try {
             WatcherMetrics metrics = new WatcherMetrics(config.meterRegistry());
             ProbeVerticle verticle = new ProbeVerticle(metrics.counting(publisher), config.defaultProbeIntervalMs(),
                     config.probeTimeout());
             metrics.watching(verticle::watchedInstances);
             verticleId = vertx.deployVerticle(verticle).await(START_TIMEOUT);
-            InstanceFeed feed = InstanceFeed.start(config.kafka(), config.groupId(), verticle, START_TIMEOUT,
-                    metrics::deadLettered);
+            traffic = Traffic.start(config, vertx, metrics, START_TIMEOUT);
+            InstanceFeed feed = InstanceFeed.start(config.kafka(), config.groupId(),
+                    new FeedListeners(verticle, traffic.scraper()), START_TIMEOUT, metrics::deadLettered);
             KafkaClientMetrics clientMetrics = publisher.clientMetrics();
             clientMetrics.bindTo(config.meterRegistry());
             KafkaClientMetrics feedMetrics = feed.clientMetrics();
             feedMetrics.bindTo(config.meterRegistry());
             LOG.info("Health-watcher started (default probe interval {} ms, timeout {} ms)",
                     config.defaultProbeIntervalMs(), config.probeTimeout().toMillis());
-            return new HealthWatcher(vertx, ownsVertx, verticleId, publisher, verticle, feed, clientMetrics, feedMetrics);
+            return new HealthWatcher(vertx, ownsVertx, verticleId, publisher, verticle, feed, clientMetrics, feedMetrics,
+                    traffic);
         } catch (TimeoutException e) {
             publisher.close(Duration.ZERO);
             throw new IllegalStateException("The health-watcher's verticle did not deploy within " + START_TIMEOUT, e);
         } catch (RuntimeException e) {
             if (verticleId != null) {
                 vertx.undeploy(verticleId);
+            }
+            if (traffic != null) {
+                traffic.close(vertx, Duration.ZERO);
             }
             publisher.close(Duration.ZERO);
             throw e;
@@ -107,6 +116,7 @@ public final class HealthWatcher implements AutoCloseable {
         } catch (TimeoutException | RuntimeException e) {
             LOG.warn("The health-watcher's verticle did not stop cleanly: {}", e.getMessage());
         }
+        traffic.close(vertx, CLOSE_TIMEOUT);
         clientMetrics.close();
         feedMetrics.close();
         publisher.close(CLOSE_TIMEOUT);

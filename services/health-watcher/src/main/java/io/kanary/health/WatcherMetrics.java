@@ -25,7 +25,12 @@ final class WatcherMetrics {
     private final Map<ProbeKey, Counter> probes = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
+    private final Map<ScrapeKey, Counter> scrapes = new ConcurrentHashMap<>();
+
     private record ProbeKey(String service, String version, boolean ok) {
+    }
+
+    private record ScrapeKey(String service, String outcome) {
     }
 
     WatcherMetrics(MeterRegistry registry) {
@@ -60,6 +65,15 @@ final class WatcherMetrics {
                         .publishPercentileHistogram()
                         .register(registry))
                 .record(Duration.ofMillis(outcome.latencyMs()));
+    }
+
+    /** A read of an instance's request metrics ended with {@code outcome} (ok, failed, unreadable). */
+    void trafficScraped(String service, String outcome) {
+        scrapes.computeIfAbsent(new ScrapeKey(service, outcome), key -> Counter.builder("kanary.traffic.scrapes")
+                        .description("Reads of instances' request metrics by service and outcome")
+                        .tags("service", key.service(), "outcome", key.outcome())
+                        .register(registry))
+                .increment();
     }
 
     /** A record of {@code topic} went to its DLQ. */
