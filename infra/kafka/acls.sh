@@ -57,6 +57,7 @@ kafka_acls --add --allow-principal "$EXECUTOR" --operation Read --group 'kanary-
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Read --topic 'host.events'
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Read --topic 'deploy.events'
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Write --topic 'health.probes'
+kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Write --topic 'traffic.samples'
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Write --topic 'host.events.dlq'
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Write --topic 'deploy.events.dlq'
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Read --group 'kanary-health-watcher'
@@ -86,6 +87,8 @@ kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'rollback.c
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'rollback.commands.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'deploy.controls'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'deploy.controls.dlq'
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'traffic.samples'
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'traffic.samples.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-audit' --resource-pattern-type prefixed
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-console-' --resource-pattern-type prefixed
 # The notifier: breaches and deployment events in, alerts and webhooks out; what no target took goes to notifications.dlq.

@@ -74,6 +74,8 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
         // health-watcher: learns instances from host and deployment events, publishes probes.
         read(out, healthWatcher, Topics.HOST_EVENTS.name(), Topics.DEPLOY_EVENTS.name());
         write(out, healthWatcher, Topics.HEALTH_PROBES.name());
+        // ...and each instance's request counts per interval, read from its own metrics.
+        write(out, healthWatcher, Topics.TRAFFIC_SAMPLES.name());
         deadLetters(out, healthWatcher, Topics.HOST_EVENTS.name(), Topics.DEPLOY_EVENTS.name());
         out.add(allow(ResourceType.GROUP, HEALTH_WATCHER_GROUP, PatternType.LITERAL, healthWatcher, AclOperation.READ));
         // breach-detector: a Kafka Streams application (its group, transactional ids and internal topics share its id).

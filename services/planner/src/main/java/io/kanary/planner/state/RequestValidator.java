@@ -138,5 +138,6 @@ public final class RequestValidator {
             out.add(new Violation("policy.healthDeadlineMs", "must be greater than policy.minHealthyMs ("
                     + p.minHealthyMs() + "), was " + p.healthDeadlineMs()));
         }
+        TrafficRules.validate(p, out);
     }
 }
