@@ -24,11 +24,17 @@ public record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figure
         if (stack.dashboardUrl() != null) {
             out.println("watch it live in a browser: " + stack.dashboardUrl());
         }
-        try (LiveConsole console = new LiveConsole(stack.kafka(), out, true).start()) {
+        LoadGenerator.Stats load;
+        try (LiveConsole console = new LiveConsole(stack.kafka(), out, true).start();
+             LoadGenerator generator = LoadGenerator.start(stack.kafka(), DemoScenario.SERVICE,
+                     LoadGenerator.DEFAULT_RATE_PER_SECOND)) {
+            out.println("load: " + LoadGenerator.DEFAULT_RATE_PER_SECOND + " requests/s of GET / to each live "
+                    + DemoScenario.SERVICE + " instance; the health-watcher reads their request metrics every second");
             PlannerClient planner = stack.plannerClient();
             outcome = new DemoScenario(planner, hosts, driver, out).run(console.clock());
             // The scenario already waited for the rolled-back hosts to serve again before v3.
             figures = console.clock().figures(outcome.deploymentIds().get(1));
+            load = generator.stats();
         }
         AuditReport audit = AuditReplay.replay(stack.kafka(), Duration.ofSeconds(30));
         out.println();
@@ -42,6 +48,9 @@ public record DemoRun(DemoScenario.Outcome outcome, Optional<RolloutClock.Figure
             out.printf(Locale.ROOT, "rollback command -> every rolled-back host healthy on v1: %6.2f s  (%d host(s))%n",
                     f.rollbackCommandToAllHealthy().toMillis() / 1000.0, f.hosts());
         }, () -> out.println("(v2 was not rolled back by a breach in this run: no rollback figures)"));
+        out.printf(Locale.ROOT, "load sent: %d requests (%d answered 5xx, %d unanswered); traffic.samples: %d samples"
+                + " counting %d requests, %d failed%n", load.sent(), load.answered5xx(), load.unanswered(), load.samples(),
+                load.sampledRequests(), load.sampledErrors());
         return new DemoRun(outcome, figures, audit);
     }
 

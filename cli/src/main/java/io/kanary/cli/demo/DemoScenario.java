@@ -10,6 +10,7 @@ import io.kanary.cli.stack.Driver;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.Policy;
 import io.kanary.schema.RunSpec;
+import io.kanary.schema.TrafficSource;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +25,13 @@ import java.util.Map;
  */
 public final class DemoScenario {
     public static final String SERVICE = "demo";
-    /** Evidence reaching back up to the default 5 min, at least 20 probes; 10 probes/s per instance; a host is healthy after 5 good probes spanning 2 s. */
-    public static final Policy POLICY = new Policy(0.10, 2_000L, null, 20, 100L, 5, 2_000L, 30_000L);
+    /**
+     * Evidence reaching back up to the default 5 min, at least 20 probes; 10 probes/s per instance; a host is healthy
+     * after 5 good probes spanning 2 s; each instance's request metrics read every second (the demo's load generator
+     * sends them real traffic), with Micrometer's conventions, which demo-app follows.
+     */
+    public static final Policy POLICY = new Policy(0.10, 2_000L, null, 20, 100L, 5, 2_000L, 30_000L)
+            .withTraffic(TrafficSource.defaults());
     private static final Duration OUTCOME_TIMEOUT = Duration.ofSeconds(90);
 
     private final PlannerClient planner;
