@@ -15,6 +15,7 @@ import io.kanary.schema.DeployRequest;
 import io.kanary.schema.HealthCheck;
 import io.kanary.schema.Hooks;
 import io.kanary.schema.Policy;
+import io.kanary.schema.TrafficSource;
 import io.kanary.schema.RunSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -144,6 +145,12 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--health-deadline-ms", description = "Time a batch has to become healthy (default: " + Policy.DEFAULT_HEALTH_DEADLINE_MS + ").")
     Long healthDeadlineMs;
 
+    @Option(names = "--traffic-metrics", paramLabel = "PATH",
+            description = "Also judge the instances' real traffic: the health-watcher reads their Prometheus metrics at PATH "
+                    + "(e.g. /metrics) every second, with Micrometer's names (http_server_requests_seconds_count and _bucket, "
+                    + "label status, 5xx failed). Without it the version is judged by probes only.")
+    String trafficMetrics;
+
     @Option(names = "--pre-deploy-arg", paramLabel = "WORD",
             description = "One word of a command that must succeed before the first batch starts (a backup before a "
                     + "migration); repeat it for each word, e.g. --pre-deploy-arg /usr/local/bin/backup-db "
@@ -259,6 +266,11 @@ public final class DeployCommand implements Callable<Integer> {
         }
     }
 
+    /** The policy's traffic source: {@code --traffic-metrics} with every other setting at its default, or none. */
+    private TrafficSource trafficSource() {
+        return trafficMetrics == null ? null : new TrafficSource(trafficMetrics, null, null, null, null, null);
+    }
+
     /** What to do when the service is busy, as the API's {@code onBusy} names it. */
     enum OnBusy { QUEUE, REFUSE, SUPERSEDE }
 
@@ -266,6 +278,6 @@ public final class DeployCommand implements Callable<Integer> {
     public DeployRequest request() {
         return DeployRequests.of(deploymentId, service, version, new RunSpec(image, command, env, healthPath, null),
                 hosts, batchSize, new Policy(maxErrorRate, maxP99Ms, windowMs, minSamples, probeIntervalMs, healthyProbes,
-                minHealthyMs, healthDeadlineMs), "cli:" + System.getProperty("user.name", "unknown")).withHooks(hooks());
+                minHealthyMs, healthDeadlineMs).withTraffic(trafficSource()), "cli:" + System.getProperty("user.name", "unknown")).withHooks(hooks());
     }
 }
