@@ -69,6 +69,17 @@ class WatcherMetricsTest {
                 .counter().count());
     }
 
+    @Test
+    void shouldCountReadsOfRequestMetricsByServiceAndOutcome() {
+        metrics.trafficScraped("shop", "ok");
+        metrics.trafficScraped("shop", "ok");
+        metrics.trafficScraped("shop", "failed");
+
+        assertEquals(2.0, registry.get("kanary.traffic.scrapes").tags("service", "shop", "outcome", "ok").counter().count());
+        assertEquals(1.0, registry.get("kanary.traffic.scrapes").tags("service", "shop", "outcome", "failed").counter()
+                .count());
+    }
+
     private Counter probes(String service, String version, String outcome) {
         return registry.get("kanary.probes").tags("service", service, "version", version, "outcome", outcome).counter();
     }

@@ -35,7 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>At most one read per instance is in flight; one falling due meanwhile is skipped. A read that
  * fails or cannot be parsed publishes nothing (an instance's metrics are evidence, not a probe: the
  * probes judge whether it answers), is counted by outcome, and is logged once until the instance's
- * metrics can be read again. The interval after it reaches back to the last good read.
+ * metrics can be read again. The interval after it reaches back to the last good read. An instance
+ * that has never been read is logged only once its reads have failed {@value #FAILURES_BEFORE_FIRST_LOG}
+ * times in a row: a host announces an instance when it starts, often before it listens. From a
+ * host's "starting" event until its new instance starts, the old instance is not read (it is being
+ * stopped); if the replacement fails, it is read again from a fresh baseline.
  */
 public final class TrafficScraper extends VerticleBase {
     public static final String OK = "ok";
@@ -47,6 +51,8 @@ public final class TrafficScraper extends VerticleBase {
     public static final String SOURCE_SCRAPE = "scrape";
     /** A larger exposition is not read: parsing it would hold the event loop. */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** Failed reads of an instance never read yet before they are logged: it may still be starting. */
+    static final int FAILURES_BEFORE_FIRST_LOG = 10;
     private static final Logger LOG = LoggerFactory.getLogger(TrafficScraper.class);
 
     /** Where samples go: traffic.samples, in the service. */
@@ -67,6 +73,8 @@ public final class TrafficScraper extends VerticleBase {
     /** The traffic source of each service's latest deployment, when it named one. */
     private final Map<String, TrafficSource> sources = new HashMap<>();
     private final Map<ScrapedInstance.Key, Scraping> scraping = new HashMap<>();
+    /** Instances whose host is replacing them: not read until the replacement started or failed. */
+    private final Map<ScrapedInstance.Key, ScrapedInstance> beingReplaced = new HashMap<>();
     private volatile int scraped;
     private WebClient client;
     private boolean stopped;
@@ -91,6 +99,8 @@ public final class TrafficScraper extends VerticleBase {
         Instant lastReadAt;
         /** Whether the current run of failed reads was logged already. */
         boolean failureLogged;
+        /** Failed reads since the last good one. */
+        int failuresInARow;
 
         Scraping(ScrapedInstance instance, TrafficSource source) {
             this.instance = instance;
@@ -150,7 +160,19 @@ public final class TrafficScraper extends VerticleBase {
         if (stopped) {
             return;
         }
-        if (event instanceof HostEvent.Started started && started.instance() != null) {
+        if (event instanceof HostEvent.Starting starting) {
+            ScrapedInstance.Key key = new ScrapedInstance.Key(starting.hostId(), starting.service());
+            ScrapedInstance old = live.remove(key);
+            if (old != null) {
+                beingReplaced.put(key, old);
+                unschedule(key);
+            }
+        } else if (event instanceof HostEvent.CommandFailed failed) {
+            ScrapedInstance old = beingReplaced.remove(new ScrapedInstance.Key(failed.hostId(), failed.service()));
+            if (old != null && !live.containsKey(old.key())) {
+                arrive(old);
+            }
+        } else if (event instanceof HostEvent.Started started && started.instance() != null) {
             arrive(new ScrapedInstance(started.service(), started.version(), started.hostId(),
                     started.instance().instanceId(), started.instance().address(), causationId));
         } else if (event instanceof HostEvent.RolledBack rolledBack) {
@@ -161,18 +183,21 @@ public final class TrafficScraper extends VerticleBase {
                 leave(new ScrapedInstance.Key(rolledBack.hostId(), rolledBack.service()));
             }
         } else if (event instanceof HostEvent.Stopped stoppedEvent) {
+            beingReplaced.values().removeIf(old -> old.instanceId().equals(stoppedEvent.instanceId()));
             live.values().stream().filter(i -> i.instanceId().equals(stoppedEvent.instanceId())).findFirst()
                     .map(ScrapedInstance::key).ifPresent(this::leave);
         }
     }
 
     private void arrive(ScrapedInstance instance) {
+        beingReplaced.remove(instance.key());
         live.put(instance.key(), instance);
         reconcile(instance);
     }
 
     private void leave(ScrapedInstance.Key key) {
         live.remove(key);
+        beingReplaced.remove(key);
         unschedule(key);
     }
 
@@ -247,6 +272,7 @@ public final class TrafficScraper extends VerticleBase {
             return;
         }
         outcomes.scraped(s.instance.service(), OK);
+        s.failuresInARow = 0;
         if (s.failureLogged) {
             s.failureLogged = false;
             LOG.info("The request metrics of {} {} on {} at {} can be read again", s.instance.service(),
@@ -262,7 +288,9 @@ public final class TrafficScraper extends VerticleBase {
 
     private void failed(Scraping s, String outcome, String why) {
         outcomes.scraped(s.instance.service(), outcome);
-        if (!s.failureLogged) {
+        s.failuresInARow++;
+        boolean neverRead = s.lastReadAt == null;
+        if (!s.failureLogged && (!neverRead || s.failuresInARow >= FAILURES_BEFORE_FIRST_LOG)) {
             s.failureLogged = true;
             LOG.warn("Cannot read the request metrics of {} {} on {} at {}: {}. No traffic samples of it until they"
                             + " can be read; check the policy's traffic path and metric names, or drop its traffic"
