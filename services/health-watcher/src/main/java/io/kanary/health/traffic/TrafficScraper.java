@@ -75,7 +75,6 @@ public final class TrafficScraper extends VerticleBase {
     private final Map<ScrapedInstance.Key, Scraping> scraping = new HashMap<>();
     /** Instances whose host is replacing them: not read until the replacement started or failed. */
     private final Map<ScrapedInstance.Key, ScrapedInstance> beingReplaced = new HashMap<>();
-    private volatile int scraped;
     private WebClient client;
     private boolean stopped;
 
@@ -122,14 +121,8 @@ public final class TrafficScraper extends VerticleBase {
         stopped = true;
         scraping.values().forEach(s -> vertx.cancelTimer(s.timerId));
         scraping.clear();
-        scraped = 0;
         client.close();
         return Future.succeededFuture();
-    }
-
-    /** How many instances' metrics are being read now; safe from any thread. */
-    public int scrapedInstances() {
-        return scraped;
     }
 
     /** A host event from the Kafka thread: instances come and go. */
@@ -146,13 +139,17 @@ public final class TrafficScraper extends VerticleBase {
             TrafficSource source = started.policy().traffic();
             TrafficSource previous = source == null ? sources.remove(started.service())
                     : sources.put(started.service(), source);
-            if (!Objects.equals(previous, source)) {
-                LOG.info(source == null ? "Not reading the request metrics of {}: its policy names no traffic source"
-                        : "Reading the request metrics of {} from {} every {} ms", started.service(),
-                        source == null ? null : source.path(), source == null ? null : source.intervalMs());
-                new ArrayList<>(live.values()).stream().filter(i -> i.service().equals(started.service()))
-                        .forEach(this::reconcile);
+            if (Objects.equals(previous, source)) {
+                return;
             }
+            if (source == null) {
+                LOG.info("Not reading the request metrics of {}: its policy names no traffic source", started.service());
+            } else {
+                LOG.info("Reading the request metrics of {} from {} every {} ms", started.service(), source.path(),
+                        source.intervalMs());
+            }
+            new ArrayList<>(live.values()).stream().filter(i -> i.service().equals(started.service()))
+                    .forEach(this::reconcile);
         });
     }
 
@@ -215,13 +212,11 @@ public final class TrafficScraper extends VerticleBase {
         }
         Scraping s = new Scraping(instance, source);
         scraping.put(instance.key(), s);
-        scraped = scraping.size();
         s.timerId = vertx.setPeriodic(0, source.intervalMs(), id -> read(s));
     }
 
     private void unschedule(ScrapedInstance.Key key) {
         Scraping s = scraping.remove(key);
-        scraped = scraping.size();
         if (s != null) {
             vertx.cancelTimer(s.timerId);
         }
