@@ -35,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>At most one read per instance is in flight; one falling due meanwhile is skipped. A read that
  * fails or cannot be parsed publishes nothing (an instance's metrics are evidence, not a probe: the
  * probes judge whether it answers), is counted by outcome, and is logged once until the instance's
- * metrics can be read again. The interval after it reaches back to the last good read. An instance
- * that has never been read is logged only once its reads have failed {@value #FAILURES_BEFORE_FIRST_LOG}
- * times in a row: a host announces an instance when it starts, often before it listens. From a
+ * metrics can be read again. The interval after it reaches back to the last good read. Failures are
+ * logged once they persist, {@value #FAILURES_BEFORE_LOG} reads in a row ({@value #FAILURES_BEFORE_FIRST_LOG}
+ * for an instance never read yet: a host announces an instance when it starts, often before it
+ * listens), so a cold instance's slow answers or one stopping before its stop is announced stay out
+ * of the log; every failed read is counted all the same. From a
  * host's "starting" event until its new instance starts, the old instance is not read (it is being
  * stopped); if the replacement fails, it is read again from a fresh baseline.
  */
@@ -51,7 +53,9 @@ public final class TrafficScraper extends VerticleBase {
     public static final String SOURCE_SCRAPE = "scrape";
     /** A larger exposition is not read: parsing it would hold the event loop. */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
-    /** Failed reads of an instance never read yet before they are logged: it may still be starting. */
+    /** Failed reads in a row of an instance read before, before they are logged. */
+    static final int FAILURES_BEFORE_LOG = 3;
+    /** Failed reads in a row of an instance never read yet, before they are logged: it may still be starting. */
     static final int FAILURES_BEFORE_FIRST_LOG = 10;
     private static final Logger LOG = LoggerFactory.getLogger(TrafficScraper.class);
 
@@ -284,8 +288,8 @@ public final class TrafficScraper extends VerticleBase {
     private void failed(Scraping s, String outcome, String why) {
         outcomes.scraped(s.instance.service(), outcome);
         s.failuresInARow++;
-        boolean neverRead = s.lastReadAt == null;
-        if (!s.failureLogged && (!neverRead || s.failuresInARow >= FAILURES_BEFORE_FIRST_LOG)) {
+        int logAfter = s.lastReadAt == null ? FAILURES_BEFORE_FIRST_LOG : FAILURES_BEFORE_LOG;
+        if (!s.failureLogged && s.failuresInARow >= logAfter) {
             s.failureLogged = true;
             LOG.warn("Cannot read the request metrics of {} {} on {} at {}: {}. No traffic samples of it until they"
                             + " can be read; check the policy's traffic path and metric names, or drop its traffic"
