@@ -10,6 +10,7 @@ import io.kanary.schema.HostEvent;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
+import io.kanary.schema.TrafficSample;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class LiveConsole implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private static final List<Topic<String, ? extends KanaryEvent>> SHOWN = List.of(Topics.DEPLOY_EVENTS, Topics.HOST_EVENTS,
-            Topics.HEALTH_PROBES, Topics.BREACHES, Topics.ROLLBACK_COMMANDS);
+            Topics.HEALTH_PROBES, Topics.BREACHES, Topics.ROLLBACK_COMMANDS, Topics.TRAFFIC_SAMPLES);
     private static final Duration STATUS_EVERY = Duration.ofSeconds(1);
     private static final Duration METRIC_WINDOW = Duration.ofSeconds(10);
     /** How long the history waits for the consumer's partitions before it shows what it has. */
@@ -62,6 +63,8 @@ public final class LiveConsole implements AutoCloseable {
     /** service/host → the version it runs, for the "v1 -> v2" of a host being updated. */
     private final Map<String, String> hostVersion = new HashMap<>();
     private final Map<String, Deque<ProbeResult>> probesByVersion = new HashMap<>();
+    /** service/version → its instances' traffic samples of the last seconds, when its policy reads them. */
+    private final Map<String, Deque<TrafficSample>> trafficByVersion = new HashMap<>();
     private Instant lastStatus = Instant.EPOCH;
 
     /** @param fromBeginning show the topics' whole history first (kanary up), or only what comes next (kanary watch) */
@@ -169,6 +172,11 @@ public final class LiveConsole implements AutoCloseable {
             probesByVersion.computeIfAbsent(probe.service() + "/" + probe.version(), k -> new ArrayDeque<>()).addLast(probe);
             return;
         }
+        if (event instanceof TrafficSample sample) {
+            trafficByVersion.computeIfAbsent(sample.service() + "/" + sample.version(), k -> new ArrayDeque<>())
+                    .addLast(sample);
+            return;
+        }
         if (event instanceof DeploymentEvent d) {
             if (d instanceof DeploymentEvent.Started s) {
                 active.put(s.deploymentId(), new Progress(s));
@@ -230,6 +238,11 @@ public final class LiveConsole implements AutoCloseable {
                 q.removeFirst();
             }
         });
+        trafficByVersion.values().forEach(q -> {
+            while (!q.isEmpty() && q.peekFirst().intervalEnd().isBefore(since)) {
+                q.removeFirst();
+            }
+        });
         for (Progress p : active.values()) {
             DeploymentEvent.Started d = p.plan;
             StringBuilder text = new StringBuilder(d.deploymentId()).append(' ').append(p.describe(hostVersion))
@@ -255,6 +268,9 @@ public final class LiveConsole implements AutoCloseable {
         }
         if (event instanceof ProbeResult p) {
             return p.service();
+        }
+        if (event instanceof TrafficSample t) {
+            return t.service();
         }
         if (event instanceof Breach b) {
             return b.service();
@@ -299,7 +315,19 @@ public final class LiveConsole implements AutoCloseable {
         long[] latencies = probes.stream().mapToLong(ProbeResult::latencyMs).sorted().toArray();
         long p99 = latencies[(int) Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)];
         return String.format(Locale.ROOT, "%s err %.1f%% p99 %d ms (%d probes/%ds)", version, 100.0 * failed / probes.size(),
-                p99, probes.size(), METRIC_WINDOW.toSeconds());
+                p99, probes.size(), METRIC_WINDOW.toSeconds()) + traffic(service, version);
+    }
+
+    /** The version's real traffic over the window, from its instances' traffic samples, when there are any. */
+    private String traffic(String service, String version) {
+        Deque<TrafficSample> samples = trafficByVersion.get(service + "/" + version);
+        long requests = samples == null ? 0 : samples.stream().mapToLong(TrafficSample::requests).sum();
+        if (requests == 0) {
+            return "";
+        }
+        long errors = samples.stream().mapToLong(TrafficSample::errors).sum();
+        return String.format(Locale.ROOT, ", traffic err %.1f%% (%d requests/%ds)", 100.0 * errors / requests, requests,
+                METRIC_WINDOW.toSeconds());
     }
 
     private void line(Instant at, String subject, String text) {

@@ -15,7 +15,9 @@ import io.kanary.schema.HostEvent;
 import io.kanary.schema.Instance;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
+import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RunSpec;
+import io.kanary.schema.TrafficSample;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -137,5 +139,24 @@ class LiveConsoleIT {
         assertTrue(web.contains("web v2: batch 0/1, 0/1 hosts on v2 |") && web.endsWith("| host-1 -"), web);
         assertEquals(text.lines().filter(l -> l.contains(" .. web-7 ")).count(), text.lines().filter(l -> l.contains(" .. api-3 ")).count(),
                 text);
+    }
+
+    @Test
+    void shouldShowAVersionsRealTrafficBesideItsProbes() throws Exception {
+        // Ahead of the clock, so the console's 10-second window still holds them however slowly it starts.
+        Instant now = Instant.now().plusSeconds(60);
+        send(new Rec(Topics.DEPLOY_EVENTS, started("web-7", "web", List.of(List.of("host-1"))), 0),
+                new Rec(Topics.HEALTH_PROBES, new ProbeResult("p-1", 1, "web", "v2", "host-1", "web-host-1", true, 200, 12, now,
+                        null), 1),
+                new Rec(Topics.TRAFFIC_SAMPLES, new TrafficSample("t-1", 1, "web", "v2", "host-1", "web-host-1", "scrape",
+                        now.minusSeconds(2), now.minusSeconds(1), 60, 3, List.of()), 2),
+                new Rec(Topics.TRAFFIC_SAMPLES, new TrafficSample("t-2", 1, "web", "v2", "host-1", "web-host-1", "scrape",
+                        now.minusSeconds(1), now, 40, 2, List.of()), 3));
+        try (LiveConsole console = new LiveConsole(kafka, new PrintStream(bytes, true, StandardCharsets.UTF_8), true, null).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> text().contains(" .. web-7 "));
+        }
+        String progress = text().lines().filter(l -> l.contains(" .. web-7 ")).findFirst().orElseThrow();
+        assertTrue(progress.contains("| v2 err 0.0% p99 12 ms (1 probes/10s), traffic err 5.0% (100 requests/10s) |"),
+                progress);
     }
 }
