@@ -53,6 +53,8 @@ public final class TrafficScraper extends VerticleBase {
     public static final String SOURCE_SCRAPE = "scrape";
     /** A larger exposition is not read: parsing it would hold the event loop. */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** Prometheus' text format, as Prometheus asks for it: an endpoint that could answer in another gets this one. */
+    static final String ACCEPT = "text/plain;version=0.0.4;q=1.0,*/*;q=0.1";
     /** Failed reads in a row of an instance read before, before they are logged. */
     static final int FAILURES_BEFORE_LOG = 3;
     /** Failed reads in a row of an instance never read yet, before they are logged: it may still be starting. */
@@ -234,7 +236,8 @@ public final class TrafficScraper extends VerticleBase {
         long timeoutMs = Math.min(maxTimeout.toMillis(), s.source.intervalMs());
         Future<HttpResponse<Buffer>> answer;
         try {
-            answer = client.getAbs(s.url).connectTimeout(timeoutMs).idleTimeout(timeoutMs).send()
+            answer = client.getAbs(s.url).putHeader("Accept", ACCEPT)
+                    .connectTimeout(timeoutMs).idleTimeout(timeoutMs).send()
                     .timeout(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (RuntimeException badUrl) {
             answer = Future.failedFuture(new IllegalArgumentException("'" + s.url + "' is not a URL: "
