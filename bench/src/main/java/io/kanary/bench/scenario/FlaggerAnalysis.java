@@ -4,6 +4,7 @@ import io.kanary.bench.AlertRuleFile;
 import io.kanary.bench.TempDirs;
 import io.kanary.bench.Yaml;
 import io.kanary.schema.TrafficSample;
+import io.kanary.schema.TrafficSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  */
 public final class FlaggerAnalysis {
     static final String ALERT = "CanaryCheckFailed";
-    static final String COUNTER = "http_server_requests_seconds_count";
+    static final String COUNTER = TrafficSource.DEFAULT_REQUESTS_METRIC;
     /** The grid the scraped series are written on: divides the 15 s scrape and the 10 s and 60 s checks. */
     static final Duration GRID = Duration.ofSeconds(5);
     private static final Pattern FILE = Pattern.compile("Unit Testing:\\s+(\\S+)");

@@ -39,6 +39,16 @@ public record TrafficScenario(String name, String description, boolean shouldRol
                 probesPerSecond, warmup, horizon, candidate, baseline, policy);
     }
 
+    /** The same scenario, judged with the policy's false-rollback probability set to {@code alpha}. */
+    public TrafficScenario withAlpha(double alpha) {
+        Policy p = policy;
+        return new TrafficScenario(name, description, shouldRollBack, instances, requestsPerSecond, poisson,
+                probesPerSecond, warmup, horizon, candidate, baseline, new Policy(p.maxErrorRate(), p.maxP99LatencyMs(),
+                p.windowMs(), p.minSamples(), p.probeIntervalMs(), p.healthyProbes(), p.minHealthyMs(),
+                p.healthDeadlineMs(), alpha, p.maxP99Ratio(), p.errorRateMargin(), p.outageToleranceMs(),
+                p.startupGraceMs(), p.maxMedianRatio(), p.evidenceWaitMs(), p.onInconclusive(), p.traffic()));
+    }
+
     /** The new version's requests per second over all its instances. */
     public double candidateRequestsPerSecond() {
         return instances * requestsPerSecond;

@@ -1,18 +1,23 @@
 package io.kanary.bench.scenario;
 
+import io.kanary.schema.Policy;
+import io.kanary.schema.TrafficSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * The traffic rows: 3 instances of each version at 100 requests/s, probes at 10/s per version
- * beside them, the onset 30 s into the deployment as in the probe rows, 1% background errors.
+ * beside them, the onset 30 s into the deployment as in the probe rows, 1% background errors, the
+ * default policy with traffic read in the default metric names.
  */
 public final class TrafficScenarios {
     public static final int INSTANCES = 3;
     public static final double REQUESTS_PER_SECOND = 100;
     public static final Duration BREACH_HORIZON = Duration.ofMinutes(3);
     public static final Duration HEALTHY_HORIZON = Duration.ofMinutes(2);
+    /** The default policy, reading each instance's request metrics in the default (Micrometer) names. */
+    public static final Policy POLICY = Policy.defaults().withTraffic(TrafficSource.defaults());
     private static final double BACKGROUND = Scenarios.BACKGROUND;
 
     private TrafficScenarios() {
@@ -43,6 +48,6 @@ public final class TrafficScenarios {
     private static TrafficScenario row(String name, String description, boolean shouldRollBack, Behaviour candidate,
                                        Behaviour baseline, Duration horizon) {
         return new TrafficScenario(name, description, shouldRollBack, INSTANCES, REQUESTS_PER_SECOND, true,
-                Scenarios.TRAFFIC, Scenarios.WARMUP, horizon, candidate, baseline, null);
+                Scenarios.TRAFFIC, Scenarios.WARMUP, horizon, candidate, baseline, POLICY);
     }
 }
