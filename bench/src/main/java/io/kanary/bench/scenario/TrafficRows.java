@@ -69,6 +69,9 @@ final class TrafficRows {
                 }
                 every60.addAll(flagger.rollbackTimes(generated, FlaggerAnalysis.Config.flaggerDefault(limit)));
                 every10.addAll(flagger.rollbackTimes(generated, FlaggerAnalysis.Config.every10s(limit)));
+                if (runs > PROMTOOL_BATCH) {
+                    System.err.printf(Locale.ROOT, "flagger  %-26s %d of %d runs%n", scenario.name(), every10.size(), runs);
+                }
             }
             System.err.printf(Locale.ROOT, "flagger  %-26s %d runs in %.1f s, %d / %d rollbacks (every 60 s / 10 s)%n",
                     scenario.name(), runs, (System.nanoTime() - t) / 1e9, TrafficOutcomes.rollbacks(every60),
