@@ -43,14 +43,14 @@ final class TrafficTable {
         out.println();
         out.println("Should roll back: time from onset to the rollback command, median / p99 over all runs ('never' = "
                 + "not within the run's horizon); rolled = runs with a rollback");
-        out.printf(Locale.ROOT, "%-20s %5s %8s | %-22s | %-22s | %-22s | %8s %8s | %s%n", "scenario", "runs", "oracle",
-                "kanary rolled med/p99", "Flagger 60s rolled/p99", "Flagger 10s rolled/p99", "k/F60", "k/F10",
+        out.printf(Locale.ROOT, "%-20s %5s %8s | %-22s | %-26s | %-26s | %8s %8s | %s%n", "scenario", "runs", "oracle",
+                "kanary rolled med/p99", "Flagger 60s rolled med/p99", "Flagger 10s rolled med/p99", "k/F60", "k/F10",
                 "target (kanary p99)");
         rows.stream().filter(r -> r.scenario().shouldRollBack()).forEach(r -> {
             Long k99 = RunStats.quantile(r.kanary(), 0.99);
             Long f60 = RunStats.quantile(r.flaggerEvery60s(), 0.99);
             Long f10 = RunStats.quantile(r.flaggerEvery10s(), 0.99);
-            out.printf(Locale.ROOT, "%-20s %5d %8s | %-22s | %-22s | %-22s | %8s %8s | %s%n", shortName(r), r.runs(),
+            out.printf(Locale.ROOT, "%-20s %5d %8s | %-22s | %-26s | %-26s | %8s %8s | %s%n", shortName(r), r.runs(),
                     oracle(r.scenario()), judge(r.kanary()), judge(r.flaggerEvery60s()), judge(r.flaggerEvery10s()),
                     ratio(k99, f60), ratio(k99, f10), r.kanary().isEmpty() ? "-" : target(r.scenario().name(), k99));
         });
@@ -60,8 +60,8 @@ final class TrafficTable {
         out.println();
         out.println("Should not roll back: false rollbacks (any rollback, also in the warm-up), with the one-sided 95% "
                 + "Clopper-Pearson upper bound");
-        out.printf(Locale.ROOT, "%-20s %5s | %-20s | %-20s | %-20s | %s%n", "scenario", "runs", "kanary (95% upper)",
-                "Flagger 60s", "Flagger 10s", "target (kanary)");
+        out.printf(Locale.ROOT, "%-20s %5s | %-20s | %-20s | %-20s | %s%n", "scenario", "runs", "kanary k (95% upper)",
+                "Flagger 60s k (95%)", "Flagger 10s k (95%)", "target (kanary)");
         rows.stream().filter(r -> r.scenario().healthy()).forEach(r ->
                 out.printf(Locale.ROOT, "%-20s %5d | %-20s | %-20s | %-20s | %s%n", shortName(r), r.runs(),
                         falseRate(r.kanary()), falseRate(r.flaggerEvery60s()), falseRate(r.flaggerEvery10s()),
@@ -76,7 +76,7 @@ final class TrafficTable {
 
     private static String oracle(TrafficScenario scenario) {
         var p99 = OracleBound.p99Millis(scenario, scenario.policy().alpha());
-        return p99.isPresent() ? ScenarioTable.seconds(p99.getAsLong()) : "-";
+        return p99.isPresent() ? String.format(Locale.ROOT, "%.2f s", p99.getAsLong() / 1000.0) : "-";
     }
 
     private static String judge(List<Long> times) {
@@ -93,7 +93,7 @@ final class TrafficTable {
             return "-";
         }
         int k = TrafficOutcomes.rollbacks(times);
-        return String.format(Locale.ROOT, "%d (%.3f%%)", k, 100 * RunStats.upper95(k, times.size()));
+        return String.format(Locale.ROOT, "%d (<= %.3f%%)", k, 100 * RunStats.upper95(k, times.size()));
     }
 
     static String target(String scenario, Long kanaryP99) {
