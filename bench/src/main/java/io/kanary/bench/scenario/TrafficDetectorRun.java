@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -59,9 +60,15 @@ public final class TrafficDetectorRun {
     }
 
     public static DetectorRun.Outcome run(TrafficStream stream, boolean feedTraffic) {
+        return run(stream, feedTraffic, BreachTopology::build);
+    }
+
+    /** The same run through the topology {@code topology} builds from the detector's configuration. */
+    static DetectorRun.Outcome run(TrafficStream stream, boolean feedTraffic,
+                                   Function<DetectorConfig, Topology> topology) {
         Path stateDir = TempDirs.create("kanary-traffic-bench");
         DetectorConfig config = config(stateDir);
-        try (TopologyTestDriver driver = new TopologyTestDriver(BreachTopology.build(config),
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology.apply(config),
                 config.streamsProperties(), ProbeStreamGenerator.T0)) {
             TestInputTopic<String, DeploymentEvent> deployEvents = driver.createInputTopic(Topics.DEPLOY_EVENTS.name(),
                     Serdes.String().serializer(), Topics.DEPLOY_EVENTS.valueSerde().serializer());
