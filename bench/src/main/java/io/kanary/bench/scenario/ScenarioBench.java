@@ -1,6 +1,7 @@
 package io.kanary.bench.scenario;
 
 import io.kanary.bench.BenchArgs;
+import io.kanary.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -210,7 +211,7 @@ public final class ScenarioBench {
         }
         boolean readsTraffic = TrafficDetectorRun.readsTraffic();
         if (!readsTraffic) {
-            System.err.println("this breach-detector does not read " + io.kanary.kafka.Topics.TRAFFIC_SAMPLES.name()
+            System.err.println("this breach-detector does not read " + Topics.TRAFFIC_SAMPLES.name()
                     + ": the traffic rows' kanary column gets the probes only");
         }
         FlaggerAnalysis flagger = options.prometheusRuns() > 0 ? new FlaggerAnalysis(options.promtool()) : null;
