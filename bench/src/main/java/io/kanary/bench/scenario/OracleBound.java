@@ -21,7 +21,18 @@ final class OracleBound {
      * steps from one error rate to a constant higher one at the onset (nothing else changing); empty otherwise.
      */
     static OptionalLong p99Millis(Scenario scenario, double alpha) {
-        Behaviour candidate = scenario.candidate();
+        return p99Millis(scenario.candidate(), scenario.probesPerSecond(), alpha);
+    }
+
+    /**
+     * The same bound for a traffic scenario, at the new version's request rate over all its
+     * instances: each request is one trial, as each probe is.
+     */
+    static OptionalLong p99Millis(TrafficScenario scenario, double alpha) {
+        return p99Millis(scenario.candidate(), scenario.candidateRequestsPerSecond(), alpha);
+    }
+
+    private static OptionalLong p99Millis(Behaviour candidate, double trialsPerSecond, double alpha) {
         double healthy = candidate.errorRate(-1);
         double failing = candidate.errorRate(0);
         boolean step = failing > healthy && candidate.errorRate(600_000) == failing
@@ -32,7 +43,7 @@ final class OracleBound {
         for (int n = 1; n <= 100_000; n++) {
             int c = criticalCount(n, healthy, alpha);
             if (upperTail(n, failing, c) >= 0.99) {
-                return OptionalLong.of(Math.round(1000.0 * n / scenario.probesPerSecond()));
+                return OptionalLong.of(Math.round(1000.0 * n / trialsPerSecond));
             }
         }
         return OptionalLong.empty();

@@ -62,7 +62,14 @@ public final class ProbeStreamGenerator {
     private static void probeHost(List<ProbeResult> out, SplittableRandom random, Scenario scenario, String version,
                                   String host, Behaviour behaviour, int hostsOfVersion, Instant from, Instant onset,
                                   Instant end) {
-        double intervalMs = 1000.0 * hostsOfVersion / scenario.probesPerSecond();
+        probeHost(out, random, scenario.probesPerSecond(), version, host, behaviour, hostsOfVersion, from, onset, end);
+    }
+
+    /** One host's probes, its version probed at {@code probesPerSecond} shared among its {@code hostsOfVersion} hosts. */
+    static void probeHost(List<ProbeResult> out, SplittableRandom random, double probesPerSecond, String version,
+                          String host, Behaviour behaviour, int hostsOfVersion, Instant from, Instant onset,
+                          Instant end) {
+        double intervalMs = 1000.0 * hostsOfVersion / probesPerSecond;
         double phase = random.nextDouble() * intervalMs;
         long startMs = from.toEpochMilli();
         long onsetMs = onset.toEpochMilli();

@@ -184,7 +184,7 @@ public final class PromtoolJudge {
         return ms;
     }
 
-    private static String run(List<String> command, Path dir) {
+    static String run(List<String> command, Path dir) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             if (dir != null) {

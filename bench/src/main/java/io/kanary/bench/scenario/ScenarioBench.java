@@ -1,6 +1,7 @@
 package io.kanary.bench.scenario;
 
 import io.kanary.bench.BenchArgs;
+import io.kanary.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,12 @@ import picocli.CommandLine.Option;
  */
 public final class ScenarioBench {
     record Options(int runs, int healthyRuns, int prometheusRuns, int threads, List<String> scenarios,
-                   String promtool, Duration healthyHorizon, Double alpha) {
+                   String promtool, Duration healthyHorizon, Double alpha, Traffic traffic) {
+        Options(int runs, int healthyRuns, int prometheusRuns, int threads, List<String> scenarios, String promtool,
+                Duration healthyHorizon, Double alpha) {
+            this(runs, healthyRuns, prometheusRuns, threads, scenarios, promtool, healthyHorizon, alpha, Traffic.NONE);
+        }
+
         Options {
             if (runs < 1 || healthyRuns < 1 || threads < 1 || prometheusRuns < 0) {
                 throw new IllegalArgumentException("--runs, --healthy-runs and --threads must be at least 1, "
@@ -39,6 +45,7 @@ public final class ScenarioBench {
                 throw new IllegalArgumentException("--alpha must be in (0, 0.5], was " + alpha);
             }
             scenarios.forEach(Scenarios::named); // an unknown name is refused here, with the names there are
+            traffic = traffic == null ? Traffic.NONE : traffic;
         }
 
         List<Scenario> selected() {
@@ -56,6 +63,41 @@ public final class ScenarioBench {
 
         static boolean isHealthyTraffic(Scenario scenario) {
             return scenario.name().startsWith("healthy-");
+        }
+    }
+
+    /**
+     * The traffic rows' settings.
+     *
+     * @param runs        runs of each traffic row that should roll back, and of the blip and shared-dependency rows
+     *                    (0: no traffic rows)
+     * @param healthyRuns runs of the healthy traffic row
+     * @param only        the traffic rows only, without the probe rows
+     * @param fixedRate   exactly the rate every second instead of a Poisson count
+     * @param skipDetector the Flagger columns only (the many healthy runs of a campaign, quickly)
+     */
+    record Traffic(int runs, int healthyRuns, List<String> scenarios, boolean only, boolean fixedRate,
+                   boolean skipDetector) {
+        static final Traffic NONE = new Traffic(0, 0, List.of(), false, false, false);
+
+        Traffic {
+            if (runs < 0 || healthyRuns < 0) {
+                throw new IllegalArgumentException("--traffic-runs and --traffic-healthy-runs must be at least 0");
+            }
+            if (only && runs == 0) {
+                throw new IllegalArgumentException("--traffic-only needs --traffic-runs of at least 1");
+            }
+            scenarios.forEach(TrafficScenarios::named); // an unknown name is refused here, with the names there are
+        }
+
+        List<TrafficScenario> selected() {
+            List<TrafficScenario> chosen = scenarios.isEmpty() ? TrafficScenarios.all()
+                    : scenarios.stream().map(TrafficScenarios::named).toList();
+            return chosen.stream().map(s -> fixedRate ? s.withFixedRate() : s).toList();
+        }
+
+        int runsOf(TrafficScenario scenario) {
+            return scenario.name().equals("traffic-healthy") ? healthyRuns : runs;
         }
     }
 
@@ -92,9 +134,32 @@ public final class ScenarioBench {
                 description = "The policy's false-rollback probability instead of its default, in (0, 0.5].")
         Double alpha;
 
+        @Option(names = "--traffic-runs", description = "Runs of each traffic row (rows on the instances' request "
+                + "metrics at 100 requests/s); 0 skips them (default: ${DEFAULT-VALUE}).")
+        int trafficRuns = 0;
+
+        @Option(names = "--traffic-healthy-runs", description = "Runs of the healthy traffic row (default: ${DEFAULT-VALUE}).")
+        int trafficHealthyRuns = 1000;
+
+        @Option(names = "--traffic-scenarios", split = ",", paramLabel = "NAME",
+                description = "Traffic rows to run (default: all).")
+        List<String> trafficScenarios = List.of();
+
+        @Option(names = "--traffic-only", description = "Run the traffic rows only, not the probe rows.")
+        boolean trafficOnly;
+
+        @Option(names = "--fixed-rate", description = "Traffic rows: exactly 100 requests every second instead of Poisson.")
+        boolean fixedRate;
+
+        @Option(names = "--traffic-skip-detector", description = "Traffic rows: leave out the kanary column (measure the "
+                + "oracle and Flagger columns only).")
+        boolean trafficSkipDetector;
+
         Options options() {
             return new Options(runs, healthyRuns, prometheusRuns, threads, scenarios, promtool,
-                    healthySeconds == null ? null : Duration.ofSeconds(healthySeconds), alpha);
+                    healthySeconds == null ? null : Duration.ofSeconds(healthySeconds), alpha,
+                    new Traffic(trafficRuns, trafficHealthyRuns, trafficScenarios, trafficOnly, fixedRate,
+                            trafficSkipDetector));
         }
     }
 
@@ -105,11 +170,15 @@ public final class ScenarioBench {
         Options options = BenchArgs.parseOrExit(new Flags(), args, Flags::options);
         Instant started = Instant.now();
         Map<Scenario, ScenarioOutcomes> kanary = new LinkedHashMap<>();
+        List<TrafficOutcomes> traffic = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());
         try {
-            for (Scenario scenario : options.selected()) {
-                kanary.put(scenario, runDetector(pool, scenario, options.runsOf(scenario)));
+            if (!options.traffic().only()) {
+                for (Scenario scenario : options.selected()) {
+                    kanary.put(scenario, runDetector(pool, scenario, options.runsOf(scenario)));
+                }
             }
+            traffic = runTraffic(pool, options);
         } finally {
             pool.shutdownNow();
         }
@@ -124,7 +193,41 @@ public final class ScenarioBench {
                         options.prometheusRuns(), (System.nanoTime() - t) / 1e9);
             }
         }
-        new ScenarioTable(System.out).print(started, Duration.between(started, Instant.now()), options, kanary, prometheus);
+        if (!kanary.isEmpty()) {
+            new ScenarioTable(System.out).print(started, Duration.between(started, Instant.now()), options, kanary,
+                    prometheus);
+        } else {
+            System.out.printf(Locale.ROOT, "kanary scenario bench (traffic rows only), %s, took %ds%n", started,
+                    Duration.between(started, Instant.now()).toSeconds());
+        }
+        new TrafficTable(System.out).print(traffic);
+    }
+
+    private static List<TrafficOutcomes> runTraffic(ExecutorService pool, Options options)
+            throws InterruptedException, ExecutionException {
+        Traffic traffic = options.traffic();
+        if (traffic.runs() == 0) {
+            return List.of();
+        }
+        boolean readsTraffic = TrafficDetectorRun.readsTraffic();
+        if (!readsTraffic) {
+            System.err.println("this breach-detector does not read " + Topics.TRAFFIC_SAMPLES.name()
+                    + ": the traffic rows' kanary column gets the probes only");
+        }
+        FlaggerAnalysis flagger = options.prometheusRuns() > 0 ? new FlaggerAnalysis(options.promtool()) : null;
+        TrafficRows rows = new TrafficRows(pool, flagger, readsTraffic, !traffic.skipDetector());
+        List<TrafficOutcomes> outcomes = new ArrayList<>();
+        for (TrafficScenario scenario : traffic.selected()) {
+            int runs = traffic.runsOf(scenario);
+            if (runs > 0) {
+                outcomes.add(rows.run(alpha(scenario, options.alpha()), runs));
+            }
+        }
+        return outcomes;
+    }
+
+    private static TrafficScenario alpha(TrafficScenario scenario, Double alpha) {
+        return alpha == null ? scenario : scenario.withAlpha(alpha);
     }
 
     private static ScenarioOutcomes runDetector(ExecutorService pool, Scenario scenario, int runs)

@@ -26,4 +26,13 @@ class OracleBoundTest {
         assertTrue(OracleBound.p99Millis(Scenarios.named("p99-x5"), 0.001).isEmpty(), "not an error-rate step");
         assertTrue(OracleBound.p99Millis(Scenarios.named("flapping-host"), 0.001).isEmpty(), "not a constant rate");
     }
+
+    @Test
+    void shouldBoundTrafficRowsAtTheNewVersionsRequestRate() {
+        // 300 requests/s over the new version's 3 instances: the same counts as probes, 30 times as fast.
+        assertEquals(100, OracleBound.p99Millis(TrafficScenarios.named("traffic-sudden-30%"), 0.001).orElseThrow());
+        assertEquals(473, OracleBound.p99Millis(TrafficScenarios.named("traffic-sudden-10%"), 0.001).orElseThrow());
+        assertTrue(OracleBound.p99Millis(TrafficScenarios.named("traffic-median-x2"), 0.001).isEmpty());
+        assertTrue(OracleBound.p99Millis(TrafficScenarios.named("traffic-healthy"), 0.001).isEmpty());
+    }
 }
