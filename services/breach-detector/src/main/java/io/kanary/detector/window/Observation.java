@@ -43,9 +43,19 @@ public record Observation(ActiveDeployment deployment, ProbeResult probe, String
         return sample != null;
     }
 
-    /** How many buckets the window spans, up to and including the probe's. */
+    /** How many buckets the window spans, up to and including the probe's (a traffic sample's: the one it counts in). */
     public int slots() {
-        long probeBucket = probe.probedAt().toEpochMilli() - Math.floorMod(probe.probedAt().toEpochMilli(), bucketMs);
+        long lastMs = sample == null ? probe.probedAt().toEpochMilli() : countedAtMs(sample);
+        long probeBucket = lastMs - Math.floorMod(lastMs, bucketMs);
         return (int) ((probeBucket - fromMs) / bucketMs) + 1;
+    }
+
+    /**
+     * The time a traffic sample counts at: the middle of its interval, so that a sample of one bucket's
+     * length counts in the bucket most of its requests fell in.
+     */
+    public static long countedAtMs(TrafficSample sample) {
+        long fromMs = sample.intervalStart().toEpochMilli();
+        return fromMs + (sample.intervalEnd().toEpochMilli() - fromMs) / 2;
     }
 }

@@ -84,7 +84,7 @@ public final class ProbeWindows extends ContextualProcessor<byte[], KanaryEvent,
         if (deployment == null || !deployment.version().equals(probe.version())) {
             return; // no verdict: nothing is being deployed, or this probe feeds the baseline
         }
-        look(record, deployment, probe, null);
+        look(record, deployment, probe, null, bucketStart);
     }
 
     /**
@@ -108,7 +108,7 @@ public final class ProbeWindows extends ContextualProcessor<byte[], KanaryEvent,
             return; // the instance has not answered healthy yet: its traffic is its start-up, not its version's
         }
         String key = key(sample.service(), sample.version());
-        long bucketStart = bucketStart(fromMs + (toMs - fromMs) / 2);
+        long bucketStart = bucketStart(Observation.countedAtMs(sample));
         Bucket bucket = buckets.get(key, bucketStart);
         if (bucket == null) {
             bucket = Bucket.empty(sketchAccuracy);
@@ -119,12 +119,12 @@ public final class ProbeWindows extends ContextualProcessor<byte[], KanaryEvent,
         if (deployment == null || !deployment.version().equals(sample.version())) {
             return; // no verdict: nothing is being deployed, or this sample feeds the baseline
         }
-        look(record, deployment, Observation.standIn(sample), sample);
+        look(record, deployment, Observation.standIn(sample), sample, bucketStart);
     }
 
-    /** Looks back from {@code probe}'s bucket and passes on what it sees (see the class comment). */
-    private void look(Record<byte[], ?> record, ActiveDeployment deployment, ProbeResult probe, TrafficSample sample) {
-        long bucketStart = bucketStart(probe.probedAt().toEpochMilli());
+    /** Looks back from {@code bucketStart}, the bucket just counted into, and passes on what it sees (see the class comment). */
+    private void look(Record<byte[], ?> record, ActiveDeployment deployment, ProbeResult probe, TrafficSample sample,
+                      long bucketStart) {
         // The look-back ends with the probe's bucket and reaches back the policy's window. The new
         // version's never reaches before the deployment began (an earlier rollout of the same version
         // must not count against it); the baseline's does: its usual error rate is the reference.
