@@ -24,9 +24,9 @@ import java.util.concurrent.ConcurrentMap;
  * transaction. Breaches and rollbacks are therefore counted once per deployment per process (the
  * deployment ids already counted are remembered, the most recent {@value #REMEMBERED_DEPLOYMENTS}),
  * which is what the topics hold: one breach and one rollback command per deployment. Probes and
- * requests judged and records dead-lettered are counted as processed by this process: a retried task counts its
- * records again, so after an abort these run ahead of what was committed, by at most the records of
- * one commit interval.
+ * requests judged and records dead-lettered are counted as processed by this process: a retried task
+ * counts its records again, so after an abort these run ahead of what was committed, by at most the
+ * records of one commit interval.
  */
 public final class DetectorMetrics {
     /** The only cause the detector rolls back for; operators' rollbacks are the planner's to count. */

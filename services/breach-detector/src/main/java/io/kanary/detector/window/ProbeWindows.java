@@ -122,7 +122,7 @@ public final class ProbeWindows extends ContextualProcessor<byte[], KanaryEvent,
         look(record, deployment, Observation.standIn(sample), sample, bucketStart);
     }
 
-    /** Looks back from {@code bucketStart}, the bucket just counted into, and passes on what it sees (see the class comment). */
+    /** Looks back from {@code bucketStart}, the bucket just counted into, and passes on what it sees. */
     private void look(Record<byte[], ?> record, ActiveDeployment deployment, ProbeResult probe, TrafficSample sample,
                       long bucketStart) {
         // The look-back ends with the probe's bucket and reaches back the policy's window. The new
