@@ -88,6 +88,8 @@ kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'rollback.c
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'rollback.commands.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'deploy.controls'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'deploy.controls.dlq'
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'traffic.samples'
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'traffic.samples.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-audit' --resource-pattern-type prefixed
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-console-' --resource-pattern-type prefixed
 # The notifier: breaches and deployment events in, alerts and webhooks out; what no target took goes to notifications.dlq.
