@@ -250,6 +250,39 @@ class TrafficJudgementTest {
     }
 
     @Test
+    void shouldHoldTheNewVersionsTrafficP99ToTwiceTheBaselines() {
+        detector.started("d-1", "v2", "v1", T0, POLICY);
+        for (int s = 0; s < 30; s++) {
+            for (String instance : INSTANCES) {
+                // v1: all within 100 ms, so its p99 is seen at 100 ms; v2: 10% in (250, 500], under the 1 s limit
+        // but certainly over 2 × 100 ms. Its p99 is seen at 500 ms.
+                detector.sample("v1", "v1-" + instance, at(s * 1_000L), REQUESTS, 0,
+                        histogram(REQUESTS, le -> le <= 50 ? 60L : REQUESTS));
+                detector.sample("v2", "v2-" + instance, at(s * 1_000L), REQUESTS, 0,
+                        histogram(REQUESTS, le -> le <= 50 ? 60L : le <= 250 ? 90L : REQUESTS));
+            }
+        }
+
+        Breach breach = onlyBreach().value();
+        assertEquals(List.of(TestName.P99_BASELINE.label(), 100.0, 200.0),
+                List.of(breach.test(), (double) Math.round(breach.baseline()), (double) Math.round(breach.threshold())));
+        assertTrue(RollbackReason.of(breach).matches("v2 p99 latency (49|50)\\d ms > 2 × baseline v1 10\\d ms = 20\\d ms over \\d+s "
+                + "\\(p99 vs baseline: log-LR \\d+\\.\\d ≥ 8\\.3; \\d+ requests vs \\d+\\)"), RollbackReason.of(breach));
+    }
+
+    @Test
+    void shouldCountSamplesThatNameNoInstanceAsTheyCome() {
+        detector.started("d-1", "v2", "v1", T0, POLICY);
+        // An access-log producer's sample of the whole version: no instance to hold a watermark for.
+        TrafficSample anonymous = new TrafficSample("t-log-1", KanaryEvent.SCHEMA_VERSION, SERVICE, "v2", null, null,
+                "access-log", at(0), at(1_000), REQUESTS, 1, healthyLatency(REQUESTS));
+        detector.pipe(anonymous);
+        detector.pipe(anonymous);
+
+        assertEquals(2 * REQUESTS, requestsJudged());
+    }
+
+    @Test
     void shouldSendAnUnreadableSampleToItsDeadLetterTopicAndCarryOn() {
         detector.started("d-1", "v2", "v1", T0, POLICY);
         detector.rawTrafficSamples.pipeInput(new TestRecord<>(SERVICE, "not json {".getBytes(StandardCharsets.UTF_8),
