@@ -43,10 +43,10 @@ class TrafficSpeedTest {
         }
         System.out.printf("Samples of v2 after the onset to a breach: 30%% %s, 10%% %s%n", thirty, ten);
 
-        // 30%: the first or second sample after the onset, so detected at the end of its first second.
-        assertEquals(List.of(2, 1, 2, 2, 2, 2, 2, 2, 2, 2), thirty);
-        // 10%: the 4th to 7th sample, within its first three seconds.
-        assertEquals(List.of(5, 5, 4, 6, 6, 5, 7, 4, 4, 6), ten);
+        // 30%: the third sample after the onset, so detected at the end of its first second.
+        assertEquals(List.of(3, 3, 3, 3, 3, 3, 3, 3, 3, 3), thirty);
+        // 10%: the 7th or 8th sample, so detected at the end of its third second.
+        assertEquals(List.of(7, 7, 7, 7, 8, 7, 7, 7, 7, 7), ten);
     }
 
     /** v2's samples from the onset up to and including the decisive one. */

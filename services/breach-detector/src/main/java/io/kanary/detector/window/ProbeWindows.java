@@ -113,7 +113,8 @@ public final class ProbeWindows extends ContextualProcessor<byte[], KanaryEvent,
         if (bucket == null) {
             bucket = Bucket.empty(sketchAccuracy);
         }
-        bucket.add(sample, trafficRun(key, instance, sample));
+        double maxErrorRate = deployment == null ? Policy.DEFAULT_MAX_ERROR_RATE : deployment.policy().maxErrorRate();
+        bucket.add(sample, trafficRun(key, instance, sample, maxErrorRate));
         buckets.put(key, bucketStart, bucket);
 
         if (deployment == null || !deployment.version().equals(sample.version())) {
@@ -168,22 +169,23 @@ public final class ProbeWindows extends ContextualProcessor<byte[], KanaryEvent,
     }
 
     /**
-     * The instance's run of mostly failing traffic samples with this sample in it, or null. A sample in
-     * which at least half the requests failed is its instance down (or its dependency), for the
-     * outage tolerance as a failed probe is: consecutive ones are one run, its errors its failures,
-     * timed by the samples' ends, so a one-second outage straddling two samples spans 1 s, and counts
-     * as one failure. A sample with fewer errors ends the run; its errors, like those of a version
-     * that fails a share of its requests, count as they come. A sample without requests leaves the run
-     * as it is; samples naming no instance have none.
+     * The instance's run of failing traffic samples with this sample in it, or null. A sample whose
+     * error share is over the policy's {@code maxErrorRate} is a failing sample, for the outage
+     * tolerance as a failed probe is: consecutive ones are one run, its errors the run's failures,
+     * timed by the samples' ends, so a one-second outage, in one sample or split between two however
+     * unevenly, spans at most 1 s and counts as one failure. A run that lasts (three or more failing
+     * samples of 1 s) counts in full, as a version failing a share of its requests must. Samples at or
+     * under the limit end the run, and their errors count as they come. A sample without requests
+     * changes nothing; samples naming no instance have no runs.
      */
-    private FailureRun trafficRun(String versionKey, String instance, TrafficSample sample) {
+    private FailureRun trafficRun(String versionKey, String instance, TrafficSample sample, double maxErrorRate) {
         if (instance == null || sample.requests() == 0) {
             return null;
         }
         // Beside its host's probe runs, apart from them: the traffic's errors are not its probes' failures.
         String runKey = versionKey + '\u0000' + instance + "\u0000traffic";
         FailureRun previous = failureRuns.get(runKey);
-        if (2 * sample.errors() < sample.requests()) {
+        if (sample.errors() <= maxErrorRate * sample.requests()) {
             if (previous != null) {
                 failureRuns.delete(runKey);
             }
