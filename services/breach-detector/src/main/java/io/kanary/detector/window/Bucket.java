@@ -95,8 +95,8 @@ public final class Bucket {
      * latency histogram into {@link TrafficLatencies}. The sample's errors count from its interval's
      * start (the first of them may have come then); a peak at that time stands for its slowest answers.
      *
-     * @param failureRun the run of mostly failing samples of its instance that it extends (or begins);
-     *                   null when it does not: its errors then count as they come
+     * @param failureRun the run of failing samples (over the error limit) of its instance that it extends
+     *                   (or begins); null when it does not: its errors then count as they come
      */
     public void add(TrafficSample sample, FailureRun failureRun) {
         long from = sample.intervalStart().toEpochMilli();

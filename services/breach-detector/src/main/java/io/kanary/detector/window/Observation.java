@@ -5,8 +5,8 @@ import io.kanary.schema.ProbeResult;
 import io.kanary.schema.TrafficSample;
 
 /**
- * What a probe of a deployment's new version makes visible: the new version's window ending at
- * that probe, and the baseline version's over the same buckets.
+ * What a probe (or a traffic sample) of a deployment's new version makes visible: the new version's
+ * window ending at that probe, and the baseline version's over the same buckets.
  *
  * @param probe       the probe that triggered the look; a breach found now is detected by it
  * @param causationId the probe's CloudEvents id, for the breach it may cause
