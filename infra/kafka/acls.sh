@@ -67,6 +67,8 @@ kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --topic 
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --topic 'rollback.commands'
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --topic 'health.probes.dlq'
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --topic 'deploy.events.dlq'
+kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Read --topic 'traffic.samples'
+kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --topic 'traffic.samples.dlq'
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation All --topic 'kanary-breach-detector' --resource-pattern-type prefixed
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Read --group 'kanary-breach-detector' --resource-pattern-type prefixed
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --transactional-id 'kanary-breach-detector' --resource-pattern-type prefixed

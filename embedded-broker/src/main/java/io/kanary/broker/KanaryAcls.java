@@ -82,6 +82,9 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
         read(out, breachDetector, Topics.HEALTH_PROBES.name(), Topics.DEPLOY_EVENTS.name());
         write(out, breachDetector, Topics.BREACHES.name(), Topics.ROLLBACK_COMMANDS.name());
         deadLetters(out, breachDetector, Topics.HEALTH_PROBES.name(), Topics.DEPLOY_EVENTS.name());
+        // It judges the instances' traffic samples beside the probes.
+        read(out, breachDetector, Topics.TRAFFIC_SAMPLES.name());
+        deadLetters(out, breachDetector, Topics.TRAFFIC_SAMPLES.name());
         out.add(allow(ResourceType.TOPIC, DETECTOR_APPLICATION_ID, PatternType.PREFIXED, breachDetector, AclOperation.ALL));
         out.add(allow(ResourceType.GROUP, DETECTOR_APPLICATION_ID, PatternType.PREFIXED, breachDetector, AclOperation.READ));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, DETECTOR_APPLICATION_ID, PatternType.PREFIXED, breachDetector, AclOperation.WRITE));

@@ -10,26 +10,40 @@ import java.time.Instant;
  * @param observed        the new version's value over the window
  * @param threshold       the policy's limit it exceeded
  * @param baseline        the baseline version's value over the same window, or null without baseline samples
- * @param samples         probes of the new version in the window
- * @param baselineSamples probes of the baseline version in the window
+ * @param samples         outcomes of the new version the verdict rests on: probes, and requests of traffic samples
+ * @param baselineSamples outcomes of the baseline version its figure rests on, likewise
  * @param test            the judgement that concluded, in words (e.g. {@code mSPRT error rate > limit})
  * @param statistic       its test statistic when it concluded (e.g. the log of the mixture likelihood ratio)
  * @param statisticThreshold the value the statistic had to reach (e.g. log(1/α))
+ * @param requests        of {@code samples}, the requests of traffic samples; null when neither side's
+ *                        evidence held traffic (all its samples are probes)
+ * @param baselineRequests of {@code baselineSamples}, the requests of traffic samples; null likewise
  */
 @JsonTypeName("breach.detected")
 public record Breach(String eventId, int schemaVersion, String deploymentId, String service, String version,
                      String baselineVersion, String metric, double observed, double threshold, Double baseline,
                      long windowMs, long samples, long baselineSamples, Instant firstBadProbeAt,
-                     Instant detectedAt, String test, Double statistic, Double statisticThreshold) implements KanaryEvent {
+                     Instant detectedAt, String test, Double statistic, Double statisticThreshold, Long requests,
+                     Long baselineRequests) implements KanaryEvent {
     public static final String ERROR_RATE = "error_rate";
     public static final String P99_LATENCY_MS = "p99_latency_ms";
+
+    /** A breach judged on probes alone. */
+    public Breach(String eventId, int schemaVersion, String deploymentId, String service, String version,
+                  String baselineVersion, String metric, double observed, double threshold, Double baseline,
+                  long windowMs, long samples, long baselineSamples, Instant firstBadProbeAt, Instant detectedAt,
+                  String test, Double statistic, Double statisticThreshold) {
+        this(eventId, schemaVersion, deploymentId, service, version, baselineVersion, metric, observed, threshold, baseline,
+                windowMs, samples, baselineSamples, firstBadProbeAt, detectedAt, test, statistic, statisticThreshold,
+                null, null);
+    }
 
     /** A breach judged by a plain threshold, without a test statistic. */
     public Breach(String eventId, int schemaVersion, String deploymentId, String service, String version,
                   String baselineVersion, String metric, double observed, double threshold, Double baseline,
                   long windowMs, long samples, long baselineSamples, Instant firstBadProbeAt, Instant detectedAt) {
         this(eventId, schemaVersion, deploymentId, service, version, baselineVersion, metric, observed, threshold, baseline,
-                windowMs, samples, baselineSamples, firstBadProbeAt, detectedAt, null, null, null);
+                windowMs, samples, baselineSamples, firstBadProbeAt, detectedAt, null, null, null, null, null);
     }
 
     @Override

@@ -112,7 +112,7 @@ final class Samples {
                         at(25_000), 104, 3, java.util.List.of(new TrafficSample.LatencyBucket(50, 61),
                         new TrafficSample.LatencyBucket(100, 97), new TrafficSample.LatencyBucket(250, 103))),
                 new Breach("e-breach-1", 1, DEPLOYMENT, SERVICE, NEW, OLD, Breach.ERROR_RATE, 0.4, 0.05, 0.0,
-                        10_000, 25, 40, at(22_000), at(30_990), "mSPRT error rate > limit", 7.2, 6.91),
+                        10_000, 25, 40, at(22_000), at(30_990), "mSPRT error rate > limit", 7.2, 6.91, 5L, 12L),
                 new RollbackCommand("e-rb-1", 1, DEPLOYMENT, SERVICE, "error_rate 0.4 > 0.05 over 10s", "e-breach-1",
                         "alice", at(31_000)),
                 new ControlCommand("e-ctl-1", 1, DEPLOYMENT, SERVICE, ControlCommand.Action.PROMOTE, true, "alice",

@@ -18,6 +18,7 @@ import io.kanary.detector.window.ProbeWindows;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.Breach;
+import io.kanary.schema.KanaryEvent;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -33,11 +34,12 @@ import org.apache.kafka.streams.kstream.Produced;
  * The breach-detector's topology:
  * <ol>
  * <li>deploy.events → each service's active deployment (a state store);</li>
- * <li>health.probes → per-second buckets per service and version; a probe of a deployment's new
- *     version looks at the window behind it and is judged against the policy;</li>
+ * <li>health.probes and traffic.samples → per-second buckets per service and version; a probe or a
+ *     traffic sample of a deployment's new version looks at the window behind it and is judged
+ *     against the policy;</li>
  * <li>the first breach of a deployment → breaches, and its rollback command → rollback.commands.</li>
  * </ol>
- * Both inputs are read as bytes: what cannot be read, or is invalid, leaves through the topic's
+ * The inputs are read as bytes: what cannot be read, or is invalid, leaves through the topic's
  * {@code -dlq} branch to {@code <topic>.dlq}.
  *
  * <p>Its meters go to the config's registry: the probes judged and the figures judged (a step
@@ -56,14 +58,17 @@ public final class BreachTopology {
         builder.addStateStore(DetectorStores.failureRuns());
         builder.addStateStore(DetectorStores.instanceStarts());
         builder.addStateStore(DetectorStores.judgedDeployments());
+        builder.addStateStore(DetectorStores.trafficWatermarks());
 
         events(builder, Topics.DEPLOY_EVENTS, InputRules::deploymentEvent, metrics)
                 .process(() -> new DeploymentTracker(gauges), Named.as("track-deployments"), DetectorStores.ACTIVE_DEPLOYMENTS);
 
         events(builder, Topics.HEALTH_PROBES, InputRules::probe, metrics)
+                .mapValues(KanaryEvent.class::cast, Named.as("probes-as-evidence"))
+                .merge(traffic(builder, metrics), Named.as("probes-and-traffic"))
                 .process(() -> new ProbeWindows(config), Named.as("window-probes"),
                         DetectorStores.PROBE_BUCKETS, DetectorStores.FAILURE_RUNS, DetectorStores.ACTIVE_DEPLOYMENTS,
-                        DetectorStores.INSTANCE_STARTS)
+                        DetectorStores.INSTANCE_STARTS, DetectorStores.TRAFFIC_WATERMARKS)
                 .processValues(() -> new JudgementMeters(metrics, gauges), Named.as("meter-judgement"))
                 .mapValues(Judgement::of, Named.as("judge"))
                 .split(Named.as("verdict-"))
@@ -71,6 +76,16 @@ public final class BreachTopology {
                 .noDefaultBranch();
 
         return builder.build();
+    }
+
+    /**
+     * traffic.samples, judged beside the probes: one processor counts both into the same buckets (its
+     * in-memory cache of them must see every write), so the two streams merge before it. Both topics
+     * are keyed by service and have the same partitions, so a service's probes and traffic meet in one task.
+     */
+    private static KStream<byte[], KanaryEvent> traffic(StreamsBuilder builder, DetectorMetrics metrics) {
+        return events(builder, Topics.TRAFFIC_SAMPLES, InputRules::trafficSample, metrics)
+                .mapValues(KanaryEvent.class::cast, Named.as("traffic-as-evidence"));
     }
 
     /** A breach, once per deployment, to breaches; and the rollback it calls for to rollback.commands. */

@@ -9,6 +9,7 @@ import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
+import io.kanary.schema.TrafficSample;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
-/** {@link BreachTopology} under a {@link TopologyTestDriver}, with helpers that speak deployments and probes. */
+/** {@link BreachTopology} under a {@link TopologyTestDriver}, with helpers that speak deployments, probes and traffic. */
 final class DetectorDriver implements AutoCloseable {
     static final String SERVICE = "checkout";
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -48,6 +49,9 @@ final class DetectorDriver implements AutoCloseable {
     final TestOutputTopic<String, byte[]> probesDlq;
     final TestInputTopic<String, byte[]> rawDeployEvents;
     final TestOutputTopic<String, byte[]> deployEventsDlq;
+    final TestInputTopic<String, TrafficSample> trafficSamples;
+    final TestInputTopic<String, byte[]> rawTrafficSamples;
+    final TestOutputTopic<String, byte[]> trafficSamplesDlq;
     private int probeCount;
 
     DetectorDriver(Path stateDir) {
@@ -75,6 +79,34 @@ final class DetectorDriver implements AutoCloseable {
                 Serdes.ByteArray().serializer());
         deployEventsDlq = driver.createOutputTopic(Topics.DEPLOY_EVENTS.dlqName(), Serdes.String().deserializer(),
                 Serdes.ByteArray().deserializer());
+        trafficSamples = driver.createInputTopic(Topics.TRAFFIC_SAMPLES.name(), Serdes.String().serializer(),
+                Topics.TRAFFIC_SAMPLES.valueSerde().serializer());
+        rawTrafficSamples = driver.createInputTopic(Topics.TRAFFIC_SAMPLES.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        trafficSamplesDlq = driver.createOutputTopic(Topics.TRAFFIC_SAMPLES.dlqName(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+    }
+
+    /**
+     * One instance's traffic over the second from {@code from}: {@code requests} requests, {@code errors}
+     * of them failed, latencies as {@code latency} (cumulative, as the sample carries them); piped with
+     * its CloudEvents headers at its interval's end. Its id names its version, instance and start.
+     */
+    TrafficSample sample(String version, String instance, Instant from, long requests, long errors,
+                         List<TrafficSample.LatencyBucket> latency) {
+        TrafficSample sample = new TrafficSample(sampleId(version, instance, from), KanaryEvent.SCHEMA_VERSION, SERVICE,
+                version, "host-" + instance, instance, "scrape", from, from.plusSeconds(1), requests, errors, latency);
+        pipe(sample);
+        return sample;
+    }
+
+    void pipe(TrafficSample sample) {
+        trafficSamples.pipeInput(new TestRecord<>(SERVICE, sample, CloudEvents.headers(sample, "/test", null),
+                sample.intervalEnd()));
+    }
+
+    static String sampleId(String version, String instance, Instant from) {
+        return "t-" + version + "-" + instance + "-" + from.toEpochMilli();
     }
 
     /** {@code deploymentId} starts rolling {@code version} out over {@code baseline}, under {@link #POLICY}. */

@@ -2,6 +2,7 @@ package io.kanary.detector.input;
 
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.ProbeResult;
+import io.kanary.schema.TrafficSample;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,23 @@ public final class InputRules {
             return Optional.of("service and version must not be blank");
         }
         return keyedByService(key, probe.service());
+    }
+
+    /**
+     * A traffic sample: besides the probe's rules, its interval must have a length (a sample of no time
+     * is no rate), and counts of requests and errors are checked by the record itself.
+     */
+    public static Optional<String> trafficSample(String key, TrafficSample sample) {
+        if (blank(sample.eventId())) {
+            return Optional.of("eventId is required");
+        }
+        if (blank(sample.service()) || blank(sample.version())) {
+            return Optional.of("service and version must not be blank");
+        }
+        if (!sample.intervalEnd().isAfter(sample.intervalStart())) {
+            return Optional.of("intervalEnd must be after intervalStart, both were " + sample.intervalStart());
+        }
+        return keyedByService(key, sample.service());
     }
 
     public static Optional<String> deploymentEvent(String key, DeploymentEvent event) {

@@ -23,10 +23,10 @@ import java.util.concurrent.ConcurrentMap;
  * replaced) processes the records since its last commit again. A counter is no part of that
  * transaction. Breaches and rollbacks are therefore counted once per deployment per process (the
  * deployment ids already counted are remembered, the most recent {@value #REMEMBERED_DEPLOYMENTS}),
- * which is what the topics hold: one breach and one rollback command per deployment. Probes judged
- * and records dead-lettered are counted as processed by this process: a retried task counts its
- * records again, so after an abort these run ahead of what was committed, by at most the records of
- * one commit interval.
+ * which is what the topics hold: one breach and one rollback command per deployment. Probes and
+ * requests judged and records dead-lettered are counted as processed by this process: a retried task
+ * counts its records again, so after an abort these run ahead of what was committed, by at most the
+ * records of one commit interval.
  */
 public final class DetectorMetrics {
     /** The only cause the detector rolls back for; operators' rollbacks are the planner's to count. */
@@ -42,6 +42,7 @@ public final class DetectorMetrics {
     private final MeterRegistry registry;
     private final Timer decision;
     private final ConcurrentMap<String, Counter> judged = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> requestsJudged = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> deadLettered = new ConcurrentHashMap<>();
     private final ConcurrentMap<ServiceTest, Counter> breaches = new ConcurrentHashMap<>();
     private final ConcurrentMap<ServiceTest, Counter> rollbacks = new ConcurrentHashMap<>();
@@ -64,6 +65,14 @@ public final class DetectorMetrics {
                 .description("Probes of a deployment's new version judged against its policy")
                 .tag("service", s)
                 .register(registry)).increment();
+    }
+
+    /** A traffic sample of a deployment's new version, with {@code requests} requests, was handed to the judgement. */
+    public void requestsJudged(String service, long requests) {
+        requestsJudged.computeIfAbsent(service, s -> Counter.builder("kanary.detector.requests.judged")
+                .description("Requests of a deployment's new version, from traffic samples, judged against its policy")
+                .tag("service", s)
+                .register(registry)).increment(requests);
     }
 
     /** A record of {@code topic} was sent to its DLQ. */

@@ -7,8 +7,8 @@ import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Meters each observation on its way to the judgement: counts the probe judged and shows the
- * figures the judgement sees. When the task closes (it moved to another instance, or the job
+ * Meters each observation on its way to the judgement: counts the probe (or the traffic sample's
+ * requests) judged and shows the figures the judgement sees. When the task closes (it moved to another instance, or the job
  * stops), the gauges of the services it judged go with it, as the new owner shows them now.
  */
 public final class JudgementMeters extends ContextualFixedKeyProcessor<String, Observation, Observation> {
@@ -25,7 +25,11 @@ public final class JudgementMeters extends ContextualFixedKeyProcessor<String, O
     public void process(FixedKeyRecord<String, Observation> record) {
         Observation observation = record.value();
         String service = observation.deployment().service();
-        metrics.probeJudged(service);
+        if (observation.isTraffic()) {
+            metrics.requestsJudged(service, observation.sample().requests());
+        } else {
+            metrics.probeJudged(service);
+        }
         gauges.show(observation);
         shown.add(service);
         context().forward(record);

@@ -22,6 +22,8 @@ public final class DetectorStores {
     public static final String FAILURE_RUNS = "failure-runs";
     /** service + version + instance → when it was first probed and whether it has answered healthy yet. */
     public static final String INSTANCE_STARTS = "instance-starts";
+    /** service + version + instance → the end of its last traffic sample counted: each sample counts once. */
+    public static final String TRAFFIC_WATERMARKS = "traffic-watermarks";
     /** deployment id → the id of the breach it was rolled back for: never judged twice. */
     public static final String JUDGED_DEPLOYMENTS = "judged-deployments";
 
@@ -47,6 +49,11 @@ public final class DetectorStores {
     public static StoreBuilder<KeyValueStore<String, InstanceStart>> instanceStarts() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INSTANCE_STARTS), Serdes.String(),
                 JsonSerde.of(InstanceStart.class));
+    }
+
+    public static StoreBuilder<KeyValueStore<String, Long>> trafficWatermarks() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRAFFIC_WATERMARKS), Serdes.String(),
+                Serdes.Long());
     }
 
     public static StoreBuilder<KeyValueStore<String, String>> judgedDeployments() {

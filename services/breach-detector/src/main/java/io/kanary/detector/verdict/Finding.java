@@ -23,6 +23,7 @@ record Finding(String metric, double observed, double threshold, Double baseline
         ActiveDeployment deployment = window.observation().deployment();
         // Detected at the decisive probe's own time, so a replay detects it at the same instant.
         Instant detectedAt = window.observation().probe().probedAt();
+        TrafficShare traffic = TrafficShare.of(window, evidence, metric, baselineSamples);
         return new Breach(EventIds.breach(deployment.deploymentId()), KanaryEvent.SCHEMA_VERSION,
                 deployment.deploymentId(), deployment.service(), deployment.version(),
                 deployment.baselineVersion(), metric, observed, threshold, baseline, window.spanMs(evidence),
@@ -30,7 +31,7 @@ record Finding(String metric, double observed, double threshold, Double baseline
                 // The sketch counts a probe as slow only when certainly over the limit, so the first
                 // such probe may be missed by the peaks; the decisive probe then stands for it.
                 firstBad.filter(at -> !at.isAfter(detectedAt)).orElse(detectedAt), detectedAt, test.label(),
-                evidence.logStatistic(), logThreshold);
+                evidence.logStatistic(), logThreshold, traffic.requests(), traffic.baselineRequests());
     }
 
     /** {@code bad} of {@code probes}; NaN with no probes. */

@@ -35,6 +35,6 @@ final class P99VsBaseline extends P99Test {
     }
 
     private static long answered(WindowStats stats) {
-        return stats.samples() - stats.failures();
+        return stats.answered();
     }
 }

@@ -3,16 +3,29 @@ package io.kanary.detector.window;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import io.kanary.schema.ProbeResult;
+import io.kanary.schema.TrafficSample;
 import java.util.OptionalLong;
 
 /**
  * The probes of one service version in one bucket of probe time: how many, how many failed and
  * when the first did, the longest run of consecutive failures on one host that reached into it, and
  * the latencies of the good ones as a mergeable quantile sketch plus the {@link LatencyPeaks}.
+ *
+ * <p><b>Traffic.</b> The requests of traffic samples counted here are judged as probes are: each is
+ * one more outcome ({@link #probes()} and {@link #failures()} include them; {@link #requests()} and
+ * {@link #requestErrors()} say how many of them came from traffic). Their latencies are known only
+ * to a histogram bucket, so they are kept as {@link TrafficLatencies} beside the probes' sketch:
+ * {@link #countAbove} counts a request as slower than L only when L is at or below its histogram
+ * bucket's lower bound (certainly slower, erring low as it does for probes), and the quantiles see
+ * each request at its bucket's upper bound ({@link TrafficLatencies#addTo}). The sketch itself holds
+ * the probes' latencies alone.
  */
 public final class Bucket {
     private long probes;
     private long failures;
+    private long requests;
+    private long requestErrors;
+    private final TrafficLatencies trafficLatencies;
     private OptionalLong firstFailureAtMs;
     private long longestFailureRun;
     private long longestFailureRunMs;
@@ -26,6 +39,16 @@ public final class Bucket {
 
     Bucket(long probes, long failures, OptionalLong firstFailureAtMs, long longestFailureRun, long longestFailureRunMs,
            DDSketch latencies, LatencyPeaks peaks) {
+        this(probes, failures, 0, 0, new TrafficLatencies(), firstFailureAtMs, longestFailureRun, longestFailureRunMs,
+                latencies, peaks);
+    }
+
+    Bucket(long probes, long failures, long requests, long requestErrors, TrafficLatencies trafficLatencies,
+           OptionalLong firstFailureAtMs, long longestFailureRun, long longestFailureRunMs, DDSketch latencies,
+           LatencyPeaks peaks) {
+        this.requests = requests;
+        this.requestErrors = requestErrors;
+        this.trafficLatencies = trafficLatencies;
         this.probes = probes;
         this.failures = failures;
         this.firstFailureAtMs = firstFailureAtMs;
@@ -67,13 +90,60 @@ public final class Bucket {
         memoIndex[0] = memoIndex[1] = Integer.MIN_VALUE;
     }
 
+    /**
+     * Counts a traffic sample's requests, each an outcome as a probe is (its errors failures), its
+     * latency histogram into {@link TrafficLatencies}. The sample's errors count from its interval's
+     * start (the first of them may have come then); a peak at that time stands for its slowest answers.
+     *
+     * @param failureRun the run of failing samples (over the error limit) of its instance that it extends
+     *                   (or begins); null when it does not: its errors then count as they come
+     */
+    public void add(TrafficSample sample, FailureRun failureRun) {
+        long from = sample.intervalStart().toEpochMilli();
+        long to = sample.intervalEnd().toEpochMilli();
+        probes += sample.requests();
+        failures += sample.errors();
+        requests += sample.requests();
+        requestErrors += sample.errors();
+        if (sample.errors() > 0) {
+            if (firstFailureAtMs.isEmpty() || from < firstFailureAtMs.getAsLong()) {
+                firstFailureAtMs = OptionalLong.of(from);
+            }
+            if (failureRun != null && failureRun.failures() > longestFailureRun) {
+                longestFailureRun = failureRun.failures();
+                longestFailureRunMs = failureRun.spanMs(to);
+            }
+        }
+        trafficLatencies.add(sample).ifPresent(slowestAboveMs -> peaks.add(from, slowestAboveMs));
+        memoIndex[0] = memoIndex[1] = Integer.MIN_VALUE;
+    }
+
+    /** Every outcome counted: probes, and the requests of traffic samples. */
     public long probes() {
         return probes;
     }
 
-    /** Probes that were answered well: those whose latencies the sketch holds. */
+    /**
+     * Outcomes that were answered well and whose latency is known: good probes (the sketch holds their
+     * latencies) and good requests of samples with a latency histogram.
+     */
     public long answered() {
-        return probes - failures;
+        return probes - failures - trafficLatencies.untimed();
+    }
+
+    /** Of {@link #probes()}, the requests of traffic samples. */
+    public long requests() {
+        return requests;
+    }
+
+    /** Of {@link #failures()}, the failed requests of traffic samples. */
+    public long requestErrors() {
+        return requestErrors;
+    }
+
+    /** Of {@link #answered()}, the requests of traffic samples. */
+    public long answeredRequests() {
+        return requests - requestErrors - trafficLatencies.untimed();
     }
 
     public long failures() {
@@ -98,10 +168,15 @@ public final class Bucket {
     }
 
     /**
-     * Probes certainly slower than {@code thresholdMs}: those in sketch bins wholly above it. A probe
-     * within the sketch's relative accuracy of the threshold is not counted, so the count errs low.
+     * Answers certainly slower than {@code thresholdMs}: probes in sketch bins wholly above it (a probe
+     * within the sketch's relative accuracy of the threshold is not counted, so the count errs low),
+     * and requests in histogram buckets whose lower bound is at or above it.
      */
     public long countAbove(double thresholdMs) {
+        return probesAbove(thresholdMs) + trafficLatencies.countAbove(thresholdMs);
+    }
+
+    private long probesAbove(double thresholdMs) {
         // A bin lies wholly above the threshold exactly when it comes after the threshold's own bin.
         int thresholdIndex = thresholdMs < latencies.getIndexMapping().minIndexableValue()
                 ? Integer.MIN_VALUE + 1 : latencies.getIndexMapping().index(thresholdMs);
@@ -129,5 +204,9 @@ public final class Bucket {
 
     LatencyPeaks peaks() {
         return peaks;
+    }
+
+    TrafficLatencies trafficLatencies() {
+        return trafficLatencies;
     }
 }

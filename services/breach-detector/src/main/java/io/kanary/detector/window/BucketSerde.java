@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -19,12 +20,15 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * A {@link Bucket} as bytes, for the window store and its changelog: a format byte, the counts, the
  * first failure time (-1: none), the longest failure run and its span (format 2 on; format 1 reads
- * as a run of 1 when the bucket had a failure), the latency peaks, then the sketch in DDSketch's own encoding
+ * as a run of 1 when the bucket had a failure), the traffic's requests, errors, untimed requests and
+ * histogram ranges (format 3 on; earlier formats read as no traffic), the latency peaks, then the
+ * sketch in DDSketch's own encoding
  * ({@code encode}/{@code decode}, which carries the index mapping; {@code serialize()} writes the
  * protobuf form, which {@code decode} cannot read).
  */
 public final class BucketSerde implements Serde<Bucket>, Serializer<Bucket>, Deserializer<Bucket> {
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT = 3;
+    private static final byte FORMAT_WITHOUT_TRAFFIC = 2;
     private static final byte FORMAT_WITHOUT_RUNS = 1;
     private static final long NO_FAILURE = -1;
 
@@ -40,11 +44,15 @@ public final class BucketSerde implements Serde<Bucket>, Serializer<Bucket>, Des
             throw new SerializationException("Cannot encode a latency sketch: " + e.getMessage(), e);
         }
         List<LatencyPeaks.Peak> peaks = bucket.peaks().peaks();
-        ByteBuffer buffer = ByteBuffer.allocate(1 + 5 * Long.BYTES + Integer.BYTES
-                + peaks.size() * 2 * Long.BYTES + sketch.numWrittenBytes());
+        TrafficLatencies traffic = bucket.trafficLatencies();
+        ByteBuffer buffer = ByteBuffer.allocate(1 + 8 * Long.BYTES + 2 * Integer.BYTES
+                + traffic.counts().size() * 3 * Long.BYTES + peaks.size() * 2 * Long.BYTES + sketch.numWrittenBytes());
         buffer.put(FORMAT).putLong(bucket.probes()).putLong(bucket.failures())
                 .putLong(bucket.firstFailureAtMs().orElse(NO_FAILURE)).putLong(bucket.longestFailureRun()).putLong(bucket.longestFailureRunMs())
-                .putInt(peaks.size());
+                .putLong(bucket.requests()).putLong(bucket.requestErrors()).putLong(traffic.untimed())
+                .putInt(traffic.counts().size());
+        traffic.counts().forEach((range, count) -> buffer.putDouble(range.lowMs()).putDouble(range.highMs()).putLong(count));
+        buffer.putInt(peaks.size());
         peaks.forEach(peak -> buffer.putLong(peak.atMs()).putLong(peak.latencyMs()));
         buffer.put(sketch.backingArray(), 0, sketch.numWrittenBytes());
         return buffer.array();
@@ -58,14 +66,28 @@ public final class BucketSerde implements Serde<Bucket>, Serializer<Bucket>, Des
         try {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             byte format = buffer.get();
-            if (format != FORMAT && format != FORMAT_WITHOUT_RUNS) {
+            if (format != FORMAT && format != FORMAT_WITHOUT_TRAFFIC && format != FORMAT_WITHOUT_RUNS) {
                 throw new SerializationException("Unknown bucket format " + format);
             }
             long probes = buffer.getLong();
             long failures = buffer.getLong();
             long firstFailure = buffer.getLong();
-            long longestRun = format == FORMAT ? buffer.getLong() : Math.min(1, failures);
-            long longestRunMs = format == FORMAT ? buffer.getLong() : 0;
+            long longestRun = format >= FORMAT_WITHOUT_TRAFFIC ? buffer.getLong() : Math.min(1, failures);
+            long longestRunMs = format >= FORMAT_WITHOUT_TRAFFIC ? buffer.getLong() : 0;
+            long requests = 0;
+            long requestErrors = 0;
+            TrafficLatencies traffic = new TrafficLatencies();
+            if (format >= FORMAT) {
+                requests = buffer.getLong();
+                requestErrors = buffer.getLong();
+                long untimed = buffer.getLong();
+                int rangeCount = buffer.getInt();
+                Map<TrafficLatencies.Range, Long> ranges = new TreeMap<>(TrafficLatencies.Range.ORDER);
+                for (int i = 0; i < rangeCount; i++) {
+                    ranges.put(new TrafficLatencies.Range(buffer.getDouble(), buffer.getDouble()), buffer.getLong());
+                }
+                traffic = new TrafficLatencies(ranges, untimed);
+            }
             int peakCount = buffer.getInt();
             List<LatencyPeaks.Peak> peaks = new ArrayList<>(peakCount);
             for (int i = 0; i < peakCount; i++) {
@@ -73,7 +95,7 @@ public final class BucketSerde implements Serde<Bucket>, Serializer<Bucket>, Des
             }
             DDSketch sketch = DDSketch.decode(ByteArrayInput.wrap(bytes, buffer.position(), buffer.remaining()),
                     UnboundedSizeDenseStore::new);
-            return new Bucket(probes, failures,
+            return new Bucket(probes, failures, requests, requestErrors, traffic,
                     firstFailure == NO_FAILURE ? OptionalLong.empty() : OptionalLong.of(firstFailure), longestRun, longestRunMs, sketch,
                     new LatencyPeaks(peaks));
         } catch (IOException | BufferUnderflowException | IllegalArgumentException e) {

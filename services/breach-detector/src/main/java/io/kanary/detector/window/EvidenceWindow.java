@@ -73,7 +73,7 @@ public final class EvidenceWindow {
     /** The baseline's usual share of {@code slow} answers, over its whole history in the window; NaN without one. */
     public double baselineUsualSlowShare(ToLongFunction<Bucket> slow) {
         WindowStats history = observation.baselineHistory();
-        long answers = history.samples() - history.failures();
+        long answers = history.answered();
         return answers == 0 ? Double.NaN : (double) history.buckets().stream().mapToLong(slow).sum() / answers;
     }
 

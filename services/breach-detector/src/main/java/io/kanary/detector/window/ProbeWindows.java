@@ -4,8 +4,10 @@ import io.kanary.detector.DetectorConfig;
 import io.kanary.detector.state.ActiveDeployment;
 import io.kanary.detector.state.DetectorStores;
 import io.kanary.kafka.CloudEvents;
+import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
+import io.kanary.schema.TrafficSample;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -13,6 +15,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts every probe into its service version's bucket of probe time (event time is
@@ -20,8 +24,12 @@ import org.apache.kafka.streams.state.WindowStore;
  * per host. A probe of the active deployment's new version also looks back over the policy's window
  * and passes on what it sees, keyed by service. A new instance's failures while it starts up, within
  * the policy's start-up grace, are neither counted nor judged ({@link StartupGrace}).
+ *
+ * <p>Traffic samples (traffic.samples, on the same partitions by service) count into the same buckets,
+ * each request an outcome as a probe is; a sample of the new version is judged as a probe is.
  */
-public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult, String, Observation> {
+public final class ProbeWindows extends ContextualProcessor<byte[], KanaryEvent, String, Observation> {
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeWindows.class);
     /** How often (stream time) instances no longer probed are forgotten. */
     static final Duration FORGET_INTERVAL = Duration.ofMinutes(1);
 
@@ -32,6 +40,7 @@ public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult,
     private KeyValueStore<String, FailureRun> failureRuns;
     private KeyValueStore<String, ActiveDeployment> deployments;
     private StartupGrace startupGrace;
+    private TrafficWatermarks watermarks;
 
     public ProbeWindows(DetectorConfig config) {
         this.bucketMs = config.bucketSize().toMillis();
@@ -47,12 +56,22 @@ public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult,
         failureRuns = context.getStateStore(DetectorStores.FAILURE_RUNS);
         deployments = context.getStateStore(DetectorStores.ACTIVE_DEPLOYMENTS);
         startupGrace = new StartupGrace(context.getStateStore(DetectorStores.INSTANCE_STARTS), retentionMs);
+        watermarks = new TrafficWatermarks(context.getStateStore(DetectorStores.TRAFFIC_WATERMARKS), retentionMs);
+        context.schedule(FORGET_INTERVAL, PunctuationType.STREAM_TIME, watermarks::forgetStale);
         // Stream time, not wall-clock time: a replay forgets the same instances at the same probes.
         context.schedule(FORGET_INTERVAL, PunctuationType.STREAM_TIME, startupGrace::forgetStale);
     }
 
     @Override
-    public void process(Record<byte[], ProbeResult> record) {
+    public void process(Record<byte[], KanaryEvent> record) {
+        if (record.value() instanceof TrafficSample sample) {
+            traffic(record, sample);
+        } else {
+            probe(record.withValue((ProbeResult) record.value()));
+        }
+    }
+
+    private void probe(Record<byte[], ProbeResult> record) {
         ProbeResult probe = record.value();
         ActiveDeployment deployment = deployments.get(probe.service());
         long graceMs = deployment == null ? Policy.DEFAULT_STARTUP_GRACE_MS : deployment.policy().startupGraceMs();
@@ -65,6 +84,48 @@ public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult,
         if (deployment == null || !deployment.version().equals(probe.version())) {
             return; // no verdict: nothing is being deployed, or this probe feeds the baseline
         }
+        look(record, deployment, probe, null, bucketStart);
+    }
+
+    /**
+     * A traffic sample counts into the bucket that holds the middle of its interval (for a sample of one
+     * bucket's length, the bucket most of its requests fell in), once ({@link TrafficWatermarks}), and
+     * not while its instance starts ({@link StartupGrace#excusesTraffic}). One of the new version is
+     * judged as a probe is, by a probe standing for it at its interval's end ({@link Observation#standIn}).
+     */
+    private void traffic(Record<byte[], KanaryEvent> record, TrafficSample sample) {
+        if (!watermarks.admit(sample)) {
+            LOG.debug("Traffic sample {} of {} {} is counted already", sample.eventId(), sample.service(), sample.version());
+            return;
+        }
+        ActiveDeployment deployment = deployments.get(sample.service());
+        long graceMs = deployment == null ? Policy.DEFAULT_STARTUP_GRACE_MS : deployment.policy().startupGraceMs();
+        long fromMs = sample.intervalStart().toEpochMilli();
+        long toMs = sample.intervalEnd().toEpochMilli();
+        String instance = TrafficWatermarks.instance(sample);
+        if (instance != null
+                && startupGrace.excusesTraffic(sample.service(), sample.version(), instance, fromMs, toMs, graceMs)) {
+            return; // the instance has not answered healthy yet: its traffic is its start-up, not its version's
+        }
+        String key = key(sample.service(), sample.version());
+        long bucketStart = bucketStart(Observation.countedAtMs(sample));
+        Bucket bucket = buckets.get(key, bucketStart);
+        if (bucket == null) {
+            bucket = Bucket.empty(sketchAccuracy);
+        }
+        double maxErrorRate = deployment == null ? Policy.DEFAULT_MAX_ERROR_RATE : deployment.policy().maxErrorRate();
+        bucket.add(sample, trafficRun(key, instance, sample, maxErrorRate));
+        buckets.put(key, bucketStart, bucket);
+
+        if (deployment == null || !deployment.version().equals(sample.version())) {
+            return; // no verdict: nothing is being deployed, or this sample feeds the baseline
+        }
+        look(record, deployment, Observation.standIn(sample), sample, bucketStart);
+    }
+
+    /** Looks back from {@code bucketStart}, the bucket just counted into, and passes on what it sees. */
+    private void look(Record<byte[], ?> record, ActiveDeployment deployment, ProbeResult probe, TrafficSample sample,
+                      long bucketStart) {
         // The look-back ends with the probe's bucket and reaches back the policy's window. The new
         // version's never reaches before the deployment began (an earlier rollout of the same version
         // must not count against it); the baseline's does: its usual error rate is the reference.
@@ -79,7 +140,7 @@ public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult,
         String causationId = CloudEvents.header(record.headers(), CloudEvents.ID).orElse(probe.eventId());
         context().forward(record.withKey(probe.service())
                 .withValue(new Observation(deployment, probe, causationId, candidate, baselineHistory.since(from),
-                        baselineHistory, from, bucketMs, firstBucket)));
+                        baselineHistory, from, bucketMs, firstBucket, sample)));
     }
 
     private void count(ProbeResult probe, long bucketStart) {
@@ -104,6 +165,34 @@ public final class ProbeWindows extends ContextualProcessor<byte[], ProbeResult,
         }
         FailureRun run = FailureRun.extend(previous, probe.probedAt().toEpochMilli());
         failureRuns.put(hostKey, run);
+        return run;
+    }
+
+    /**
+     * The instance's run of failing traffic samples with this sample in it, or null. A sample whose
+     * error share is over the policy's {@code maxErrorRate} is a failing sample, for the outage
+     * tolerance as a failed probe is: consecutive ones are one run, its errors the run's failures,
+     * timed by the samples' ends, so a one-second outage, in one sample or split between two however
+     * unevenly, spans at most 1 s and counts as one failure. A run that lasts (three or more failing
+     * samples of 1 s) counts in full, as a version failing a share of its requests must. Samples at or
+     * under the limit end the run, and their errors count as they come. A sample without requests
+     * changes nothing; samples naming no instance have no runs.
+     */
+    private FailureRun trafficRun(String versionKey, String instance, TrafficSample sample, double maxErrorRate) {
+        if (instance == null || sample.requests() == 0) {
+            return null;
+        }
+        // Beside its host's probe runs, apart from them: the traffic's errors are not its probes' failures.
+        String runKey = versionKey + '\u0000' + instance + "\u0000traffic";
+        FailureRun previous = failureRuns.get(runKey);
+        if (sample.errors() <= maxErrorRate * sample.requests()) {
+            if (previous != null) {
+                failureRuns.delete(runKey);
+            }
+            return null;
+        }
+        FailureRun run = FailureRun.extendBy(previous, sample.errors(), sample.intervalEnd().toEpochMilli());
+        failureRuns.put(runKey, run);
         return run;
     }
 

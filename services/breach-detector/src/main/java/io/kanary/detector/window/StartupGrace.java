@@ -55,6 +55,27 @@ final class StartupGrace {
         return !up && at - firstProbeMs < graceMs;
     }
 
+    /**
+     * Whether the traffic of {@code instance} over an interval from {@code fromMs} to {@code toMs} is its
+     * start-up: it has not answered a probe healthy yet, and the interval ends within {@code graceMs} of
+     * when it was first seen. Only a probe tells that an instance is up; an instance seen in traffic
+     * before any probe starts its grace at that sample, so its traffic is judged after the grace even
+     * if nothing ever probes it.
+     */
+    boolean excusesTraffic(String service, String version, String instance, long fromMs, long toMs, long graceMs) {
+        String key = service + '\u0000' + version + '\u0000' + instance;
+        InstanceStart start = starts.get(key);
+        if (start == null) {
+            starts.put(key, new InstanceStart(fromMs, false, toMs));
+            return graceMs > 0 && toMs - fromMs < graceMs;
+        }
+        long firstSeenMs = Math.min(start.firstProbeMs(), fromMs);
+        if (firstSeenMs != start.firstProbeMs() || toMs - start.lastProbeMs() >= REFRESH_MS) {
+            starts.put(key, new InstanceStart(firstSeenMs, start.up(), Math.max(start.lastProbeMs(), toMs)));
+        }
+        return !start.up() && toMs - firstSeenMs < graceMs;
+    }
+
     /** Forgets the instances not probed since {@code streamTimeMs} minus the retention. */
     void forgetStale(long streamTimeMs) {
         List<String> stale = new ArrayList<>();

@@ -71,13 +71,28 @@ public final class WindowStats {
         return failures;
     }
 
+    /** Of {@link #samples()}, the requests of traffic samples. */
+    public long requests() {
+        return buckets.stream().mapToLong(Bucket::requests).sum();
+    }
+
+    /** Outcomes answered well whose latency is known: what the latency tests count (see {@link Bucket#answered()}). */
+    public long answered() {
+        return buckets.stream().mapToLong(Bucket::answered).sum();
+    }
+
+    /** Of {@link #answered()}, the requests of traffic samples. */
+    public long answeredRequests() {
+        return buckets.stream().mapToLong(Bucket::answeredRequests).sum();
+    }
+
     /** Failed probes over all probes; NaN for an empty window. */
     public double errorRate() {
         return samples == 0 ? Double.NaN : (double) failures / samples;
     }
 
     /**
-     * The 99th percentile latency of the good probes in ms (within the sketch's relative accuracy);
+     * The 99th percentile latency of the good probes and requests in ms (within the sketch's relative accuracy);
      * NaN for a window without one.
      */
     public double p99() {
@@ -99,6 +114,8 @@ public final class WindowStats {
         if (merged == null) {
             merged = buckets.get(0).latencies().copy();
             buckets.subList(1, buckets.size()).forEach(bucket -> merged.mergeWith(bucket.latencies()));
+            // Traffic's requests at their histogram buckets' upper bounds (TrafficLatencies.Range#representativeMs).
+            buckets.forEach(bucket -> bucket.trafficLatencies().addTo(merged));
         }
         return merged.isEmpty() ? Double.NaN : merged.getValueAtQuantile(q); // every probe failed: no latency
     }
