@@ -17,7 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * host that takes seconds), not something its version does: they are neither counted nor judged, its
  * failures nor its answers' latencies. A cold JVM answers its first requests slowly, so an answer
  * counts as good here only if it is also no slower than the latency its version is held to (twice the
- * baseline's p99, else the policy's p99 limit: what the p99 tests would call slow). Past the grace
+ * baseline's p99, else the policy's p99 limit: what the p99 tests would call slow). Not the median's
+ * limit: a version slow in the middle of its distribution from its first answer would then pass for a
+ * cold one until the grace ran out, and its median regression would wait for it. Past the grace
  * everything counts again, so an instance that never comes up, or never gets fast, is still caught; once
  * it has passed, every probe counts.
  *
