@@ -4,7 +4,8 @@ package io.kanary.detector.window;
  * One instance's start as its probes show it.
  *
  * @param firstProbeMs when its first probe was made: the start-up grace counts from here
- * @param up           whether it has passed as healthy yet (its policy's {@code healthyProbes} good answers in a row)
+ * @param up           whether its start is over: it has passed as healthy (its policy's {@code healthyProbes} good
+ *                     answers in a row), or its start-up grace has run out
  * @param lastProbeMs  when it was last probed (kept coarsely, to forget instances no longer probed)
  * @param goodInARow   its good answers in a row so far, while it is not up; null in a record written before
  *                     this was kept (read as none)

@@ -69,8 +69,10 @@ final class StartupGrace {
         InstanceStart start = starts.get(key);
         InstanceStart seen = start == null ? new InstanceStart(at, false, at, 0) : start;
         long firstProbeMs = Math.min(seen.firstProbeMs(), at); // probes may arrive slightly out of order
-        int goodInARow = seen.up() ? 0 : good(probe, settledLatencyMs) ? seen.goodSoFar() + 1 : 0;
-        boolean up = seen.up() || goodInARow >= Math.max(1, healthyProbes);
+        // Past the grace its start is over whether it passed or not: nothing more to look up for it.
+        boolean over = seen.up() || at - firstProbeMs >= graceMs;
+        int goodInARow = over ? 0 : good(probe, settledLatencyMs) ? seen.goodSoFar() + 1 : 0;
+        boolean up = over || goodInARow >= Math.max(1, healthyProbes);
         InstanceStart now = new InstanceStart(firstProbeMs, up, Math.max(seen.lastProbeMs(), at), up ? null : goodInARow);
         if (start == null || up != start.up() || firstProbeMs != start.firstProbeMs()
                 || !Objects.equals(now.goodInARow(), start.goodInARow())
@@ -78,7 +80,7 @@ final class StartupGrace {
             starts.put(key, now);
         }
         // The answer that makes it pass counts: from it on, the instance serves as its version does.
-        return !up && at - firstProbeMs < graceMs;
+        return !up;
     }
 
     private static boolean good(ProbeResult probe, DoubleSupplier settledLatencyMs) {
