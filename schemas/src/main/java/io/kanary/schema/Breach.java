@@ -6,7 +6,7 @@ import java.time.Instant;
 /**
  * The new version broke its deployment's policy, on breaches keyed by service, for alerting systems.
  *
- * @param metric          {@code error_rate} or {@code p99_latency_ms}
+ * @param metric          {@code error_rate}, {@code p99_latency_ms} or {@code median_latency_ms}
  * @param observed        the new version's value over the window
  * @param threshold       the policy's limit it exceeded
  * @param baseline        the baseline version's value over the same window, or null without baseline samples
@@ -27,6 +27,7 @@ public record Breach(String eventId, int schemaVersion, String deploymentId, Str
                      Long baselineRequests) implements KanaryEvent {
     public static final String ERROR_RATE = "error_rate";
     public static final String P99_LATENCY_MS = "p99_latency_ms";
+    public static final String MEDIAN_LATENCY_MS = "median_latency_ms";
 
     /** A breach judged on probes alone. */
     public Breach(String eventId, int schemaVersion, String deploymentId, String service, String version,

@@ -13,6 +13,14 @@ public interface Behaviour {
         return 1;
     }
 
+    /**
+     * What the spread of the latencies (the log-normal's σ) is multiplied by: below 1, the answers are
+     * more alike, so the median can move far while the p99 moves less.
+     */
+    default double latencySpread(long sinceOnsetMs) {
+        return 1;
+    }
+
     /** Whether the host is down (connection refused, status 0) at that moment. */
     default boolean down(long sinceOnsetMs) {
         return false;
@@ -44,6 +52,44 @@ public interface Behaviour {
             @Override
             public double latencyFactor(long since) {
                 return since < 0 ? 1 : factor;
+            }
+        };
+    }
+
+    /**
+     * {@code errors} throughout; from the onset on, the median latency times {@code factor} with the
+     * spread times {@code spread}: a version slower in the middle of its distribution than in its tail.
+     */
+    static Behaviour slowerMedian(double errors, double factor, double spread) {
+        return new Behaviour() {
+            @Override
+            public double errorRate(long since) {
+                return errors;
+            }
+
+            @Override
+            public double latencyFactor(long since) {
+                return since < 0 ? 1 : factor;
+            }
+
+            @Override
+            public double latencySpread(long since) {
+                return since < 0 ? 1 : spread;
+            }
+        };
+    }
+
+    /** {@code errors} throughout; latencies times {@code factor} for the first {@code coldMs} from the onset (a cold start). */
+    static Behaviour coldStart(double errors, double factor, long coldMs) {
+        return new Behaviour() {
+            @Override
+            public double errorRate(long since) {
+                return errors;
+            }
+
+            @Override
+            public double latencyFactor(long since) {
+                return since >= 0 && since < coldMs ? factor : 1;
             }
         };
     }

@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
  * seed. Each host is probed periodically (its version's rate shared among its hosts) from a random
  * phase with ±5% jitter; a probe fails with its version's error rate at that moment (HTTP 500), or
  * with status 0 while its host is down. Latencies are log-normal, median 80 ms and p99 ~250 ms
- * (σ = 0.49), times the version's latency factor.
+ * (σ = 0.49, times the version's latency spread), times the version's latency factor.
  */
 public final class ProbeStreamGenerator {
     public static final String SERVICE = "checkout";
@@ -81,7 +81,8 @@ public final class ProbeStreamGenerator {
                 return;
             }
             long since = at - onsetMs;
-            double latency = LATENCY_MEDIAN_MS * Math.exp(LATENCY_SIGMA * gaussian(random)) * behaviour.latencyFactor(since);
+            double latency = LATENCY_MEDIAN_MS * Math.exp(LATENCY_SIGMA * behaviour.latencySpread(since) * gaussian(random))
+                    * behaviour.latencyFactor(since);
             boolean failed = random.nextDouble() < behaviour.errorRate(since);
             ProbeResult probe;
             if (behaviour.down(since)) {

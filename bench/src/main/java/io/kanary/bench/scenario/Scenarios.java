@@ -51,8 +51,28 @@ public final class Scenarios {
                         Behaviour.steady(BACKGROUND), Behaviour.steady(BACKGROUND), null, Duration.ofMinutes(5)));
     }
 
+    /**
+     * The whole latency distribution and an instance's start, not among the defaults: run them by name,
+     * e.g. {@code --scenarios median-x5,median-x2,cold-start}. The median rows' answers are more alike
+     * than the baseline's (σ × 0.15), so their p99 stays under both p99 bounds (1 s, and twice the
+     * baseline's ~250 ms): ×5 puts the median at ~400 ms and the p99 at ~475 ms, ×2 at ~160 and ~190 ms.
+     * The cold start is a new instance answering 10 times slower (median ~800 ms) for its first 3 s,
+     * over a baseline probed for 5 minutes before the deployment, as a serving version is.
+     */
+    public static List<Scenario> distribution() {
+        return List.of(
+                breach("median-x5", "new version's median x5, p99 under the limits (~80 -> ~400 ms, p99 ~475 ms)",
+                        Behaviour.slowerMedian(BACKGROUND, 5, 0.15), 5),
+                breach("median-x2", "new version's median x2, p99 under the limits (~80 -> ~160 ms, p99 ~190 ms)",
+                        Behaviour.slowerMedian(BACKGROUND, 2, 0.15), 5),
+                new Scenario("cold-start", "new instance 10x slower for its first 3 s, then as the baseline; baseline "
+                        + "probed 5 min before", false, TRAFFIC, HOSTS, Duration.ZERO, Duration.ofMinutes(2),
+                        Behaviour.coldStart(BACKGROUND, 10, 3_000), Behaviour.steady(BACKGROUND), null,
+                        Duration.ofMinutes(5)));
+    }
+
     public static Scenario named(String name) {
-        return java.util.stream.Stream.concat(all().stream(), fromStart().stream())
+        return java.util.stream.Stream.of(all(), fromStart(), distribution()).flatMap(List::stream)
                 .filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no scenario " + name));
     }

@@ -43,6 +43,39 @@ class ProbeStreamGeneratorTest {
     }
 
     @Test
+    void shouldSlowTheMedianFiveTimesWithTheP99UnderBothP99Bounds() {
+        ProbeStream stream = ProbeStreamGenerator.generate(Scenarios.named("median-x5"), 1);
+        List<Long> afterOnset = latencies(stream.of(ProbeStreamGenerator.CANDIDATE).stream()
+                .filter(p -> p.ok() && !p.probedAt().isBefore(stream.onset())).toList());
+
+        assertEquals(400, quantile(afterOnset, 0.50), 400 * 0.03);
+        assertEquals(475, quantile(afterOnset, 0.99), 475 * 0.05);
+        assertEquals(80, quantile(latencies(stream.of(ProbeStreamGenerator.BASELINE).stream().filter(ProbeResult::ok)
+                .toList()), 0.50), 80 * 0.03);
+    }
+
+    @Test
+    void shouldAnswerTenTimesSlowerForTheColdStartsFirstThreeSecondsOnly() {
+        ProbeStream stream = ProbeStreamGenerator.generate(Scenarios.named("cold-start"), 1);
+        List<ProbeResult> candidate = stream.of(ProbeStreamGenerator.CANDIDATE).stream().filter(ProbeResult::ok).toList();
+        java.time.Instant warm = stream.onset().plusSeconds(3);
+
+        assertEquals(stream.started().at(), stream.onset(), "cold from the instance's first probe");
+        assertEquals(800, quantile(latencies(candidate.stream().filter(p -> p.probedAt().isBefore(warm)).toList()), 0.5),
+                800 * 0.25, "30 probes' median");
+        assertEquals(80, quantile(latencies(candidate.stream().filter(p -> !p.probedAt().isBefore(warm)).toList()), 0.5),
+                80 * 0.05);
+    }
+
+    private static List<Long> latencies(List<ProbeResult> probes) {
+        return probes.stream().map(ProbeResult::latencyMs).sorted().toList();
+    }
+
+    private static double quantile(List<Long> sorted, double q) {
+        return sorted.get((int) Math.ceil(q * sorted.size()) - 1);
+    }
+
+    @Test
     void shouldTakeTheFlappingHostDownForHalfOfEveryPeriod() {
         ProbeStream stream = ProbeStreamGenerator.generate(Scenarios.named("flapping-host"), 2);
         List<ProbeResult> afterOnset = stream.of(ProbeStreamGenerator.CANDIDATE).stream()

@@ -149,7 +149,8 @@ public final class Summaries {
                     + " over " + window(b.windowMs()) + " (" + b.samples() + " probes; " + baseline + ")";
         }
         String label = Breach.ERROR_RATE.equals(b.metric()) ? "error rate"
-                : Breach.P99_LATENCY_MS.equals(b.metric()) ? "p99 latency" : b.metric();
+                : Breach.P99_LATENCY_MS.equals(b.metric()) ? "p99 latency"
+                : Breach.MEDIAN_LATENCY_MS.equals(b.metric()) ? "median latency" : b.metric();
         boolean againstBaseline = b.test().contains("baseline") && b.baseline() != null;
         String limit = againstBaseline ? "the baseline's limit " + value(b.metric(), b.threshold())
                 : "limit " + value(b.metric(), b.threshold());

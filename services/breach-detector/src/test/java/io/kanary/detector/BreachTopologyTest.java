@@ -100,7 +100,8 @@ class BreachTopologyTest {
     @Test
     void shouldRollBackTheSameErrorRateAgainstALowerLimit() {
         // The traffic of the test above against a 4% limit: the limit, not the traffic, decides.
-        detector.started("d-1", "v2", "v1", T0, new Policy(0.04, 500L, 60_000L, 5, null, null, null, null));
+        detector.started("d-1", "v2", "v1", T0, new Policy(0.04, 500L, 60_000L, 5, null, null, null, null)
+                .withStartupGraceMs(0)); // every probe judged, the instance's first two answers too
         detector.traffic(90, 10, at(1_000), "v2", ProbeShape.failingOneIn(10), null, null);
 
         Breach breach = detector.breaches.readValue();
@@ -145,7 +146,8 @@ class BreachTopologyTest {
 
     @Test
     void shouldRollBackOnceTheWindowHoldsEnoughEvidence() {
-        detector.started("d-1", "v2", "v1", T0, new Policy(0.10, 500L, 120_000L, 5, null, null, null, null));
+        detector.started("d-1", "v2", "v1", T0, new Policy(0.10, 500L, 120_000L, 5, null, null, null, null)
+                .withStartupGraceMs(0)); // every probe judged, the instance's first two answers too
         detector.traffic(120, 2, at(1_000), "v2", ProbeShape.failingOneIn(4), null, null);
 
         Breach breach = detector.breaches.readValue();

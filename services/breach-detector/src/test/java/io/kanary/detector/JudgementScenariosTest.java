@@ -203,7 +203,12 @@ class JudgementScenariosTest {
     static void assertExplained(Breach breach, Policy policy) {
         List.of(breach.metric(), breach.test(), breach.statistic(), breach.statisticThreshold(), breach.firstBadProbeAt(),
                 breach.detectedAt(), breach.baselineVersion(), breach.baseline()).forEach(field -> assertNotNull(field));
-        assertEquals(Math.log(4 / policy.alpha()), breach.statisticThreshold(), 1e-9, "log(1/α) for each of 4 tests");
+        // The error tests and the p99 limit test each have a quarter of α; the two latency tests against the
+        // baseline an eighth each.
+        boolean againstBaselineLatency = breach.test().equals(TestName.P99_BASELINE.label())
+                || breach.test().equals(TestName.MEDIAN_BASELINE.label());
+        assertEquals(Math.log((againstBaselineLatency ? 8 : 4) / policy.alpha()), breach.statisticThreshold(), 1e-9,
+                "log(1/(share × α))");
         assertTrue(breach.statistic() >= breach.statisticThreshold(), "the test concluded");
         assertTrue(breach.observed() > breach.threshold(), breach.observed() + " > " + breach.threshold());
         assertTrue(breach.samples() >= policy.minSamples(), "samples " + breach.samples());

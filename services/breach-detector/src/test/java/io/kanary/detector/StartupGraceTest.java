@@ -77,14 +77,26 @@ class StartupGraceTest {
     }
 
     @Test
-    void shouldCountEveryFailureOnceTheInstanceHasAnsweredHealthy() {
+    void shouldCountEveryFailureOnceTheInstanceHasPassedAsHealthy() {
         detector.firstStarted("d-1", "v1", T0, GRACE_10S);
-        detector.probe("v1", OK, 40, at(0));
-        detector.probes(50, "v1", FAILED, 1_000, at(100));
+        detector.probes(3, "v1", OK, 40, at(0));
+        detector.probes(50, "v1", FAILED, 1_000, at(300));
 
         Breach breach = detector.breaches.readValue();
-        assertEquals(List.of(at(100), at(2_100)), List.of(breach.firstBadProbeAt(), breach.detectedAt()),
-                "within the grace, but after its first healthy answer");
+        assertEquals(List.of(at(300), at(2_300)), List.of(breach.firstBadProbeAt(), breach.detectedAt()),
+                "within the grace, but after its third good answer in a row (the policy's healthyProbes)");
+    }
+
+    @Test
+    void shouldExcuseFailuresBetweenAnInstancesFirstGoodAnswersBeforeItPasses() {
+        detector.firstStarted("d-1", "v1", T0, GRACE_10S);
+        // Answers, then fails, then answers again: a server coming up, not yet healthy.
+        for (int i = 0; i < 40; i++) {
+            detector.probe("v1", i % 2 == 0, 40, at(i * 100L));
+        }
+        detector.probes(300, "v1", OK, 40, at(4_000));
+
+        assertTrue(detector.breaches.isEmpty(), "it had not yet passed as healthy");
     }
 
     @Test

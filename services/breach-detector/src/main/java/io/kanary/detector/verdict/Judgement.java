@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The policy applied to an observation: four sequential tests, each of which may conclude at any
+ * The policy applied to an observation: five sequential tests, each of which may conclude at any
  * probe, tried in this order; each rests on at least the policy's {@code minSamples} probes of the new version.
  * <ol>
  * <li><b>mSPRT error rate &gt; limit</b> ({@link ErrorRateVsLimit}): {@link BernoulliMsprt} on failed
@@ -32,6 +32,12 @@ import java.util.Optional;
  *     baseline's usual p99, once both sides have {@value P99VsBaseline#MIN_QUANTILE_SAMPLES} probes
  *     (fewer, and a p99 is merely the maximum). L' too is a plug-in estimate, so this test's guarantee
  *     is approximate.</li>
+ * <li><b>median vs baseline</b> ({@link QuantileVsBaseline#median()}): the median ≤ L'' means at most half
+ *     of the answers are slower than L'', so H0: P(latency &gt; L'') ≤ ½ with L'' = maxMedianRatio × the
+ *     baseline's usual median, once the baseline's history holds {@value QuantileVsBaseline#MIN_BASELINE_ANSWERS}
+ *     answers. A version twice as slow in the middle of its distribution is a breach even where its p99
+ *     stays under both p99 bounds; and the median of a few hundred probes is a steady figure where their
+ *     p99 is not. Approximate for the same reason as test 4.</li>
  * </ol>
  * <b>Shared trouble is not the new version's fault.</b> Each test looks at every possible start of
  * its evidence, and at each the new version may do as badly as the baseline does over the same
@@ -43,17 +49,22 @@ import java.util.Optional;
  * the baseline's probes, the guarantee is approximate here too.
  *
  * <p>Each test is a {@link ChangePointMixture} over the possible starts of its evidence and concludes
- * at log(4/α): the four share the policy's α (Bonferroni), so a healthy deployment is rolled back
- * with probability at most α however long it runs. No flapping: the longest run of one host's
+ * at log(1/(share × α)) ({@link AlphaShare}): the tests share the policy's α (Bonferroni), so a healthy
+ * deployment is rolled back with probability at most α however long it runs. The two error tests and
+ * the p99 limit test keep a quarter each (log(4/α), as before the median test came); the two tests of
+ * latency against the baseline split the last quarter, an eighth each (log(8/α)): the shares still sum to
+ * one, so the bound holds, and an error rate or an absolute p99 is judged exactly as before. No flapping: the longest run of one host's
  * consecutive failures counts as one failure when it spans less than the policy's
  * {@code outageToleranceMs}, and every test needs its bad outcomes in at least
  * {@value EvidenceWindow#MIN_EVIDENCE_BUCKETS} distinct buckets, so neither one slow probe nor a
  * one-second outage decides anything, however many probes it spoils.
  */
 public final class Judgement {
-    /** The tests, in the order they are tried: the first to conclude makes the breach. */
-    private static final List<SequentialTest> IN_ORDER = List.of(
-            new ErrorRateVsLimit(), new ErrorRateVsBaseline(), new P99VsLimit(), new P99VsBaseline());
+    /** The tests with their shares of α, in the order they are tried: the first to conclude makes the breach. */
+    private static final List<AlphaShare> IN_ORDER = AlphaShare.summingToOne(
+            new AlphaShare(new ErrorRateVsLimit(), 4), new AlphaShare(new ErrorRateVsBaseline(), 4),
+            new AlphaShare(new P99VsLimit(), 4), new AlphaShare(new P99VsBaseline(), 8),
+            new AlphaShare(QuantileVsBaseline.median(), 8));
 
     private Judgement() {
     }
@@ -64,9 +75,8 @@ public final class Judgement {
             return new Verdict(observation, null);
         }
         EvidenceWindow window = new EvidenceWindow(observation);
-        double logThreshold = Math.log(IN_ORDER.size() / policy.alpha());
-        for (SequentialTest test : IN_ORDER) {
-            Optional<Breach> breach = test.judge(window, logThreshold);
+        for (AlphaShare share : IN_ORDER) {
+            Optional<Breach> breach = share.test().judge(window, share.logThreshold(policy.alpha()));
             if (breach.isPresent()) {
                 return new Verdict(observation, breach.get());
             }

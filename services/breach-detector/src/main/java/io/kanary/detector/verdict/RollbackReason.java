@@ -8,8 +8,9 @@ import java.util.Locale;
  * A breach as one sentence for people, from its explanation fields, e.g.
  * {@code v2 error rate 31.0% > limit 10.0% over 3s (mSPRT error rate > limit: log-LR 9.1 ≥ 8.3;
  * 42 probes; baseline v1 0.8% of 40)} or {@code v2 error rate 5.3% > baseline v1 1.0% + 1.0% margin
- * over 10s (mSPRT error rate vs baseline: log-LR 8.6 ≥ 8.3; 400 probes vs 410)}. Evidence that held
- * traffic names its requests: {@code ...; 312 requests vs 2980)}.
+ * over 10s (mSPRT error rate vs baseline: log-LR 8.6 ≥ 8.3; 400 probes vs 410)} or {@code v2 median latency
+ * 201 ms > 1.5 × baseline v1 median 40 ms = 60 ms over 4s (median vs baseline: log-LR 9.2 ≥ 9.0; 40 probes vs 3000)}.
+ * Evidence that held traffic names its requests: {@code ...; 312 requests vs 2980)}.
  */
 public final class RollbackReason {
     private RollbackReason() {
@@ -36,6 +37,11 @@ public final class RollbackReason {
                             .stripTrailingZeros().toPlainString(),
                     b.baselineVersion(), value(b.metric(), b.baseline()), value(b.metric(), b.threshold()),
                     duration(b.windowMs()), evidence, versus(b));
+            case MEDIAN_BASELINE -> String.format(Locale.ROOT,
+                    "%s %s %s > %s × baseline %s median %s = %s over %s (%s; %s)", b.version(),
+                    label(b.metric()), value(b.metric(), b.observed()), ratio(b), b.baselineVersion(),
+                    value(b.metric(), b.baseline()), value(b.metric(), b.threshold()), duration(b.windowMs()),
+                    evidence, versus(b));
             // A limit test, or one this version does not know: the new version against a fixed limit.
             case ERROR_RATE_LIMIT, P99_LIMIT -> String.format(Locale.ROOT,
                     "%s %s %s > limit %s over %s (%s; %s; %s)", b.version(),
@@ -94,8 +100,15 @@ public final class RollbackReason {
         return switch (metric) {
             case Breach.ERROR_RATE -> "error rate";
             case Breach.P99_LATENCY_MS -> "p99 latency";
+            case Breach.MEDIAN_LATENCY_MS -> "median latency";
             default -> metric;
         };
+    }
+
+    /** The tolerated ratio to the baseline's figure, as the policy wrote it: "1.5", "2". */
+    private static String ratio(Breach b) {
+        return BigDecimal.valueOf(b.threshold() / b.baseline()).setScale(2, java.math.RoundingMode.HALF_UP)
+                .stripTrailingZeros().toPlainString();
     }
 
     private static String value(String metric, double value) {

@@ -8,7 +8,8 @@ public enum TestName {
     ERROR_RATE_LIMIT("mSPRT error rate > limit", "error_rate_vs_limit"),
     ERROR_RATE_BASELINE("mSPRT error rate vs baseline", "error_rate_vs_baseline"),
     P99_LIMIT("p99 vs limit", "p99_vs_limit"),
-    P99_BASELINE("p99 vs baseline", "p99_vs_baseline");
+    P99_BASELINE("p99 vs baseline", "p99_vs_baseline"),
+    MEDIAN_BASELINE("median vs baseline", "median_vs_baseline");
 
     private final String label;
     private final String metricTag;

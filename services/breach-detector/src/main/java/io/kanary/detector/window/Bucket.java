@@ -31,10 +31,11 @@ public final class Bucket {
     private long longestFailureRunMs;
     private final DDSketch latencies;
     private final LatencyPeaks peaks;
-    // countAbove's last two answers by sketch bin: every probe looks back over minutes of buckets with
-    // the same one or two thresholds, and a past bucket no longer changes.
-    private final int[] memoIndex = {Integer.MIN_VALUE, Integer.MIN_VALUE};
-    private final long[] memoCount = new long[2];
+    // countAbove's last four answers by sketch bin: every probe looks back over minutes of buckets with
+    // the same few thresholds (the p99 limit, twice the baseline's p99, 1.5 × its median), and a past
+    // bucket no longer changes.
+    private final int[] memoIndex = {Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE};
+    private final long[] memoCount = new long[memoIndex.length];
     private int memoNext;
 
     Bucket(long probes, long failures, OptionalLong firstFailureAtMs, long longestFailureRun, long longestFailureRunMs,
@@ -87,7 +88,7 @@ public final class Bucket {
             latencies.accept(probe.latencyMs());
             peaks.add(at, probe.latencyMs());
         }
-        memoIndex[0] = memoIndex[1] = Integer.MIN_VALUE;
+        java.util.Arrays.fill(memoIndex, Integer.MIN_VALUE);
     }
 
     /**
@@ -193,7 +194,7 @@ public final class Bucket {
         });
         memoIndex[memoNext] = thresholdIndex;
         memoCount[memoNext] = above[0];
-        memoNext = 1 - memoNext;
+        memoNext = (memoNext + 1) % memoIndex.length;
         return above[0];
     }
 

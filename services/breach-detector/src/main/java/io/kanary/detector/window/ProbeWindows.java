@@ -74,9 +74,9 @@ public final class ProbeWindows extends ContextualProcessor<byte[], KanaryEvent,
     private void probe(Record<byte[], ProbeResult> record) {
         ProbeResult probe = record.value();
         ActiveDeployment deployment = deployments.get(probe.service());
-        long graceMs = deployment == null ? Policy.DEFAULT_STARTUP_GRACE_MS : deployment.policy().startupGraceMs();
-        if (startupGrace.excuses(probe, graceMs)) {
-            return; // the instance is still starting: not its version's error
+        Policy policy = deployment == null ? Policy.defaults() : deployment.policy();
+        if (startupGrace.excuses(probe, policy, () -> settledLatencyMs(deployment, policy, probe))) {
+            return; // the instance is still starting: not its version's behaviour
         }
         long bucketStart = bucketStart(probe.probedAt().toEpochMilli());
         count(probe, bucketStart);
@@ -141,6 +141,26 @@ public final class ProbeWindows extends ContextualProcessor<byte[], KanaryEvent,
         context().forward(record.withKey(probe.service())
                 .withValue(new Observation(deployment, probe, causationId, candidate, baselineHistory.since(from),
                         baselineHistory, from, bucketMs, firstBucket, sample)));
+    }
+
+    /**
+     * How slow a good answer of a starting instance may be: what the p99 tests would call slow, twice (the
+     * policy's {@code maxP99Ratio}) the baseline's p99 over the window once it rests on {@code minSamples}
+     * answers, and never more than the policy's p99 limit. Asked only while an instance starts.
+     */
+    private double settledLatencyMs(ActiveDeployment deployment, Policy policy, ProbeResult probe) {
+        double limitMs = policy.maxP99LatencyMs();
+        if (deployment == null || deployment.baselineVersion() == null || !deployment.version().equals(probe.version())) {
+            return limitMs;
+        }
+        long bucketStart = bucketStart(probe.probedAt().toEpochMilli());
+        long windowBuckets = Math.max(1, Math.min(policy.windowMs(), retentionMs) / bucketMs);
+        WindowStats baseline = buckets.range(key(probe.service(), deployment.baselineVersion()),
+                bucketStart - (windowBuckets - 1) * bucketMs, bucketStart);
+        if (baseline.samples() - baseline.failures() < policy.minSamples()) {
+            return limitMs;
+        }
+        return Math.min(limitMs, policy.maxP99Ratio() * baseline.p99());
     }
 
     private void count(ProbeResult probe, long bucketStart) {

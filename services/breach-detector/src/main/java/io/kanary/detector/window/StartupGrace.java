@@ -1,22 +1,32 @@
 package io.kanary.detector.window;
 
+import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Tells a new instance's start-up from its version's errors. Until an instance first answers a probe
- * healthy, and for at most the policy's start-up grace counted from its first probe, its failed
- * probes are its JVM or container starting (on a busy host that takes seconds), not something its
- * version does: they are neither counted nor judged. Past the grace they count again, so an
- * instance that never comes up is still caught; once it has answered healthy, every failure counts.
+ * Tells a new instance's start-up from its version's behaviour. Until an instance first passes as
+ * healthy — its policy's {@code healthyProbes} good answers in a row — and for at most the policy's
+ * start-up grace counted from its first probe, its probes are its JVM or container starting (on a busy
+ * host that takes seconds), not something its version does: they are neither counted nor judged, its
+ * failures nor its answers' latencies. A cold JVM answers its first requests slowly, so an answer
+ * counts as good here only if it is also no slower than the latency its version is held to (twice the
+ * baseline's p99, else the policy's p99 limit: what the p99 tests would call slow). Not the median's
+ * limit: a version slow in the middle of its distribution from its first answer would then pass for a
+ * cold one until the grace ran out, and its median regression would wait for it. Past the grace
+ * everything counts again, so an instance that never comes up, or never gets fast, is still caught; once
+ * it has passed, every probe counts.
  *
- * <p>Everything is decided from the probes themselves (their instance and probe time), in the order
- * the job reads them, so a replay excuses exactly the same probes. Probes that name no instance nor
- * host (an external sampler's) get no grace: there is no instance whose start they could belong to.
+ * <p>Everything is decided from the probes themselves (their instance, outcome, latency and probe
+ * time), in the order the job reads them, so a replay excuses exactly the same probes. Probes that name
+ * no instance nor host (an external sampler's) get no grace: there is no instance whose start they
+ * could belong to.
  */
 final class StartupGrace {
     /**
@@ -34,8 +44,22 @@ final class StartupGrace {
         this.forgetAfterMs = forgetAfterMs;
     }
 
-    /** Whether {@code probe} is a start-up failure within {@code graceMs}; notes what it shows of its instance. */
+    /** Whether {@code probe} is a start-up failure within {@code graceMs}, passing after one good answer. */
     boolean excuses(ProbeResult probe, long graceMs) {
+        return excuses(probe, 1, graceMs, () -> Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Whether {@code probe} belongs to its instance's start-up under {@code policy}; notes what it shows of
+     * its instance.
+     *
+     * @param settledLatencyMs the latency a good answer may take, asked only while the instance is not up
+     */
+    boolean excuses(ProbeResult probe, Policy policy, DoubleSupplier settledLatencyMs) {
+        return excuses(probe, policy.healthyProbes(), policy.startupGraceMs(), settledLatencyMs);
+    }
+
+    private boolean excuses(ProbeResult probe, int healthyProbes, long graceMs, DoubleSupplier settledLatencyMs) {
         String instance = probe.instanceId() != null ? probe.instanceId() : probe.hostId();
         if (instance == null) {
             return false;
@@ -43,16 +67,24 @@ final class StartupGrace {
         String key = probe.service() + '\u0000' + probe.version() + '\u0000' + instance;
         long at = probe.probedAt().toEpochMilli();
         InstanceStart start = starts.get(key);
-        if (start == null) {
-            starts.put(key, new InstanceStart(at, probe.ok(), at));
-            return !probe.ok() && graceMs > 0;
+        InstanceStart seen = start == null ? new InstanceStart(at, false, at, 0) : start;
+        long firstProbeMs = Math.min(seen.firstProbeMs(), at); // probes may arrive slightly out of order
+        // Past the grace its start is over whether it passed or not: nothing more to look up for it.
+        boolean over = seen.up() || at - firstProbeMs >= graceMs;
+        int goodInARow = over ? 0 : good(probe, settledLatencyMs) ? seen.goodSoFar() + 1 : 0;
+        boolean up = over || goodInARow >= Math.max(1, healthyProbes);
+        InstanceStart now = new InstanceStart(firstProbeMs, up, Math.max(seen.lastProbeMs(), at), up ? null : goodInARow);
+        if (start == null || up != start.up() || firstProbeMs != start.firstProbeMs()
+                || !Objects.equals(now.goodInARow(), start.goodInARow())
+                || at - start.lastProbeMs() >= REFRESH_MS) {
+            starts.put(key, now);
         }
-        long firstProbeMs = Math.min(start.firstProbeMs(), at); // probes may arrive slightly out of order
-        boolean up = start.up() || probe.ok();
-        if (up != start.up() || firstProbeMs != start.firstProbeMs() || at - start.lastProbeMs() >= REFRESH_MS) {
-            starts.put(key, new InstanceStart(firstProbeMs, up, Math.max(start.lastProbeMs(), at)));
-        }
-        return !up && at - firstProbeMs < graceMs;
+        // The answer that makes it pass counts: from it on, the instance serves as its version does.
+        return !up;
+    }
+
+    private static boolean good(ProbeResult probe, DoubleSupplier settledLatencyMs) {
+        return probe.ok() && probe.latencyMs() <= settledLatencyMs.getAsDouble();
     }
 
     /**

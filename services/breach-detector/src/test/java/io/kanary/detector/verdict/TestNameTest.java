@@ -10,6 +10,12 @@ class TestNameTest {
     void shouldReadTheTestABreachNames() {
         assertEquals(Optional.of(TestName.ERROR_RATE_BASELINE), TestName.ofLabel("mSPRT error rate vs baseline"));
         assertEquals(Optional.of(TestName.P99_LIMIT), TestName.ofLabel("p99 vs limit"));
+        assertEquals(Optional.of(TestName.MEDIAN_BASELINE), TestName.ofLabel("median vs baseline"));
+    }
+
+    @Test
+    void shouldTagTheMedianTestLikeTheOthers() {
+        assertEquals("median_vs_baseline", TestName.MEDIAN_BASELINE.metricTag());
     }
 
     @Test
