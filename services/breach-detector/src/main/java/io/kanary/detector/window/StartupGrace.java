@@ -103,7 +103,9 @@ final class StartupGrace {
         }
         long firstSeenMs = Math.min(start.firstProbeMs(), fromMs);
         if (firstSeenMs != start.firstProbeMs() || toMs - start.lastProbeMs() >= REFRESH_MS) {
-            starts.put(key, new InstanceStart(firstSeenMs, start.up(), Math.max(start.lastProbeMs(), toMs)));
+            // Its good answers so far stay: traffic tells nothing of whether it is up.
+            starts.put(key, new InstanceStart(firstSeenMs, start.up(), Math.max(start.lastProbeMs(), toMs),
+                    start.goodInARow()));
         }
         return !start.up() && toMs - firstSeenMs < graceMs;
     }
