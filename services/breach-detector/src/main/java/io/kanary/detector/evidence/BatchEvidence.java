@@ -25,11 +25,13 @@ import java.util.TreeMap;
  * @param baselineVersion  the version the new one replaces; null on a first deployment
  * @param baselineSamples  probes of the baseline version since the deployment started (all batches)
  * @param baselineFailures of those, the failed ones
+ * @param batchEventId     the eventId of the batch's deployment.batch.started: the cause of an inconclusive judgement
  */
 public record BatchEvidence(String deploymentId, String service, String version, Policy policy, int batch,
                             int batchCount, List<String> hosts, long batchStartedAtMs, long samples, long failures,
                             long batchHostSamples, long slow, List<String> answered, Map<Integer, Long> latency,
-                            String verdict, String baselineVersion, long baselineSamples, long baselineFailures) {
+                            String verdict, String baselineVersion, long baselineSamples, long baselineFailures,
+                            String batchEventId) {
     public static final String HEALTHY = "healthy";
     public static final String INCONCLUSIVE = "inconclusive";
 
@@ -38,19 +40,21 @@ public record BatchEvidence(String deploymentId, String service, String version,
         answered = answered == null ? List.of() : List.copyOf(answered);
         latency = latency == null ? Map.of() : Map.copyOf(latency);
         policy = policy == null ? Policy.defaults() : policy;
+        // The same version again (a redeploy): its probes are the new version's evidence, not a baseline.
+        baselineVersion = baselineVersion != null && baselineVersion.equals(version) ? null : baselineVersion;
     }
 
     /** A deployment that started and has no batch under way yet. */
     public static BatchEvidence deployment(String deploymentId, String service, String version,
                                            String baselineVersion, Policy policy, int batchCount) {
         return new BatchEvidence(deploymentId, service, version, policy, -1, batchCount, List.of(), 0, 0, 0, 0, 0,
-                List.of(), Map.of(), null, baselineVersion, 0, 0);
+                List.of(), Map.of(), null, baselineVersion, 0, 0, null);
     }
 
     /** Batch {@code batch} of {@code hosts} started at {@code atMs}: its evidence starts from nothing. */
-    public BatchEvidence batchStarted(int batch, List<String> hosts, long atMs) {
+    public BatchEvidence batchStarted(int batch, List<String> hosts, long atMs, String eventId) {
         return new BatchEvidence(deploymentId, service, version, policy, batch, batchCount, hosts, atMs, 0, 0, 0, 0,
-                List.of(), Map.of(), null, baselineVersion, baselineSamples, baselineFailures);
+                List.of(), Map.of(), null, baselineVersion, baselineSamples, baselineFailures, eventId);
     }
 
     /** Whether a batch is under way and not judged yet. */
@@ -84,21 +88,21 @@ public record BatchEvidence(String deploymentId, String service, String version,
         }
         return new BatchEvidence(deploymentId, service, version, policy, batch, batchCount, hosts, batchStartedAtMs,
                 samples + 1, failures + (probe.ok() ? 0 : 1), batchHostSamples + (ofBatch ? 1 : 0), nowSlow,
-                nowAnswered, nowLatency, verdict, baselineVersion, baselineSamples, baselineFailures);
+                nowAnswered, nowLatency, verdict, baselineVersion, baselineSamples, baselineFailures, batchEventId);
     }
 
     /** This evidence with one more probe of the baseline version counted: the reference "healthy" is held to. */
     public BatchEvidence withBaseline(ProbeResult probe) {
         return new BatchEvidence(deploymentId, service, version, policy, batch, batchCount, hosts, batchStartedAtMs,
                 samples, failures, batchHostSamples, slow, answered, latency, verdict, baselineVersion,
-                baselineSamples + 1, baselineFailures + (probe.ok() ? 0 : 1));
+                baselineSamples + 1, baselineFailures + (probe.ok() ? 0 : 1), batchEventId);
     }
 
     /** This evidence, judged. */
     public BatchEvidence judged(String how) {
         return new BatchEvidence(deploymentId, service, version, policy, batch, batchCount, hosts, batchStartedAtMs,
                 samples, failures, batchHostSamples, slow, answered, latency, how, baselineVersion, baselineSamples,
-                baselineFailures);
+                baselineFailures, batchEventId);
     }
 
     /** Good probes: the ones with a latency. */

@@ -34,7 +34,7 @@ public final class BatchTracker extends ContextualProcessor<byte[], DeploymentEv
         }
         if (event instanceof DeploymentEvent.BatchStarted b && b.batch() > current.batch()) {
             long at = b.at() == null ? record.timestamp() : b.at().toEpochMilli();
-            evidence.put(event.service(), current.batchStarted(b.batch(), b.hosts(), at));
+            evidence.put(event.service(), current.batchStarted(b.batch(), b.hosts(), at, b.eventId()));
         } else if (event.isTerminal() || event instanceof DeploymentEvent.RollingBack) {
             evidence.delete(event.service());
         }

@@ -49,7 +49,7 @@ public final class EvidenceJudge extends ContextualProcessor<byte[], ProbeResult
         if (current == null) {
             return;
         }
-        if (probe.version().equals(current.baselineVersion())) {
+        if (current.baselineVersion() != null && probe.version().equals(current.baselineVersion())) {
             evidence.put(probe.service(), current.withBaseline(probe));
             return;
         }
@@ -97,7 +97,8 @@ public final class EvidenceJudge extends ContextualProcessor<byte[], ProbeResult
                     reading.healthyThreshold(), waitedMs, "breach-detector",
                     inconclusiveSummary(batch, reading, waitedMs), now);
             evidence.put(entry.key, batch.judged(BatchEvidence.INCONCLUSIVE));
-            emit(inconclusive, null, nowMs);
+            // Caused by the batch's start: the wait that ran out began there.
+            emit(inconclusive, batch.batchEventId(), nowMs);
         }
     }
 

@@ -171,6 +171,30 @@ class EvidenceTopologyTest {
     }
 
     @Test
+    void shouldJudgeARedeployOfTheSameVersionOnItsOwnProbes() {
+        Driver d = new Driver(stateDir);
+        d.deployEvent(new DeploymentEvent.Started("e-d2", 1, "d2", SERVICE, "v1", "v1", Map.of("host-1", "v1"), null,
+                POLICY, List.of(List.of("host-1")), "test", T0));
+        d.deployEvent(new DeploymentEvent.BatchStarted("e-d2-b1", 1, "d2", SERVICE, 0, List.of("host-1"), T0));
+
+        d.probes(100, "v1", "host-1", true, 40, T0);
+
+        assertEquals(List.of("d2"), d.judgements.readValuesToList().stream().map(Judgement::deploymentId).toList());
+    }
+
+    @Test
+    void shouldChainAnInconclusiveJudgementToItsBatchsStart() {
+        Driver d = new Driver(stateDir);
+        d.deploymentWithBatchOne();
+        d.driver.advanceWallClockTime(Duration.ofSeconds(120));
+
+        var record = d.judgements.readRecord();
+        assertEquals(java.util.Optional.of("e-b1"), CloudEvents.header(record.headers(), CloudEvents.CAUSATION_ID));
+        assertEquals(java.util.Optional.of("kanary.judgement.inconclusive.v1"),
+                CloudEvents.header(record.headers(), CloudEvents.TYPE));
+    }
+
+    @Test
     void shouldLeaveOutAnInstancesFailuresBeforeItFirstAnswers() {
         Driver d = new Driver(stateDir);
         d.deploymentWithBatchOne();
