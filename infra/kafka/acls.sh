@@ -43,6 +43,8 @@ kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'deploy.
 kafka_acls --add --allow-principal "$PLANNER" --operation Read --topic 'deploy.controls'
 kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'deploy.controls'
 kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'deploy.controls.dlq'
+kafka_acls --add --allow-principal "$PLANNER" --operation Read --topic 'judgements'
+kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'judgements.dlq'
 kafka_acls --add --allow-principal "$PLANNER" --operation Read --group 'kanary-planner'
 kafka_acls --add --allow-principal "$PLANNER" --operation Write --transactional-id 'kanary-planner'
 kafka_acls --add --allow-principal "$PLANNER" --operation Describe --transactional-id 'kanary-planner'
@@ -65,6 +67,7 @@ kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Read --topic '
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Read --topic 'deploy.events'
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --topic 'breaches'
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --topic 'rollback.commands'
+kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --topic 'judgements'
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --topic 'health.probes.dlq'
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Write --topic 'deploy.events.dlq'
 kafka_acls --add --allow-principal "$BREACH_DETECTOR" --operation Read --topic 'traffic.samples'
@@ -91,6 +94,8 @@ kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'deploy.con
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'deploy.controls.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'traffic.samples'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'traffic.samples.dlq'
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'judgements'
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'judgements.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-audit' --resource-pattern-type prefixed
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-console-' --resource-pattern-type prefixed
 # The notifier: breaches and deployment events in, alerts and webhooks out; what no target took goes to notifications.dlq.

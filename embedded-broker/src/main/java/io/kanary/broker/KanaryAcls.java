@@ -62,6 +62,9 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
         read(out, planner, Topics.DEPLOY_CONTROLS.name());
         write(out, planner, Topics.DEPLOY_CONTROLS.name());
         deadLetters(out, planner, Topics.DEPLOY_CONTROLS.name());
+        // The breach-detector's judgements of each batch: the planner advances on them.
+        read(out, planner, Topics.JUDGEMENTS.name());
+        deadLetters(out, planner, Topics.JUDGEMENTS.name());
         out.add(allow(ResourceType.GROUP, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.READ));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.WRITE));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.DESCRIBE));
@@ -81,6 +84,7 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
         // breach-detector: a Kafka Streams application (its group, transactional ids and internal topics share its id).
         read(out, breachDetector, Topics.HEALTH_PROBES.name(), Topics.DEPLOY_EVENTS.name());
         write(out, breachDetector, Topics.BREACHES.name(), Topics.ROLLBACK_COMMANDS.name());
+        write(out, breachDetector, Topics.JUDGEMENTS.name());
         deadLetters(out, breachDetector, Topics.HEALTH_PROBES.name(), Topics.DEPLOY_EVENTS.name());
         // It judges the instances' traffic samples beside the probes.
         read(out, breachDetector, Topics.TRAFFIC_SAMPLES.name());

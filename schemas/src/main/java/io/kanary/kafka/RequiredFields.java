@@ -6,6 +6,7 @@ import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.TrafficSample;
@@ -55,6 +56,11 @@ public final class RequiredFields {
             require(missing, "service", c.service());
             require(missing, "action", c.action());
             require(missing, "by", c.by());
+        } else if (event instanceof Judgement j) {
+            require(missing, "deploymentId", j.deploymentId());
+            require(missing, "service", j.service());
+            require(missing, "version", j.version());
+            require(missing, "judgedAt", j.judgedAt());
         } else if (event instanceof Breach b) {
             require(missing, "deploymentId", b.deploymentId());
             require(missing, "service", b.service());
@@ -94,6 +100,8 @@ public final class RequiredFields {
             require(missing, "hosts", r.hosts());
         } else if (d instanceof DeploymentEvent.RolledBack r) {
             require(missing, "hosts", r.hosts());
+        } else if (d instanceof DeploymentEvent.Judged j) {
+            require(missing, "verdict", j.verdict());
         } else if (d instanceof DeploymentEvent.Queued q) {
             // The planner starts the queued request later: it must be whole.
             require(missing, "request", q.request());

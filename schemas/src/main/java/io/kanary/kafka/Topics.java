@@ -6,6 +6,7 @@ import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.TrafficSample;
 import io.kanary.schema.RollbackCommand;
@@ -42,6 +43,10 @@ public final class Topics {
     public static final Topic<String, RollbackCommand> ROLLBACK_COMMANDS =
             new Topic<>("rollback.commands", KEY, JsonSerde.of(RollbackCommand.class));
 
+    /** Key: service. The breach-detector's healthy and inconclusive judgements of each batch; the planner advances on them. */
+    public static final Topic<String, Judgement> JUDGEMENTS =
+            new Topic<>("judgements", KEY, JsonSerde.of(Judgement.class));
+
     /** Key: service. Operators' pause, resume, abort, promote and cancel; the planner's API writes, the planner acts. */
     public static final Topic<String, ControlCommand> DEPLOY_CONTROLS =
             new Topic<>("deploy.controls", KEY, JsonSerde.of(ControlCommand.class));
@@ -53,7 +58,8 @@ public final class Topics {
     public static final String NOTIFICATIONS_DLQ = "notifications.dlq";
 
     public static final List<Topic<String, ?>> ALL = List.of(DEPLOY_REQUESTS, DEPLOY_EVENTS, HOST_COMMANDS,
-            HOST_EVENTS, HEALTH_PROBES, BREACHES, ROLLBACK_COMMANDS, DEPLOY_CONTROLS, TRAFFIC_SAMPLES);
+            HOST_EVENTS, HEALTH_PROBES, BREACHES, ROLLBACK_COMMANDS, DEPLOY_CONTROLS, TRAFFIC_SAMPLES,
+            JUDGEMENTS);
 
     private Topics() {
     }

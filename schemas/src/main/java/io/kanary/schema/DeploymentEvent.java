@@ -29,7 +29,8 @@ import java.util.Map;
         @JsonSubTypes.Type(DeploymentEvent.Waiting.class),
         @JsonSubTypes.Type(DeploymentEvent.Queued.class),
         @JsonSubTypes.Type(DeploymentEvent.Cancelled.class),
-        @JsonSubTypes.Type(DeploymentEvent.HookRequested.class)})
+        @JsonSubTypes.Type(DeploymentEvent.HookRequested.class),
+        @JsonSubTypes.Type(DeploymentEvent.Judged.class)})
 public sealed interface DeploymentEvent extends KanaryEvent {
 
     String deploymentId();
@@ -251,6 +252,28 @@ public sealed interface DeploymentEvent extends KanaryEvent {
                          int batch, List<String> hosts, long timeoutMs, Instant at) implements DeploymentEvent {
         public HookRequested {
             hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        }
+    }
+
+    /**
+     * The planner took in a judgement of batch {@code batch} (0-based): the evidence it advances on,
+     * kept on deploy.events so a replay knows a batch already judged and people read why it moved on.
+     *
+     * @param verdict     {@code healthy} or {@code inconclusive}
+     * @param judgementId the eventId of the judgement on judgements; null when the planner judged it inconclusive
+     *                    itself because no judgement came
+     * @param by          {@code breach-detector}, or {@code planner} when no judgement came in time
+     * @param summary     the judgement's sentence
+     */
+    @JsonTypeName("deployment.judged")
+    record Judged(String eventId, int schemaVersion, String deploymentId, String service, int batch, String verdict,
+                  String judgementId, String by, String summary, Instant at) implements DeploymentEvent {
+        public static final String HEALTHY = "healthy";
+        public static final String INCONCLUSIVE = "inconclusive";
+
+        @JsonIgnore
+        public boolean isHealthy() {
+            return HEALTHY.equals(verdict);
         }
     }
 }

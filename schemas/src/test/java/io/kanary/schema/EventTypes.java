@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 final class EventTypes {
     /** The sealed families whose JSON carries a {@code type} discriminator. */
     static final List<Class<? extends KanaryEvent>> POLYMORPHIC =
-            List.of(DeploymentEvent.class, HostCommand.class, HostEvent.class);
+            List.of(DeploymentEvent.class, HostCommand.class, HostEvent.class, Judgement.class);
     /** The events that are one record each, with no discriminator in their JSON. */
     static final List<Class<? extends KanaryEvent>> PLAIN =
             List.of(DeployRequest.class, ProbeResult.class, Breach.class, RollbackCommand.class,

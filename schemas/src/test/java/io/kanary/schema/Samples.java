@@ -116,7 +116,15 @@ final class Samples {
                 new RollbackCommand("e-rb-1", 1, DEPLOYMENT, SERVICE, "error_rate 0.4 > 0.05 over 10s", "e-breach-1",
                         "alice", at(31_000)),
                 new ControlCommand("e-ctl-1", 1, DEPLOYMENT, SERVICE, ControlCommand.Action.PROMOTE, true, "alice",
-                        "release train", at(30_400)));
+                        "release train", at(30_400)),
+                new Judgement.Healthy("e-judge-1", 1, DEPLOYMENT, SERVICE, NEW, 0, 214, 0.0047, 182.0,
+                        "mSPRT error rate < limit and slow share < 5%", 3.02, 2.996,
+                        "healthy on 214 samples: error rate 0.5% (limit 5%), p99 182 ms (limit 800 ms)", at(8_500)),
+                new Judgement.Inconclusive("e-judge-2", 1, DEPLOYMENT, SERVICE, NEW, 1, 118, 0.051, 240.0, 1.4, 0.4,
+                        2.996, 120_000, "breach-detector", "inconclusive after 120 s on 118 samples: healthy log-LR 1.4 of"
+                        + " 3.0 needed, breach 0.4 of 6.9", at(129_000)),
+                new DeploymentEvent.Judged("e-dep-42", 1, DEPLOYMENT, SERVICE, 0, DeploymentEvent.Judged.HEALTHY,
+                        "e-judge-1", "breach-detector", "healthy on 214 samples", at(8_600)));
     }
 
     /**
@@ -173,6 +181,12 @@ final class Samples {
                 new RollbackCommand("e-rb-3", 1, DEPLOYMENT, SERVICE, "error_rate 0.4 > 0.05 over 10s", "e-breach-1",
                         null, at(31_000)),
                 new ControlCommand("e-ctl-2", 1, DEPLOYMENT, SERVICE, ControlCommand.Action.PAUSE, null, "alice", null,
-                        at(31_000)));
+                        at(31_000)),
+                new Judgement.Healthy("e-judge-3", 1, DEPLOYMENT, SERVICE, NEW, 0, 60, 0.0, null,
+                        "mSPRT error rate < limit", 3.1, 2.996, "healthy on 60 probes", at(8_500)),
+                new Judgement.Inconclusive("e-judge-4", 1, DEPLOYMENT, SERVICE, NEW, 0, 0, 0.0, null, 0.0, null, 2.996,
+                        125_000, "planner", "no judgement from the breach-detector within 125 s", at(129_000)),
+                new DeploymentEvent.Judged("e-dep-43", 1, DEPLOYMENT, SERVICE, 0, DeploymentEvent.Judged.INCONCLUSIVE,
+                        null, "planner", "no judgement from the breach-detector within 125 s", at(129_100)));
     }
 }

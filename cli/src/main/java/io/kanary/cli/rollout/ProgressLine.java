@@ -54,6 +54,9 @@ public final class ProgressLine {
         if (d.hasNonNull("hook")) {
             line.append("; ").append(d.path("hook").asText());
         }
+        if (d.hasNonNull("evidence")) {
+            line.append("; ").append(d.path("evidence").asText());
+        }
         return line.toString();
     }
 

@@ -128,6 +128,7 @@ public final class KanaryStack implements AutoCloseable {
                     .withHttpHost(options.httpHost())
                     .withAuth(ApiAuth.single(LocalCredential.principal(), credential(options).token()))
                     .withAllowList(allowList)
+                    .withRequireEvidence(requiresEvidence(options))
                     .withMeterRegistry(metricsOnPlannerPort(options) ? metrics.registry()
                             // Not the Prometheus registry itself: the planner serves /metrics only for that one,
                             // and /metrics is served once, on the port asked for.
@@ -162,6 +163,17 @@ public final class KanaryStack implements AutoCloseable {
         started.push(dashboard);
         dashboardUrl = StackHints.plannerUrl(options.httpHost(), dashboard.port()) + "/";
         out.printf("%-11s %s%n", "dashboard", dashboardUrl);
+    }
+
+    /**
+     * Whether the planner waits for the breach-detector's judgement of each batch: KANARY_REQUIRE_EVIDENCE
+     * when set, else whether the detector runs in this process (a planner alone would otherwise wait out
+     * every batch's evidence deadline for a judge that is not there).
+     */
+    private static boolean requiresEvidence(StackOptions options) {
+        String set = System.getenv("KANARY_REQUIRE_EVIDENCE");
+        return set == null || set.isBlank() ? options.services().contains(ServiceName.BREACH_DETECTOR)
+                : io.kanary.settings.Env.of(System.getenv()).flag("KANARY_REQUIRE_EVIDENCE", true);
     }
 
     /** Whether {@code /metrics} is the planner's: it runs here and {@code --metrics-port} was left at -1. */

@@ -6,6 +6,7 @@ import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
@@ -41,6 +42,9 @@ public final class Summaries {
         } else if (event instanceof ControlCommand c) {
             return c.action().word() + (c.isFull() ? " (full)" : "") + " requested" + by(c.by())
                     + (c.reason() == null ? "" : ": " + c.reason());
+        } else if (event instanceof Judgement j) {
+            return (j instanceof Judgement.Healthy ? "judged healthy" : "judged inconclusive") + " (batch "
+                    + (j.batch() + 1) + "): " + j.summary();
         } else if (event instanceof ProbeResult p) {
             return "probe of " + p.hostId() + " " + p.version() + ": " + (p.statusCode() == 0
                     ? "no answer in " + p.latencyMs() + " ms (" + p.error() + ")"
@@ -91,6 +95,9 @@ public final class Summaries {
         } else if (d instanceof DeploymentEvent.HookRequested h) {
             return String.format(Locale.ROOT, "%s hook sent to %s (it may run %.1fs); the batch completes when it passes on each",
                     h.hook(), String.join(", ", h.hosts()), h.timeoutMs() / 1000.0);
+        } else if (d instanceof DeploymentEvent.Judged j) {
+            return "batch " + ordinal(j.batch(), batches) + " evidence " + j.verdict() + " (judged by " + j.by() + "): "
+                    + j.summary();
         } else if (d instanceof DeploymentEvent.DeadlinesExtended e) {
             return String.format(Locale.ROOT, "deadlines extended by %.1fs: the planner was down since %s", e.extendedByMs() / 1000.0,
                     e.downSince());

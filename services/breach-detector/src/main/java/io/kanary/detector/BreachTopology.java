@@ -1,5 +1,8 @@
 package io.kanary.detector;
 
+import io.kanary.detector.evidence.BatchTracker;
+import io.kanary.detector.evidence.EvidenceJudge;
+import io.kanary.detector.evidence.EvidenceStores;
 import io.kanary.detector.input.DeadLetter;
 import io.kanary.detector.input.Decode;
 import io.kanary.detector.input.Decoded;
@@ -18,7 +21,9 @@ import io.kanary.detector.window.ProbeWindows;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.Breach;
+import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.KanaryEvent;
+import io.kanary.schema.ProbeResult;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -60,10 +65,13 @@ public final class BreachTopology {
         builder.addStateStore(DetectorStores.judgedDeployments());
         builder.addStateStore(DetectorStores.trafficWatermarks());
 
-        events(builder, Topics.DEPLOY_EVENTS, InputRules::deploymentEvent, metrics)
+        KStream<byte[], DeploymentEvent> deployEvents = events(builder, Topics.DEPLOY_EVENTS, InputRules::deploymentEvent, metrics);
+        deployEvents
                 .process(() -> new DeploymentTracker(gauges), Named.as("track-deployments"), DetectorStores.ACTIVE_DEPLOYMENTS);
 
-        events(builder, Topics.HEALTH_PROBES, InputRules::probe, metrics)
+        KStream<byte[], ProbeResult> probes = events(builder, Topics.HEALTH_PROBES, InputRules::probe, metrics);
+        evidence(builder, deployEvents, probes);
+        probes
                 .mapValues(KanaryEvent.class::cast, Named.as("probes-as-evidence"))
                 .merge(traffic(builder, metrics), Named.as("probes-and-traffic"))
                 .process(() -> new ProbeWindows(config), Named.as("window-probes"),
@@ -86,6 +94,18 @@ public final class BreachTopology {
     private static KStream<byte[], KanaryEvent> traffic(StreamsBuilder builder, DetectorMetrics metrics) {
         return events(builder, Topics.TRAFFIC_SAMPLES, InputRules::trafficSample, metrics)
                 .mapValues(KanaryEvent.class::cast, Named.as("traffic-as-evidence"));
+    }
+
+    /**
+     * The evidence branch: each batch of an active deployment judged healthy once the healthy test
+     * accepts, or inconclusive when the policy's evidence wait runs out, to judgements.
+     */
+    private static void evidence(StreamsBuilder builder, KStream<byte[], DeploymentEvent> deployEvents,
+                                 KStream<byte[], ProbeResult> probes) {
+        builder.addStateStore(EvidenceStores.batchEvidence());
+        deployEvents.process(BatchTracker::new, Named.as("track-batches"), EvidenceStores.BATCH_EVIDENCE);
+        probes.process(EvidenceJudge::new, Named.as("judge-evidence"), EvidenceStores.BATCH_EVIDENCE)
+                .to(Topics.JUDGEMENTS.name(), produced(Topics.JUDGEMENTS, "to-judgements"));
     }
 
     /** A breach, once per deployment, to breaches; and the rollback it calls for to rollback.commands. */

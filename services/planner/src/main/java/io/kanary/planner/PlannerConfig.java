@@ -24,11 +24,22 @@ import java.util.Map;
  * @param allowList       what each service may run ({@code KANARY_ALLOW_*}); by default nothing
  * @param meterRegistry   where the planner's meters go; a Prometheus registry is also served on {@code GET /metrics}
  *                        of the HTTP API (by default a registry of its own that nothing reads)
+ * @param requireEvidence whether a batch whose health gates passed also waits for the breach-detector's judgement
+ *                        before it completes ({@code KANARY_REQUIRE_EVIDENCE}, default true for the planner's own
+ *                        process; false in {@link #defaults}, for a planner embedded without a breach-detector)
  */
 public record PlannerConfig(Map<String, Object> kafka, String httpHost, int httpPort, String groupId,
                             String transactionalId, Duration tick, Duration replayTimeout, ApiAuth auth,
-                            RunAllowList allowList, MeterRegistry meterRegistry) {
+                            RunAllowList allowList, MeterRegistry meterRegistry, boolean requireEvidence) {
     public static final int DEFAULT_HTTP_PORT = 8080;
+
+    /** Settings that promote on health gates alone, without waiting for judgements. */
+    public PlannerConfig(Map<String, Object> kafka, String httpHost, int httpPort, String groupId,
+                         String transactionalId, Duration tick, Duration replayTimeout, ApiAuth auth,
+                         RunAllowList allowList, MeterRegistry meterRegistry) {
+        this(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry,
+                false);
+    }
 
     public PlannerConfig {
         meterRegistry = meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry;
@@ -61,28 +72,39 @@ public record PlannerConfig(Map<String, Object> kafka, String httpHost, int http
                 Env.of(env).wholeNumber("PLANNER_HTTP_PORT", d.httpPort()),
                 env.getOrDefault("PLANNER_GROUP_ID", d.groupId()),
                 env.getOrDefault("PLANNER_TRANSACTIONAL_ID", d.transactionalId()), d.tick(), d.replayTimeout(),
-                ApiAuth.fromEnv(env), RunAllowList.fromEnv(env));
+                ApiAuth.fromEnv(env), RunAllowList.fromEnv(env))
+                .withRequireEvidence(Env.of(env).flag("KANARY_REQUIRE_EVIDENCE", true));
+    }
+
+    /** The same settings, waiting (or not) for a judgement of each batch before it completes. */
+    public PlannerConfig withRequireEvidence(boolean require) {
+        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList,
+                meterRegistry, require);
     }
 
     public PlannerConfig withHttpPort(int port) {
-        return new PlannerConfig(kafka, httpHost, port, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry);
+        return new PlannerConfig(kafka, httpHost, port, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry,
+                requireEvidence);
     }
 
     public PlannerConfig withAuth(ApiAuth auth) {
-        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry);
+        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry,
+                requireEvidence);
     }
 
     public PlannerConfig withAllowList(RunAllowList allowList) {
-        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry);
+        return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry,
+                requireEvidence);
     }
 
     public PlannerConfig withHttpHost(String host) {
-        return new PlannerConfig(kafka, host, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry);
+        return new PlannerConfig(kafka, host, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList, meterRegistry,
+                requireEvidence);
     }
 
     /** The same settings, with the planner's meters in {@code registry}. */
     public PlannerConfig withMeterRegistry(MeterRegistry registry) {
         return new PlannerConfig(kafka, httpHost, httpPort, groupId, transactionalId, tick, replayTimeout, auth, allowList,
-                registry);
+                registry, requireEvidence);
     }
 }

@@ -23,4 +23,18 @@ class PlannerConfigTest {
         assertSame(RunAllowList.ANYTHING, config.allowList());
         assertSame(registry, config.meterRegistry());
     }
+
+    @Test
+    void shouldWaitForJudgementsInItsOwnProcessUnlessToldNotTo() {
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:1", "PLANNER_AUTH", "none");
+
+        assertEquals(true, PlannerConfig.fromEnv(env).requireEvidence());
+        assertEquals(false, PlannerConfig.fromEnv(new java.util.HashMap<>(env) {{
+            put("KANARY_REQUIRE_EVIDENCE", "false");
+        }}).requireEvidence());
+        assertEquals(false, PlannerConfig.defaults(Map.of("bootstrap.servers", "localhost:1")).requireEvidence(),
+                "embedded without a breach-detector, it promotes on health gates alone");
+        assertEquals(true, PlannerConfig.defaults(Map.of("bootstrap.servers", "localhost:1")).withRequireEvidence(true)
+                .withHttpPort(0).withAuth(ApiAuth.NOBODY).requireEvidence(), "kept through the other withers");
+    }
 }

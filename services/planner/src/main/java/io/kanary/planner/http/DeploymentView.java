@@ -32,6 +32,8 @@ import java.util.Set;
  * @param queuePosition for a QUEUED deployment, its 1-based place in its service's queue
  * @param needs       the deployment that must have succeeded before this one starts
  * @param hook        the hook awaited now, e.g. "pre-deploy hook running on host-1"; null when none is
+ * @param evidence    the current batch's judgement (e.g. "evidence healthy: batch 1/3 healthy on 77 probes ..."), or
+ *                    that its gates passed and it waits for one; null otherwise
  */
 public record DeploymentView(String id, String service, String version, String baselineVersion, Phase phase, int batch,
                              int batches, List<List<String>> plan, Map<String, HostView> hosts, String reason,
@@ -39,7 +41,7 @@ public record DeploymentView(String id, String service, String version, String b
                              String pausedBy, String pauseReason, @JsonIgnore Set<String> controlIds, int step,
                              int steps, String stepKind, Instant waitingUntil, String kind, String cause,
                              Integer queuePosition, String needs, @JsonIgnore DeploymentEvent.Started started,
-                             String hook) {
+                             String hook, String evidence) {
 
     /** @param state one of waiting, deploying, gating, healthy, updated, rolling-back, rolled-back, failed */
     public record HostView(String previousVersion, String state, String detail) {
@@ -59,7 +61,20 @@ public record DeploymentView(String id, String service, String version, String b
                 Set.copyOf(d.controlIds()), explicitSteps ? d.step() + 1 : 0, explicitSteps ? d.plan().size() : 0,
                 d.currentStep() == null ? null : d.currentStep().kind(), d.waitingUntil(),
                 d.started().kind() == null ? "deploy" : d.started().kind(), d.started().cause(), null, null, d.started(),
-                d.phase() == Phase.ROLLING || d.phase() == Phase.PAUSED ? d.hookProgress() : null);
+                d.phase() == Phase.ROLLING || d.phase() == Phase.PAUSED ? d.hookProgress() : null, evidence(d));
+    }
+
+    /** The current batch's judgement, or that it waits for one once its gates passed. */
+    private static String evidence(Deployment d) {
+        if (!(d.phase() == Phase.ROLLING || d.phase() == Phase.PAUSED) || d.batch() < 0) {
+            return null;
+        }
+        var judged = d.judgement();
+        if (judged.isPresent()) {
+            return "evidence " + judged.get().verdict() + ": " + judged.get().summary();
+        }
+        return d.allGatesPassed() && !d.stepDone() ? "gates passed; waiting for evidence (the breach-detector's "
+                + "judgement, at the latest by " + d.evidenceDeadline() + ")" : null;
     }
 
     /** A deployment that has not started: QUEUED at its place in the queue, or CANCELLED before it started. */
@@ -71,7 +86,7 @@ public record DeploymentView(String id, String service, String version, String b
                 cancelled ? Phase.CANCELLED : Phase.QUEUED, 0, 0, List.of(), Map.of(),
                 cancelled ? q.cancelled().reason() : null, r.policy(), r.requestedBy(), q.queued().at(),
                 cancelled ? q.cancelled().at() : q.queued().at(), null, null, null, controls, 0, 0, null, null,
-                r.effectiveKind(), r.cause(), cancelled ? null : q.position(), r.needs(), null, null);
+                r.effectiveKind(), r.cause(), cancelled ? null : q.position(), r.needs(), null, null, null);
     }
 
     private static HostView hostView(Deployment d, String host) {

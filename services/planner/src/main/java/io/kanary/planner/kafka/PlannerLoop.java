@@ -12,6 +12,7 @@ import io.kanary.planner.state.Planner;
 import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
@@ -65,8 +66,9 @@ public final class PlannerLoop implements AutoCloseable {
     private static final EventReader<ProbeResult> PROBES = EventReader.of(Topics.HEALTH_PROBES);
     private static final EventReader<RollbackCommand> ROLLBACKS = EventReader.of(Topics.ROLLBACK_COMMANDS);
     private static final EventReader<ControlCommand> CONTROLS = EventReader.of(Topics.DEPLOY_CONTROLS);
+    private static final EventReader<Judgement> JUDGEMENTS = EventReader.of(Topics.JUDGEMENTS);
     private static final List<Topic<String, ?>> INPUTS = List.of(Topics.DEPLOY_REQUESTS, Topics.HOST_EVENTS,
-            Topics.HEALTH_PROBES, Topics.ROLLBACK_COMMANDS, Topics.DEPLOY_CONTROLS);
+            Topics.HEALTH_PROBES, Topics.ROLLBACK_COMMANDS, Topics.DEPLOY_CONTROLS, Topics.JUDGEMENTS);
 
     private final PlannerConfig config;
     private final Consumer<Planner> onChange;
@@ -93,7 +95,7 @@ public final class PlannerLoop implements AutoCloseable {
             metrics.onChange(changed);
             onChange.accept(changed);
         };
-        this.planner = new Planner(config.allowList());
+        this.planner = new Planner(config.allowList(), config.requireEvidence());
         Map<String, Object> consumerProps = new HashMap<>(config.kafka());
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -253,7 +255,7 @@ public final class PlannerLoop implements AutoCloseable {
 
     /** After an aborted transaction: state may hold decisions that were never published, so rebuild it. */
     private void recover() {
-        Planner rebuilt = new Planner(config.allowList());
+        Planner rebuilt = new Planner(config.allowList(), config.requireEvidence());
         Replay.rebuild(config.kafka(), rebuilt, config.replayTimeout());
         planner = rebuilt;
         resume();
@@ -304,6 +306,12 @@ public final class PlannerLoop implements AutoCloseable {
                 EventReader.Outcome<RollbackCommand> read = ROLLBACKS.read(record);
                 if (!read.isRefused()) {
                     toRecords(planner.onRollback(read.event(), now), out);
+                }
+                refusal = read.refusal();
+            } else if (topic.equals(Topics.JUDGEMENTS.name())) {
+                EventReader.Outcome<Judgement> read = JUDGEMENTS.read(record);
+                if (!read.isRefused()) {
+                    toRecords(planner.onJudgement(read.event(), now), out);
                 }
                 refusal = read.refusal();
             } else if (topic.equals(Topics.DEPLOY_CONTROLS.name())) {

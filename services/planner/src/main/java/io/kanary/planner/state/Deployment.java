@@ -80,6 +80,10 @@ public final class Deployment {
     private long hookExtendedByMs;
     /** Every hook outcome reported for this deployment, by command id: the first report of each counts. */
     private final Map<String, HostEvent.HookFinished> hookResults = new LinkedHashMap<>();
+    /** The judgement the planner took in for each batch, by batch: the first one of a batch counts. */
+    private final Map<Integer, DeploymentEvent.Judged> judgements = new LinkedHashMap<>();
+    /** Set when an inconclusive judgement paused the batch: it completes only after an operator resumes. */
+    private boolean evidenceHold;
 
     Deployment(DeploymentEvent.Started started) {
         this.started = started;
@@ -157,7 +161,12 @@ public final class Deployment {
             phase = Phase.PAUSED;
             pausedBy = p.by();
             pauseReason = p.reason();
+        } else if (event instanceof DeploymentEvent.Judged j) {
+            judgements.putIfAbsent(j.batch(), j);
+            evidenceHold = !j.isHealthy() && policy().onInconclusive() == Policy.OnInconclusive.PAUSE;
         } else if (event instanceof DeploymentEvent.Resumed) {
+            // The operator read the inconclusive judgement and lets the batch go on as it is.
+            evidenceHold = false;
             phase = Phase.ROLLING;
             pausedBy = null;
             pauseReason = null;
@@ -524,4 +533,38 @@ public final class Deployment {
     public boolean allGatesPassed() {
         return !gates.isEmpty() && gates.values().stream().allMatch(HostGate::passed);
     }
+
+    /** The judgement taken in for the current batch, if any. */
+    public Optional<DeploymentEvent.Judged> judgement() {
+        return Optional.ofNullable(judgements.get(batch));
+    }
+
+    /** The judgement taken in for batch {@code batch}, if any. */
+    public Optional<DeploymentEvent.Judged> judgementOf(int batch) {
+        return Optional.ofNullable(judgements.get(batch));
+    }
+
+    /**
+     * Whether the current batch has the evidence it needs to complete: a healthy judgement, or an
+     * inconclusive one the policy passes (or an operator resumed after).
+     */
+    public boolean evidenceSettled() {
+        return judgements.containsKey(batch) && !evidenceHold;
+    }
+
+    /**
+     * When the planner judges the current batch inconclusive itself because no judgement came: the
+     * batch's start + the policy's evidence wait + {@link #EVIDENCE_SLACK_MS} + the planner's downtime since.
+     */
+    public Instant evidenceDeadline() {
+        return batchStartedAt == null ? null : batchStartedAt.plusMillis(policy().evidenceWaitMs())
+                .plusMillis(EVIDENCE_SLACK_MS).plusMillis(batchExtendedByMs);
+    }
+
+    /**
+     * How long past the policy's evidence wait the planner waits for the breach-detector's own
+     * inconclusive judgement before it records one itself: the detector judges on its own clock and
+     * its punctuation runs every few seconds, so it may be a little late without being gone.
+     */
+    public static final long EVIDENCE_SLACK_MS = 30_000;
 }

@@ -9,6 +9,7 @@ import io.kanary.schema.HealthCheck;
 import io.kanary.schema.Hooks;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.PlannedStep;
 import io.kanary.schema.ProbeResult;
@@ -56,10 +57,21 @@ public final class Planner {
     private final ServiceQueues queues = new ServiceQueues();
     private final Map<String, List<Revision>> revisions = new LinkedHashMap<>();
     private final RunAllowList allowList;
+    /** Whether a batch whose gates passed waits for a judgement before it completes (promote on evidence). */
+    private final boolean requireEvidence;
 
     /** A planner that lets requests run what {@code allowList} allows (requests from Kafka skip the API's check). */
     public Planner(RunAllowList allowList) {
+        this(allowList, false);
+    }
+
+    /**
+     * @param requireEvidence whether each batch, its gates passed, also waits for the breach-detector's
+     *                        judgement (healthy, or inconclusive after the policy's evidence wait) before it completes
+     */
+    public Planner(RunAllowList allowList, boolean requireEvidence) {
         this.allowList = allowList;
+        this.requireEvidence = requireEvidence;
     }
 
     /** A planner for tests of the state machine alone: any executable or image may run. */
@@ -524,6 +536,8 @@ public final class Planner {
                     BY_PLANNER, failed.eventId(), now, out);
         } else if (d.smokeRequested()) {
             advanceHook(d, now, out);
+        } else if (d.allGatesPassed() && !evidenceAllows(d)) {
+            awaitEvidence(d, now, out);
         } else if (d.allGatesPassed()) {
             String lastProbe = d.gates().values().stream().map(HostGate::passedByProbeId).reduce((a, b) -> b).orElseThrow();
             Hooks.Smoke smoke = d.started().hooks() == null ? null : d.started().hooks().smoke();
@@ -541,6 +555,77 @@ public final class Planner {
                     .collect(Collectors.joining("; "));
             startRollback(d, "batch " + (d.batch() + 1) + "/" + d.batchCount() + " not healthy within "
                     + d.policy().healthDeadlineMs() / 1000.0 + "s (" + waiting + ")", null, BY_PLANNER, d.batchCauseId(), now, out);
+        }
+    }
+
+    /**
+     * The batch's gates passed and it waits for its judgement. No judgement by the evidence deadline
+     * means no breach-detector judged it (none runs, or it is stuck): the planner records the batch
+     * inconclusive itself, naming that, and the policy's onInconclusive decides, so nothing waits forever.
+     */
+    private void awaitEvidence(Deployment d, Instant now, List<Emission> out) {
+        if (!requireEvidence || d.judgement().isPresent() || !now.isAfter(d.evidenceDeadline())) {
+            return; // judged and held for an operator, or still in time
+        }
+        long waitedMs = Duration.between(d.batchStartedAt(), now).toMillis();
+        String summary = "no judgement from the breach-detector within " + (d.policy().evidenceWaitMs()
+                + Deployment.EVIDENCE_SLACK_MS) / 1000.0 + "s of batch " + (d.batch() + 1) + "/" + d.batchCount()
+                + "'s start; is the breach-detector running? (judged inconclusive by the planner after " + waitedMs / 1000
+                + "s)";
+        judged(d, DeploymentEvent.Judged.INCONCLUSIVE, null, BY_PLANNER, summary, d.batchCauseId(), now, out);
+    }
+
+    /**
+     * Whether the current batch may complete as far as evidence goes: its judgement settled it, or
+     * evidence is not required and no inconclusive judgement holds it for an operator.
+     */
+    private boolean evidenceAllows(Deployment d) {
+        return d.evidenceSettled() || !requireEvidence && d.judgement().isEmpty();
+    }
+
+    /**
+     * A judgement of a batch from the breach-detector. Taken in once, for the active deployment's
+     * current batch only: a duplicate, a judgement of another batch or of a deployment that is over
+     * changes nothing.
+     */
+    public List<Emission> onJudgement(Judgement judgement, Instant now) {
+        List<Emission> out = new ArrayList<>();
+        catchUp(now, out);
+        Deployment d = deployments.get(judgement.deploymentId());
+        if (d == null || !(d.phase() == Phase.ROLLING || d.phase() == Phase.PAUSED)
+                || judgement.batch() != d.batch() || d.stepDone() || d.judgement().isPresent()
+                || !d.version().equals(judgement.version())) {
+            return out;
+        }
+        boolean healthy = judgement instanceof Judgement.Healthy;
+        String by = judgement instanceof Judgement.Inconclusive i && i.by() != null ? i.by() : BY_DETECTOR;
+        judged(d, healthy ? DeploymentEvent.Judged.HEALTHY : DeploymentEvent.Judged.INCONCLUSIVE, judgement.eventId(),
+                by, judgement.summary(), judgement.eventId(), now, out);
+        return out;
+    }
+
+    /** Records the judgement on deploy.events and acts on it: advance, or for an inconclusive one what the policy says. */
+    private void judged(Deployment d, String verdict, String judgementId, String by, String summary, String causeId,
+                        Instant now, List<Emission> out) {
+        String sentence = summary == null || summary.isBlank() ? "batch " + (d.batch() + 1) + " judged " + verdict
+                : summary;
+        DeploymentEvent.Judged judged = new DeploymentEvent.Judged(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(),
+                d.service(), d.batch(), verdict, judgementId, by, sentence, now);
+        emit(out, judged, causeId);
+        if (judged.isHealthy()) {
+            advance(d, now, out);
+            return;
+        }
+        String reason = "batch " + (d.batch() + 1) + "/" + d.batchCount() + " inconclusive: " + sentence;
+        switch (d.policy().onInconclusive()) {
+            case PASS -> advance(d, now, out);
+            case PAUSE -> {
+                if (d.phase() == Phase.ROLLING) {
+                    emit(out, new DeploymentEvent.Paused(Ids.newId(), KanaryEvent.SCHEMA_VERSION, d.id(), d.service(),
+                            by, now, reason, null), judged.eventId());
+                }
+            }
+            case ROLLBACK -> startRollback(d, reason, null, by, judged.eventId(), now, out);
         }
     }
 

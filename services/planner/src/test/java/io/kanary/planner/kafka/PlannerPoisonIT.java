@@ -113,6 +113,14 @@ class PlannerPoisonIT {
         corpus.put("rollback: no deploymentId", Poison.of(rollbacks, "web", """
                 {"eventId":"b-1","schemaVersion":1,"service":"web","reason":"bad","issuedAt":"%s"}""".formatted(NOW)));
         corpus.put("rollback: not JSON", Poison.of(rollbacks, "web", "\u0000\u0001garbage"));
+        String judgements = Topics.JUDGEMENTS.name();
+        corpus.put("judgement: null value", Poison.of(judgements, "web", null));
+        corpus.put("judgement: healthy without deploymentId", Poison.of(judgements, "web", """
+                {"type":"judgement.healthy","eventId":"j-1","schemaVersion":1,"service":"web","version":"v2","batch":0,\
+                "samples":80,"errorRate":0.0,"test":"mSPRT healthy","statistic":3.1,"statisticThreshold":3.0,\
+                "summary":"healthy","judgedAt":"%s"}""".formatted(NOW)));
+        corpus.put("judgement: unknown type", Poison.of(judgements, "web", """
+                {"type":"judgement.maybe","eventId":"j-2","schemaVersion":1,"deploymentId":"web-1","service":"web"}"""));
         return corpus;
     }
 
@@ -200,7 +208,7 @@ class PlannerPoisonIT {
     private Map<String, List<ConsumerRecord<byte[], byte[]>>> deadLettersByPlanner() {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byOrigin = new LinkedHashMap<>();
         for (String topic : List.of(Topics.DEPLOY_REQUESTS.dlqName(), Topics.HOST_EVENTS.dlqName(),
-                Topics.HEALTH_PROBES.dlqName(), Topics.ROLLBACK_COMMANDS.dlqName())) {
+                Topics.HEALTH_PROBES.dlqName(), Topics.ROLLBACK_COMMANDS.dlqName(), Topics.JUDGEMENTS.dlqName())) {
             for (ConsumerRecord<byte[], byte[]> letter : readToEnd(kafka, topic)) {
                 if ("planner".equals(header(letter, DeadLetters.CONSUMER))) {
                     byOrigin.computeIfAbsent(header(letter, DeadLetters.TOPIC) + "@" + header(letter, DeadLetters.OFFSET),

@@ -1,0 +1,19 @@
+package io.kanary.detector.evidence;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * A batch is judged at most once, so its judgement's id derives from the deployment and the batch
+ * (a name-based UUID): a replay yields the very same event, and the planner's duplicate check and
+ * an audit both see one judgement.
+ */
+public final class JudgementIds {
+    private JudgementIds() {
+    }
+
+    public static String of(String deploymentId, int batch) {
+        return UUID.nameUUIDFromBytes(("judgement/" + deploymentId + "/" + batch).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+}
