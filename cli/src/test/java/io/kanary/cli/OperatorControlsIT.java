@@ -276,6 +276,8 @@ class OperatorControlsIT {
         // once instead of waiting out the killed one's session.
         builder.environment().put("KAFKA_GROUP_INSTANCE_ID", "kanary-planner-controls-it");
         builder.environment().put("PLANNER_AUTH", "none");
+        // No breach-detector runs here: batches advance on their health gates, with no judgement to wait for.
+        builder.environment().put("KANARY_REQUIRE_EVIDENCE", "false");
         builder.environment().put("PLANNER_HTTP_PORT", Integer.toString(port));
         builder.environment().put("KANARY_ALLOW_EXECUTABLES", DemoScenario.demoApp("v1", 0.0).command().get(0));
         planner = builder.start();
