@@ -85,6 +85,41 @@ class MedianVsBaselineTest {
     }
 
     @Test
+    void shouldNotRollBackAFewMillisecondsOverAVeryFastBaselinesMedian() {
+        // 1 ms → 4 ms is 4 × the baseline's median, but a command check's process start, not a slower service.
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < DEPLOYED_MS / 100; i++) {
+            detector.probe("v1", true, 1 + random.nextInt(2), at(i * 100L));
+        }
+        detector.started("d-1", "v2", "v1", at(DEPLOYED_MS), DEFAULTS);
+        for (int i = 0; i < 120 * PER_SECOND; i++) {
+            Instant probedAt = at(DEPLOYED_MS + i * 100L);
+            detector.probe("v1", true, 1 + random.nextInt(2), probedAt);
+            detector.probe("v2", true, 3 + random.nextInt(3), probedAt);
+        }
+
+        assertTrue(detector.breaches.isEmpty(), () -> "breached: " + detector.breaches.readValuesToList());
+    }
+
+    @Test
+    void shouldStillRollBackAFastBaselinesMedianExceededByMoreThanTheSlack() {
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < DEPLOYED_MS / 100; i++) {
+            detector.probe("v1", true, 1 + random.nextInt(2), at(i * 100L));
+        }
+        detector.started("d-1", "v2", "v1", at(DEPLOYED_MS), DEFAULTS);
+        for (int i = 0; i < 60 * PER_SECOND && detector.breaches.isEmpty(); i++) {
+            Instant probedAt = at(DEPLOYED_MS + i * 100L);
+            detector.probe("v1", true, 1 + random.nextInt(2), probedAt);
+            detector.probe("v2", true, 30 + random.nextInt(5), probedAt);
+        }
+
+        Breach breach = detector.breaches.readValuesToList().get(0);
+        assertEquals(TestName.MEDIAN_BASELINE.label(), breach.test());
+        assertEquals(breach.baseline() + 10, breach.threshold(), 1e-9, "the baseline's median + 10 ms");
+    }
+
+    @Test
     void shouldNotRollBackHealthyNoise() {
         // Both versions alike, and noisy: log-normal, median 40 ms, p99 about 125 ms.
         SplittableRandom random = new SplittableRandom(7);

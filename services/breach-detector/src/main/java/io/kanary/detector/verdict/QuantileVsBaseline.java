@@ -30,6 +30,12 @@ import java.util.function.ToLongFunction;
 final class QuantileVsBaseline implements SequentialTest {
     /** Answered probes of the baseline's history before its quantile is a reference. */
     static final int MIN_BASELINE_ANSWERS = 100;
+    /**
+     * A quantile within this many ms of the baseline's is no regression however large the ratio: probe
+     * latencies are whole ms, and a fast service's 1 ms median against 4 ms is a probe's own overhead
+     * (a command check starting a process), not its users waiting.
+     */
+    static final double MIN_SLOWDOWN_MS = 10;
 
     private final double quantile;
     private final ToDoubleFunction<Policy> ratio;
@@ -55,7 +61,7 @@ final class QuantileVsBaseline implements SequentialTest {
             return Optional.empty();
         }
         double baselineMs = history.quantile(quantile);
-        double limitMs = ratio.applyAsDouble(window.policy()) * baselineMs;
+        double limitMs = Math.max(ratio.applyAsDouble(window.policy()) * baselineMs, baselineMs + MIN_SLOWDOWN_MS);
         if (Double.isNaN(limitMs)) {
             return Optional.empty();
         }
