@@ -1,5 +1,6 @@
 package io.kanary.kafka;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -127,6 +128,11 @@ class TopicReplayIT {
     private static void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(BROKER.kafka())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // Created is not yet known everywhere: on a loaded machine the broker's metadata may still lack
+            // the topic (and its leaders) a moment later, and a replay would rightly call it missing.
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.describeTopics(List.of(name))
+                    .allTopicNames().get(10, TimeUnit.SECONDS).get(name).partitions().stream()
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
         }
     }
 
