@@ -25,7 +25,9 @@ final class P99VsBaseline extends P99Test {
         if (answered(history) < MIN_QUANTILE_SAMPLES || answered(candidate) < MIN_QUANTILE_SAMPLES) {
             return Double.NaN;
         }
-        return window.policy().maxP99Ratio() * history.p99(); // NaN without an answered probe of the baseline
+        // NaN without an answered probe of the baseline; within MIN_SLOWDOWN_MS of it, no regression at any ratio.
+        return Math.max(window.policy().maxP99Ratio() * history.p99(),
+                history.p99() + QuantileVsBaseline.MIN_SLOWDOWN_MS);
     }
 
     @Override

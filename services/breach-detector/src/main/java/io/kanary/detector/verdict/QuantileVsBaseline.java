@@ -31,7 +31,7 @@ final class QuantileVsBaseline implements SequentialTest {
     /** Answered probes of the baseline's history before its quantile is a reference. */
     static final int MIN_BASELINE_ANSWERS = 100;
     /**
-     * A quantile within this many ms of the baseline's is no regression however large the ratio: probe
+     * A quantile (median or p99) within this many ms of the baseline's is no regression however large the ratio: probe
      * latencies are whole ms, and a fast service's 1 ms median against 4 ms is a probe's own overhead
      * (a command check starting a process), not its users waiting.
      */
