@@ -29,6 +29,18 @@ public record Breach(String eventId, int schemaVersion, String deploymentId, Str
     public static final String P99_LATENCY_MS = "p99_latency_ms";
     public static final String MEDIAN_LATENCY_MS = "median_latency_ms";
 
+    /**
+     * What {@code samples} outcomes were, of which {@code requests} came from traffic samples:
+     * {@code 42 probes}, {@code 300 requests} or {@code 150 requests + 25 probes}. One wording for
+     * the rollback reason and the audit.
+     */
+    public static String describeSamples(long samples, Long requests) {
+        long fromTraffic = requests == null ? 0 : Math.min(requests, samples);
+        long probes = samples - fromTraffic;
+        return fromTraffic == 0 ? samples + " probes"
+                : probes == 0 ? fromTraffic + " requests" : fromTraffic + " requests + " + probes + " probes";
+    }
+
     /** A breach judged on probes alone. */
     public Breach(String eventId, int schemaVersion, String deploymentId, String service, String version,
                   String baselineVersion, String metric, double observed, double threshold, Double baseline,

@@ -163,17 +163,9 @@ public final class Summaries {
                 : "limit " + value(b.metric(), b.threshold());
         return String.format(Locale.ROOT, "BREACH %s %s %s > %s over %s (%s: log-LR %.1f ≥ %.1f; %s; %s of %s)",
                 b.version(), label, value(b.metric(), b.observed()), limit, window(b.windowMs()), b.test(),
-                b.statistic(), b.statisticThreshold(), evidence(b.samples(), b.requests()), baseline,
+                b.statistic(), b.statisticThreshold(), Breach.describeSamples(b.samples(), b.requests()), baseline,
                 b.baselineRequests() == null || b.baselineRequests() == 0 ? String.valueOf(b.baselineSamples())
-                        : evidence(b.baselineSamples(), b.baselineRequests()));
-    }
-
-    /** {@code 42 probes}, {@code 300 requests} or {@code 150 requests + 25 probes}: what a side's samples were. */
-    static String evidence(long samples, Long requests) {
-        long fromTraffic = requests == null ? 0 : Math.min(requests, samples);
-        long probes = samples - fromTraffic;
-        return fromTraffic == 0 ? probes + " probes"
-                : probes == 0 ? fromTraffic + " requests" : fromTraffic + " requests + " + probes + " probes";
+                        : Breach.describeSamples(b.baselineSamples(), b.baselineRequests()));
     }
 
     private static String value(String metric, double v) {

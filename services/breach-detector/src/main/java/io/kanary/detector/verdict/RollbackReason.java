@@ -74,11 +74,7 @@ public final class RollbackReason {
 
     /** {@code samples} outcomes of which {@code requests} were requests: "20 probes", "312 requests", or both. */
     private static String samples(long samples, Long requests) {
-        return switch (Kind.of(samples, requests)) {
-            case PROBES -> samples + " probes";
-            case REQUESTS -> samples + " requests";
-            case BOTH -> requests + " requests + " + (samples - requests) + " probes";
-        };
+        return Breach.describeSamples(samples, requests);
     }
 
     private static String baseline(Breach breach) {
