@@ -107,7 +107,7 @@ final class Samples {
                 new HostEvent.RolledBack("e-host-5", 1, "host-1", "e-cmd-2", DEPLOYMENT, SERVICE, OLD, OLD_INSTANCE,
                         at(32_500)),
                 new ProbeResult("e-probe-1", 1, SERVICE, NEW, "host-1", "checkout-v2-7b1e", false, 0, 2_000, at(25_000),
-                        "connection refused"),
+                        "connection refused", ProbeResult.WATCHER_OVERLOADED),
                 new TrafficSample("e-traffic-1", 1, SERVICE, NEW, "host-1", "checkout-v2-7b1e", "scrape", at(24_000),
                         at(25_000), 104, 3, java.util.List.of(new TrafficSample.LatencyBucket(50, 61),
                         new TrafficSample.LatencyBucket(100, 97), new TrafficSample.LatencyBucket(250, 103))),

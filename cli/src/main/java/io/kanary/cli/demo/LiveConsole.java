@@ -169,6 +169,9 @@ public final class LiveConsole implements AutoCloseable {
             return;
         }
         if (event instanceof ProbeResult probe) {
+            if (probe.wasSkipped()) {
+                return; // never sent (the watcher was overloaded): no evidence of the version's health
+            }
             probesByVersion.computeIfAbsent(probe.service() + "/" + probe.version(), k -> new ArrayDeque<>()).addLast(probe);
             return;
         }

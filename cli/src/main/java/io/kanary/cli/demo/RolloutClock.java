@@ -38,7 +38,7 @@ public final class RolloutClock {
         if (event instanceof DeploymentEvent.Started started) {
             deployments.put(started.deploymentId(), started);
             measures.put(started.deploymentId(), new Measure());
-        } else if (event instanceof ProbeResult probe && !probe.ok()) {
+        } else if (event instanceof ProbeResult probe && !probe.ok() && !probe.wasSkipped()) {
             activeWithVersion(probe.service(), probe.version()).ifPresent(m -> {
                 if (m.firstBadProbe == null) {
                     m.firstBadProbe = probe.probedAt();

@@ -123,6 +123,9 @@ public final class AuditReport {
         Map<List<String>, long[]> counts = new LinkedHashMap<>();
         for (AuditEvent e : probes) {
             ProbeResult p = (ProbeResult) e.event();
+            if (p.wasSkipped()) {
+                continue; // never sent (the watcher was overloaded): neither a passed nor a failed probe
+            }
             long[] c = counts.computeIfAbsent(Arrays.asList(p.version(), p.hostId()), k -> new long[2]);
             c[p.ok() ? 0 : 1]++;
         }

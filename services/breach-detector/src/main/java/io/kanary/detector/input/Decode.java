@@ -34,7 +34,10 @@ public final class Decode<T> implements ProcessorSupplier<byte[], byte[], byte[]
         return new ContextualProcessor<>() {
             @Override
             public void process(Record<byte[], byte[]> record) {
-                context().forward(record.withValue(decode(record)));
+                Decoded<T> decoded = decode(record);
+                if (decoded.isRefused() || !InputRules.ignored(decoded.event())) {
+                    context().forward(record.withValue(decoded));
+                }
             }
 
             private Decoded<T> decode(Record<byte[], byte[]> record) {

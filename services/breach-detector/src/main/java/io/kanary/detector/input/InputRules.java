@@ -14,6 +14,14 @@ public final class InputRules {
     private InputRules() {
     }
 
+    /**
+     * Whether a well-formed event is no evidence and is left out, neither judged nor dead-lettered: a
+     * probe the health-watcher skipped because it could not send it on time says nothing about its instance.
+     */
+    public static boolean ignored(Object event) {
+        return event instanceof ProbeResult probe && probe.wasSkipped();
+    }
+
     public static Optional<String> probe(String key, ProbeResult probe) {
         if (blank(probe.eventId())) {
             return Optional.of("eventId is required");

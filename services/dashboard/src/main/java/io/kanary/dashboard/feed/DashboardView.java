@@ -89,6 +89,9 @@ public final class DashboardView {
     }
 
     public synchronized void probe(ProbeResult probe) {
+        if (probe.wasSkipped()) {
+            return; // never sent (the watcher was overloaded): no evidence of the version's health
+        }
         probes.computeIfAbsent(key(probe.service(), probe.version()), k -> new VersionWindow(window)).add(probe);
     }
 
