@@ -2,6 +2,7 @@ package io.kanary.health;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,7 +22,7 @@ public final class HealthWatcher implements AutoCloseable {
     private final boolean ownsVertx;
     private final String verticleId;
     private final ProbeResultPublisher publisher;
-    private final ProbeVerticle verticle;
+    private final ProbeShards verticle;
     private final InstanceFeed feed;
     private final KafkaClientMetrics clientMetrics;
     private final KafkaClientMetrics feedMetrics;
@@ -30,7 +31,7 @@ public final class HealthWatcher implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HealthWatcher(Vertx vertx, boolean ownsVertx, String verticleId, ProbeResultPublisher publisher,
-                          ProbeVerticle verticle, InstanceFeed feed, KafkaClientMetrics clientMetrics,
+                          ProbeShards verticle, InstanceFeed feed, KafkaClientMetrics clientMetrics,
                           KafkaClientMetrics feedMetrics, Traffic traffic) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
@@ -45,7 +46,9 @@ public final class HealthWatcher implements AutoCloseable {
 
     /** Starts on a Vert.x instance of its own, closed with the watcher. */
     public static HealthWatcher start(HealthWatcherConfig config) {
-        Vertx vertx = Vertx.vertx();
+        // An event loop per probe shard, and one more for the traffic scraper.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
+                Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.probeLoops() + 1)));
         try {
             return start(config, vertx, true);
         } catch (RuntimeException e) {
@@ -66,10 +69,9 @@ public final class HealthWatcher implements AutoCloseable {
         Traffic traffic = null;
         try {
             WatcherMetrics metrics = new WatcherMetrics(config.meterRegistry());
-            ProbeVerticle verticle = new ProbeVerticle(metrics.counting(publisher), config.defaultProbeIntervalMs(),
-                    config.probeTimeout());
+            ProbeShards verticle = ProbeShards.of(config, metrics.counting(publisher), metrics);
             metrics.watching(verticle::watchedInstances);
-            verticleId = vertx.deployVerticle(verticle).await(START_TIMEOUT);
+            verticleId = verticle.deploy(vertx).await(START_TIMEOUT);
             traffic = Traffic.start(config, vertx, metrics, START_TIMEOUT);
             InstanceFeed feed = InstanceFeed.start(config.kafka(), config.groupId(),
                     new FeedListeners(verticle, traffic.scraper()), START_TIMEOUT, metrics::deadLettered);
@@ -77,8 +79,8 @@ public final class HealthWatcher implements AutoCloseable {
             clientMetrics.bindTo(config.meterRegistry());
             KafkaClientMetrics feedMetrics = feed.clientMetrics();
             feedMetrics.bindTo(config.meterRegistry());
-            LOG.info("Health-watcher started (default probe interval {} ms, timeout {} ms)",
-                    config.defaultProbeIntervalMs(), config.probeTimeout().toMillis());
+            LOG.info("Health-watcher started (default probe interval {} ms, timeout {} ms, {} probe loops)",
+                    config.defaultProbeIntervalMs(), config.probeTimeout().toMillis(), config.probeLoops());
             return new HealthWatcher(vertx, ownsVertx, verticleId, publisher, verticle, feed, clientMetrics, feedMetrics,
                     traffic);
         } catch (TimeoutException e) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,13 +31,83 @@ import org.slf4j.LoggerFactory;
  * waits for its answer is skipped, and counted as skipped, never as a failure. Probes queued behind
  * each other would time out waiting for a connection, and a slow instance (answering in 600 ms,
  * probed every 100 ms) would read as failing instead of as slow.
+ *
+ * <p>One verticle is one shard of the watcher: several run side by side, one per event loop, each
+ * probing the instances whose (host, service) falls to it ({@link #owns}). Every shard reads every
+ * event (they are few: starts, stops, deployments) and keeps what it needs of them.
+ *
+ * <p>A shard that cannot keep up sheds instead of failing: a probe whose timer fires more than
+ * {@code maxLateness} after it fell due, or that would put more than {@code maxInFlight} probes of
+ * the shard in flight, is published as skipped ("watcher overloaded"), and so is a probe whose
+ * shard fell behind while it waited for its answer (its timeout or its latency would be the
+ * shard's delay). Late timers cannot pile up: a fixed-rate timer that fires late fires its missed
+ * turns back to back, each of them late, each skipped at the cost of one record.
  */
 final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeVerticle.class);
+    /** The reasons a probe is skipped, as the skipped-probes metric names them. */
+    static final String LATE = "late";
+    static final String IN_FLIGHT_LIMIT = "in_flight_limit";
+    static final String LOOP_BEHIND = "loop_behind";
+    static final String ANSWER_PENDING = "answer_pending";
+
+    /** Where a shard counts its skipped probes and its own delay in sending each probe. */
+    interface Meters {
+        Meters NONE = new Meters() {
+            @Override
+            public void skipped(String service, String reason) {
+            }
+
+            @Override
+            public void sent(long lateNanos) {
+            }
+        };
+
+        void skipped(String service, String reason);
+
+        /** A probe was sent {@code lateNanos} after it fell due. */
+        void sent(long lateNanos);
+    }
+
+    /**
+     * Which share of the instances a verticle probes and when it sheds.
+     *
+     * @param shard       this verticle's index, 0 to {@code shards - 1}
+     * @param maxInFlight probes of this shard waiting for their answer, at most
+     * @param maxLateness how late a probe may be sent, or its shard fall behind while it waits, before it is skipped
+     */
+    record Shard(int shard, int shards, int maxInFlight, Duration maxLateness) {
+        static Shard single() {
+            return new Shard(0, 1, HealthWatcherConfig.DEFAULT_MAX_IN_FLIGHT_PER_LOOP,
+                    HealthWatcherConfig.DEFAULT_MAX_PROBE_LATENESS);
+        }
+
+        boolean owns(LiveInstance.Key key) {
+            return Math.floorMod(key.hashCode(), shards) == shard;
+        }
+    }
 
     private final ProbeSink publisher;
     private final long defaultIntervalMs;
     private final Duration probeTimeout;
+    private final Shard shard;
+    private final Meters meters;
+    private final long maxLatenessNanos;
+    /** Probes of this shard waiting for their answer now. */
+    private int inFlight;
+    /**
+     * Counts the times a timer of this shard fired late: a probe that finds it changed between its
+     * sending and its answer was answered while its shard was behind, so its outcome is no evidence.
+     * (The in-flight bound does not count: the answers of the probes in flight are still read on time.)
+     */
+    private long lateSeen;
+    private static final long TICK_MS = 50;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MS);
+    private long tickTimer;
+    /** When {@link #tick} last ran (System.nanoTime). */
+    private long lastTickNanos;
+    /** When this shard last logged that it sheds (System.nanoTime), or 0: at most a line a minute. */
+    private long shedLoggedAtNanos;
     private final Map<LiveInstance.Key, Probing> probing = new HashMap<>();
     /**
      * Instances being replaced: from a host's "starting" event until the new instance has started,
@@ -71,9 +142,16 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     private boolean stopped;
 
     ProbeVerticle(ProbeSink publisher, long defaultIntervalMs, Duration probeTimeout) {
+        this(publisher, defaultIntervalMs, probeTimeout, Shard.single(), Meters.NONE);
+    }
+
+    ProbeVerticle(ProbeSink publisher, long defaultIntervalMs, Duration probeTimeout, Shard shard, Meters meters) {
         this.publisher = publisher;
         this.defaultIntervalMs = defaultIntervalMs;
         this.probeTimeout = probeTimeout;
+        this.shard = shard;
+        this.meters = meters;
+        this.maxLatenessNanos = shard.maxLateness().toNanos();
     }
 
     /** One instance being probed; its identity tells a late answer whether its instance is still live. */
@@ -82,6 +160,9 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         /** One probe of the instance. */
         final Supplier<Future<ProbeOutcome>> target;
         long timerId;
+        /** When its timer should fire next (System.nanoTime): a fixed-rate timer's schedule, to measure lateness against. */
+        long dueNanos;
+        long intervalNanos;
         boolean inFlight;
         long skipped;
         /** When a skip of this instance was last logged (System.nanoTime), or 0: at most a line a minute. */
@@ -97,12 +178,32 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     public Future<?> start() {
         probe = HealthProbe.create(vertx, probeTimeout);
         tcp = TcpProbe.create(vertx);
+        lastTickNanos = System.nanoTime();
+        tickTimer = vertx.setPeriodic(TICK_MS, TICK_MS, id -> tick());
         return Future.succeededFuture();
+    }
+
+    /**
+     * This loop's heartbeat: a tick that fires late says the loop is behind even when no probe falls
+     * due, and an answer read while the tick is overdue was read late (the loop ran the answer's
+     * I/O before its overdue timers).
+     */
+    private void tick() {
+        long now = System.nanoTime();
+        if (now - lastTickNanos > TICK_NANOS + maxLatenessNanos) {
+            lateSeen++;
+        }
+        lastTickNanos = now;
+    }
+
+    private boolean behind(long now) {
+        return now - lastTickNanos > TICK_NANOS + maxLatenessNanos;
     }
 
     @Override
     public Future<?> stop() {
         stopped = true;
+        vertx.cancelTimer(tickTimer);
         probing.values().forEach(p -> vertx.cancelTimer(p.timerId));
         probing.clear();
         probe.close();
@@ -202,6 +303,9 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     }
 
     private void watch(LiveInstance instance) {
+        if (!shard.owns(instance.key())) {
+            return;
+        }
         unwatch(instance.key());
         beingReplaced.remove(instance.key());
         if (instance.check() instanceof HealthCheck.Command) {
@@ -244,7 +348,11 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     private void schedule(Probing p) {
         long interval = intervalOf(p.instance.service());
         // A fixed rate: a probe that falls due while the previous one is in flight is skipped, so a
-        // hanging instance still yields a sample (a failure) every timeout.
+        // hanging instance still yields a sample (a failure) every timeout. Vert.x runs periodic
+        // timers at a fixed rate (each turn due one interval after the previous turn was due), which
+        // is the schedule dueNanos follows.
+        p.intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
+        p.dueNanos = System.nanoTime() + p.intervalNanos;
         p.timerId = vertx.setPeriodic(interval, interval, id -> probeOnce(p));
     }
 
@@ -255,8 +363,8 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     private Supplier<Future<ProbeOutcome>> probeOf(LiveInstance instance) {
         if (instance.check() instanceof HealthCheck.Http http) {
             String url = http.path() == null ? instance.healthUrl() : instance.address() + http.path();
-            long timeoutMs = timeoutOf(http);
-            return () -> probe.probe(url, http, timeoutMs);
+            HealthProbe.Target target = probe.target(url, http, timeoutOf(http));
+            return () -> probe.probe(target);
         }
         if (instance.check() instanceof HealthCheck.Tcp check) {
             URI address;
@@ -272,8 +380,8 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
             long timeoutMs = timeoutOf(check);
             return () -> tcp.probe(host, port, timeoutMs);
         }
-        String url = instance.healthUrl();
-        return () -> probe.probe(url);
+        HealthProbe.Target target = probe.target(instance.healthUrl(), null, probeTimeout.toMillis());
+        return () -> probe.probe(target);
     }
 
     private long timeoutOf(HealthCheck check) {
@@ -298,10 +406,13 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
     }
 
     private void probeOnce(Probing p) {
+        long now = System.nanoTime();
+        long lateNanos = now - p.dueNanos;
+        p.dueNanos += p.intervalNanos;
         if (p.inFlight) {
+            meters.skipped(p.instance.service(), ANSWER_PENDING);
             skipped.incrementAndGet();
             p.skipped++;
-            long now = System.nanoTime();
             if (p.skipLoggedAtNanos == 0 || now - p.skipLoggedAtNanos >= SKIP_LOG_EVERY_NANOS) {
                 p.skipLoggedAtNanos = now;
                 LOG.info("Skipping probes of {} {} on {} that fall due while the previous one waits for its answer "
@@ -311,14 +422,59 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
             }
             return;
         }
+        if (lateNanos > maxLatenessNanos || behind(now)) {
+            shed(p, LATE, lateNanos);
+            return;
+        }
+        if (inFlight >= shard.maxInFlight()) {
+            shed(p, IN_FLIGHT_LIMIT, lateNanos);
+            return;
+        }
+        meters.sent(lateNanos);
         p.inFlight = true;
+        inFlight++;
+        long lateSeenAtSend = lateSeen;
         p.target.get().onSuccess(outcome -> {
             p.inFlight = false;
+            inFlight--;
             // An answer for an instance removed meanwhile is dropped: a stopped instance failing its
             // probe says nothing about its version.
-            if (!stopped && probing.get(p.instance.key()) == p) {
-                publisher.publish(p.instance, outcome);
+            if (stopped || probing.get(p.instance.key()) != p) {
+                return;
             }
+            // Answered (or timed out) while this loop was behind: the outcome and its latency may be
+            // the loop's delay in reading the answer, not the instance's. A timeout that fired that
+            // much too late says the same even when no timer of this shard noticed.
+            long answeredNanos = System.nanoTime();
+            if (lateSeen != lateSeenAtSend || behind(answeredNanos)
+                    || answeredNanos - now > timeoutNanosOf(p) + maxLatenessNanos) {
+                meters.skipped(p.instance.service(), LOOP_BEHIND);
+                publisher.publish(p.instance, ProbeOutcome.skipped(outcome.probedAt()));
+                return;
+            }
+            publisher.publish(p.instance, outcome);
         });
+    }
+
+    /** Publishes the probe of {@code p} due {@code lateNanos} ago as skipped: this shard is overloaded. */
+    private void shed(Probing p, String reason, long lateNanos) {
+        if (reason.equals(LATE)) {
+            lateSeen++;
+        }
+        meters.skipped(p.instance.service(), reason);
+        long now = System.nanoTime();
+        if (shedLoggedAtNanos == 0 || now - shedLoggedAtNanos >= SKIP_LOG_EVERY_NANOS) {
+            shedLoggedAtNanos = now;
+            LOG.warn("Probe loop {} of {} is overloaded ({}: a probe {} ms late, {} in flight, {} instances): publishing "
+                            + "probes as skipped, not failed, until it catches up; give the watcher more cores or "
+                            + "HEALTH_PROBE_LOOPS, or probe less often", shard.shard() + 1, shard.shards(), reason,
+                    TimeUnit.NANOSECONDS.toMillis(lateNanos), inFlight, probing.size());
+        }
+        publisher.publish(p.instance, ProbeOutcome.skipped(Instant.now().minusNanos(lateNanos)));
+    }
+
+    private long timeoutNanosOf(Probing p) {
+        HealthCheck check = p.instance.check();
+        return TimeUnit.MILLISECONDS.toNanos(check == null ? probeTimeout.toMillis() : timeoutOf(check));
     }
 }

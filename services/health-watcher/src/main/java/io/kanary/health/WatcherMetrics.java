@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
@@ -17,7 +18,7 @@ import java.util.function.IntSupplier;
  * <p>A probe's path runs on the event loop at every probe of every instance, so the meters are
  * built once per (service, version, outcome) and per service, then looked up in a map.
  */
-final class WatcherMetrics {
+final class WatcherMetrics implements ProbeVerticle.Meters {
     static final String OK = "ok";
     static final String FAILED = "failed";
 
@@ -26,6 +27,8 @@ final class WatcherMetrics {
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
     private final Map<ScrapeKey, Counter> scrapes = new ConcurrentHashMap<>();
+    private final Map<SkipKey, Counter> skips = new ConcurrentHashMap<>();
+    private final Timer sendDelay;
 
     private record ProbeKey(String service, String version, boolean ok) {
     }
@@ -33,8 +36,15 @@ final class WatcherMetrics {
     private record ScrapeKey(String service, String outcome) {
     }
 
+    private record SkipKey(String service, String reason) {
+    }
+
     WatcherMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.sendDelay = Timer.builder("kanary.probe.send.delay")
+                .description("How long after it fell due each probe was sent: the watcher's own delay, never the instance's")
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     /** Reads the number of instances probed now from {@code watched}. */
@@ -45,12 +55,33 @@ final class WatcherMetrics {
                 .register(registry);
     }
 
-    /** A sink that counts and times each probe, then hands it to {@code next}. */
+    /**
+     * A sink that counts and times each probe, then hands it to {@code next}. A skipped probe is not
+     * counted here: its loop counts it by reason through {@link #skipped}.
+     */
     ProbeSink counting(ProbeSink next) {
         return (instance, outcome) -> {
-            probed(instance.service(), instance.version(), outcome);
+            if (!outcome.wasSkipped()) {
+                probed(instance.service(), instance.version(), outcome);
+            }
             next.publish(instance, outcome);
         };
+    }
+
+    @Override
+    public void skipped(String service, String reason) {
+        skips.computeIfAbsent(new SkipKey(service, reason), key -> Counter.builder("kanary.probes.skipped")
+                        .description("Probes not sent, or whose answer could not be read on time, by service and reason: "
+                                + "the watcher's own overload (late, in_flight_limit, loop_behind), or the instance's "
+                                + "previous probe still waiting for its answer (answer_pending)")
+                        .tags("service", key.service(), "reason", key.reason())
+                        .register(registry))
+                .increment();
+    }
+
+    @Override
+    public void sent(long lateNanos) {
+        sendDelay.record(Math.max(0, lateNanos), TimeUnit.NANOSECONDS);
     }
 
     void probed(String service, String version, ProbeOutcome outcome) {

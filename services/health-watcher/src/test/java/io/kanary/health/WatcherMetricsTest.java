@@ -41,7 +41,9 @@ class WatcherMetricsTest {
         metrics.probed("shop", "v2", new ProbeOutcome(true, 200, 40, T0, null));
 
         assertSame(first, probes("shop", "v2", "ok"));
-        assertEquals(2, registry.getMeters().size(), "one counter and one timer");
+        assertEquals(2, registry.getMeters().stream().map(m -> m.getId().getName())
+                .filter(name -> name.equals("kanary.probes") || name.equals("kanary.probe.duration")).count(),
+                "one counter and one timer");
     }
 
     @Test
@@ -54,6 +56,34 @@ class WatcherMetricsTest {
 
         assertEquals(List.of("i-1"), published);
         assertEquals(1.0, probes("shop", "v2", "ok").count());
+    }
+
+    @Test
+    void shouldCountSkippedProbesByReasonAndNeverAsProbedOrFailed() {
+        List<String> published = new ArrayList<>();
+        ProbeSink sink = metrics.counting((instance, outcome) -> published.add(outcome.skipped()));
+        LiveInstance instance = new LiveInstance("shop", "v2", "host-1", "i-1", "http://h/health", "cause", "http://h", null);
+
+        metrics.skipped("shop", ProbeVerticle.LATE);
+        metrics.skipped("shop", ProbeVerticle.LATE);
+        metrics.skipped("shop", ProbeVerticle.IN_FLIGHT_LIMIT);
+        sink.publish(instance, ProbeOutcome.skipped(T0));
+
+        assertEquals(java.util.Arrays.asList("watcher overloaded"), published, "the skipped probe is still published");
+        assertEquals(2.0, registry.get("kanary.probes.skipped").tags("service", "shop", "reason", "late").counter().count());
+        assertEquals(1.0, registry.get("kanary.probes.skipped").tags("service", "shop", "reason", "in_flight_limit")
+                .counter().count());
+        assertEquals(List.of(), registry.find("kanary.probes").counters().stream().toList(), "not an ok nor a failed probe");
+        assertEquals(List.of(), registry.find("kanary.probe.duration").timers().stream().toList());
+    }
+
+    @Test
+    void shouldTimeHowLateEachProbeWasSent() {
+        metrics.sent(TimeUnit.MILLISECONDS.toNanos(3));
+        metrics.sent(TimeUnit.MILLISECONDS.toNanos(5));
+
+        assertEquals(2, registry.get("kanary.probe.send.delay").timer().count());
+        assertEquals(8.0, registry.get("kanary.probe.send.delay").timer().totalTime(TimeUnit.MILLISECONDS));
     }
 
     @Test

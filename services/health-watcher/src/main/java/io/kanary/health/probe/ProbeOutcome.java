@@ -1,5 +1,6 @@
 package io.kanary.health.probe;
 
+import io.kanary.schema.ProbeResult;
 import java.time.Instant;
 
 /**
@@ -10,8 +11,26 @@ import java.time.Instant;
  * @param latencyMs  from sending the request to the answer (or to giving up)
  * @param probedAt   when the request was sent
  * @param error      why the probe failed: no answer came, or the expectation the answer missed; else null
+ * @param skipped    why the probe was not sent (or its outcome is no evidence), else null: see {@link #skipped(Instant)}
  */
-public record ProbeOutcome(boolean ok, int statusCode, long latencyMs, Instant probedAt, String error) {
+public record ProbeOutcome(boolean ok, int statusCode, long latencyMs, Instant probedAt, String error, String skipped) {
+
+    public ProbeOutcome(boolean ok, int statusCode, long latencyMs, Instant probedAt, String error) {
+        this(ok, statusCode, latencyMs, probedAt, error, null);
+    }
+
+    /**
+     * A probe the watcher could not send on time, or whose answer it could not read on time: the
+     * watcher's own overload, which says nothing about the instance.
+     */
+    public static ProbeOutcome skipped(Instant dueAt) {
+        return new ProbeOutcome(false, 0, 0, dueAt, null, ProbeResult.WATCHER_OVERLOADED);
+    }
+
+    /** Whether the probe was skipped rather than answered or missed. */
+    public boolean wasSkipped() {
+        return skipped != null;
+    }
 
     static ProbeOutcome answered(int statusCode, long latencyMs, Instant probedAt) {
         return new ProbeOutcome(statusCode >= 200 && statusCode < 300, statusCode, latencyMs, probedAt, null);
