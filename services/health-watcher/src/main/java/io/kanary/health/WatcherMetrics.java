@@ -44,6 +44,9 @@ final class WatcherMetrics implements ProbeVerticle.Meters {
         this.sendDelay = Timer.builder("kanary.probe.send.delay")
                 .description("How long after it fell due each probe was sent: the watcher's own delay, never the instance's")
                 .publishPercentileHistogram()
+                // Healthy delays are well under a millisecond: buckets from 100 µs, so that they can be read apart.
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
     }
 
