@@ -40,8 +40,13 @@ final class WatcherProcess implements AutoCloseable {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), HealthWatcher.class.getName()));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        // e.g. -Dkanary.bench.watcherJvmArgs=-XX:StartFlightRecording=filename=/tmp/w.jfr to profile the watcher
+        String extra = System.getProperty("kanary.bench.watcherJvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), HealthWatcher.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
