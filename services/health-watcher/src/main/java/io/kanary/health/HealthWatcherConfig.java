@@ -49,8 +49,9 @@ public record HealthWatcherConfig(Map<String, Object> kafka, long defaultProbeIn
         maxInFlightPerLoop = maxInFlightPerLoop == 0 ? DEFAULT_MAX_IN_FLIGHT_PER_LOOP : maxInFlightPerLoop;
         maxProbeLateness = maxProbeLateness == null ? DEFAULT_MAX_PROBE_LATENESS : maxProbeLateness;
         if (probeLoops < 0 || maxInFlightPerLoop < 0) {
-            throw new IllegalArgumentException("probeLoops and maxInFlightPerLoop must be > 0 (0 for the default), were "
-                    + probeLoops + " and " + maxInFlightPerLoop);
+            throw new IllegalArgumentException("probeLoops (HEALTH_PROBE_LOOPS) and maxInFlightPerLoop "
+                    + "(HEALTH_MAX_IN_FLIGHT_PER_LOOP) must be above 0, or 0 for the default; were " + probeLoops
+                    + " and " + maxInFlightPerLoop);
         }
         if (maxProbeLateness.isNegative() || maxProbeLateness.isZero()) {
             throw new IllegalArgumentException("maxProbeLateness must be > 0, was " + maxProbeLateness);

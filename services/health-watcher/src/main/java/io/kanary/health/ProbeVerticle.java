@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@code maxLateness} after it fell due, or that would put more than {@code maxInFlight} probes of
  * the shard in flight, is published as skipped ("watcher overloaded"), and so is a probe whose
  * shard fell behind while it waited for its answer (its timeout or its latency would be the
- * shard's delay). Late timers cannot pile up: a fixed-rate timer that fires late fires its missed
- * turns back to back, each of them late, each skipped at the cost of one record.
+ * shard's delay). Late timers cannot pile up: a timer that fires a whole interval late or more is
+ * published skipped once and restarted from now, rather than firing every missed turn back to back.
  */
 final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeVerticle.class);
@@ -424,6 +424,16 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         }
         if (lateNanos > maxLatenessNanos || behind(now)) {
             shed(p, LATE, lateNanos);
+            if (lateNanos >= p.intervalNanos) {
+                // A fixed-rate timer fires the turns it missed back to back, each late again: a loop
+                // that sheds must get cheaper, not busier. One skipped record stands for them; they
+                // are counted, and the schedule starts afresh from now.
+                for (long missed = lateNanos / p.intervalNanos; missed > 0; missed--) {
+                    meters.skipped(p.instance.service(), LATE);
+                }
+                vertx.cancelTimer(p.timerId);
+                schedule(p);
+            }
             return;
         }
         if (inFlight >= shard.maxInFlight()) {

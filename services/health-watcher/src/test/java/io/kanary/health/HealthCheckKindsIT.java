@@ -247,7 +247,8 @@ class HealthCheckKindsIT {
         for (ConsumerRecord<byte[], byte[]> r : probesConsumer.poll(Duration.ofMillis(50))) {
             received.add(Topics.HEALTH_PROBES.valueSerde().deserializer().deserialize(r.topic(), r.value()));
         }
-        return received.stream().filter(p -> instanceId.equals(p.instanceId())).toList();
+        // A probe the loaded test machine made the watcher skip is neither a pass nor a failure: left out.
+        return received.stream().filter(p -> instanceId.equals(p.instanceId()) && !p.wasSkipped()).toList();
     }
 
     private static KafkaConsumer<byte[], byte[]> probesConsumer() {

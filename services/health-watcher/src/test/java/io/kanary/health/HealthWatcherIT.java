@@ -223,7 +223,9 @@ class HealthWatcherIT {
     /** Every probe of {@code instanceId} received so far, in order. */
     private static synchronized List<ConsumerRecord<byte[], byte[]>> probesOf(String instanceId) {
         probesConsumer.poll(Duration.ofMillis(50)).forEach(received::add);
-        return received.stream().filter(r -> instanceId.equals(decode(r).instanceId())).toList();
+        // A probe the loaded test machine made the watcher skip is neither a pass nor a failure: left out.
+        return received.stream().filter(r -> instanceId.equals(decode(r).instanceId()) && !decode(r).wasSkipped())
+                .toList();
     }
 
     private static ProbeResult decode(ConsumerRecord<byte[], byte[]> record) {
