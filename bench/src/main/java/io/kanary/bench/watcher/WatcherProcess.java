@@ -28,11 +28,15 @@ final class WatcherProcess implements AutoCloseable {
     private final Process process;
     private final int metricsPort;
     private final Path log;
+    /** Stops the watcher's JVM if the bench's is stopped first (Ctrl-C), so no watcher outlives its bench. */
+    private final Thread reaper;
 
     private WatcherProcess(Process process, int metricsPort, Path log) {
         this.process = process;
         this.metricsPort = metricsPort;
         this.log = log;
+        this.reaper = new Thread(process::destroyForcibly, "watcher-bench-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** Starts a watcher against {@code bootstrap} probing every {@code intervalMs} on {@code loops} event loops. */
@@ -109,6 +113,7 @@ final class WatcherProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        Runtime.getRuntime().removeShutdownHook(reaper);
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

@@ -37,8 +37,12 @@ public record HealthWatcherConfig(Map<String, Object> kafka, long defaultProbeIn
      * and below what a loop can hold without its own timers falling behind.
      */
     public static final int DEFAULT_MAX_IN_FLIGHT_PER_LOOP = 5_000;
-    /** Two probe intervals of the demo's 100 ms: a loop this far behind is not catching up on its own. */
-    public static final Duration DEFAULT_MAX_PROBE_LATENESS = Duration.ofMillis(200);
+    /**
+     * Half the default probe timeout: a loop this far behind is not catching up on its own, and an
+     * answer read this late would add as much to a latency judged against limits of about a second.
+     * Tighter bounds shed on an ordinary GC pause or a busy shared machine.
+     */
+    public static final Duration DEFAULT_MAX_PROBE_LATENESS = Duration.ofMillis(500);
 
     public HealthWatcherConfig {
         kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));

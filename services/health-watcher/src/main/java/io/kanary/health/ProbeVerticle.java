@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * probed every 100 ms) would read as failing instead of as slow.
  *
  * <p>One verticle is one shard of the watcher: several run side by side, one per event loop, each
- * probing the instances whose (host, service) falls to it ({@link #owns}). Every shard reads every
+ * probing the instances whose (host, service) falls to it ({@link Shard#owns}). Every shard reads every
  * event (they are few: starts, stops, deployments) and keeps what it needs of them.
  *
  * <p>A shard that cannot keep up sheds instead of failing: a probe whose timer fires more than

@@ -16,7 +16,7 @@ class HealthWatcherConfigTest {
 
         assertEquals(Runtime.getRuntime().availableProcessors(), config.probeLoops());
         assertEquals(5_000, config.maxInFlightPerLoop());
-        assertEquals(Duration.ofMillis(200), config.maxProbeLateness());
+        assertEquals(Duration.ofMillis(500), config.maxProbeLateness());
     }
 
     @Test
