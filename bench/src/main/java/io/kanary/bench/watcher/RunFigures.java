@@ -14,11 +14,12 @@ import java.util.Map;
  * @param latencyP50Ms     latency as the probes report it (ms, from the request written to the answer read)
  * @param serverP50Us      the instances' own handling time (µs, request read to response written)
  * @param cpuSecondsPer1k  the watcher JVM's CPU time per 1,000 probes sent
+ * @param cpuCores         the watcher JVM's CPU time over the window's length: the cores it kept busy
  * @param failures         failed probes by error: a healthy fleet should have none
  * @param skipReasons      skipped probes by the reason they carried
  */
 record RunFigures(int askedPerSecond, int loops, double sentPerSecond, double okPct, double skippedPct,
                   double failedPct, double sendDelayP50Ms, double sendDelayP99Ms, double latencyP50Ms,
-                  double latencyP99Ms, double serverP50Us, double serverP99Us, double cpuSecondsPer1k,
+                  double latencyP99Ms, double serverP50Us, double serverP99Us, double cpuSecondsPer1k, double cpuCores,
                   Map<String, Long> failures, Map<String, Long> skipReasons) {
 }

@@ -91,7 +91,7 @@ final class WatcherRun implements AutoCloseable {
         return new RunFigures(asked, loops, sent / seconds, 100.0 * c.ok() / total, 100.0 * c.skippedTotal() / total,
                 100.0 * c.failed() / total, bucketQuantileMs(delays, 0.5), bucketQuantileMs(delays, 0.99),
                 quantile(latencies, 0.5), quantile(latencies, 0.99), quantile(serverMicros, 0.5),
-                quantile(serverMicros, 0.99), sent == 0 ? Double.NaN : cpu / (sent / 1_000.0), c.failures(),
+                quantile(serverMicros, 0.99), sent == 0 ? Double.NaN : cpu / (sent / 1_000.0), cpu / seconds, c.failures(),
                 c.skipped());
     }
 

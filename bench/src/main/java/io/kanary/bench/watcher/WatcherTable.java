@@ -10,18 +10,18 @@ import java.util.function.ToDoubleFunction;
 
 /** The printed table: per rate and loop setting, the median of each figure over the repetitions. */
 final class WatcherTable {
-    static final String HEADER = String.format(Locale.ROOT, "%8s %5s %9s %6s %8s %7s %15s %15s %15s %9s",
+    static final String HEADER = String.format(Locale.ROOT, "%8s %5s %9s %6s %8s %7s %15s %15s %15s %9s %5s",
             "asked/s", "loops", "probes/s", "ok%", "skipped%", "failed%", "send p50/p99ms", "lat p50/p99 ms",
-            "srv p50/p99 µs", "cpu s/1k");
+            "srv p50/p99 µs", "cpu s/1k", "cores");
 
     private WatcherTable() {
     }
 
     static String row(RunFigures f) {
-        return String.format(Locale.ROOT, "%8d %5d %9.0f %6.2f %8.2f %7.2f %7.2f/%-7.2f %7.0f/%-7.0f %7.1f/%-7.1f %9.4f%s",
+        return String.format(Locale.ROOT, "%8d %5d %9.0f %6.2f %8.2f %7.2f %7.2f/%-7.2f %7.0f/%-7.0f %7.1f/%-7.1f %9.4f %5.2f%s",
                 f.askedPerSecond(), f.loops(), f.sentPerSecond(), f.okPct(), f.skippedPct(), f.failedPct(),
                 f.sendDelayP50Ms(), f.sendDelayP99Ms(), f.latencyP50Ms(), f.latencyP99Ms(), f.serverP50Us(),
-                f.serverP99Us(), f.cpuSecondsPer1k(),
+                f.serverP99Us(), f.cpuSecondsPer1k(), f.cpuCores(),
                 f.failures().isEmpty() ? "" : "  failures " + f.failures());
     }
 
@@ -41,7 +41,8 @@ final class WatcherTable {
                 probes/s: sent and answered (or failed); ok/skipped/failed: shares of every probe published in the window.
                 send: the watcher's delay from a probe falling due to its request written (bucket bounds: at most).
                 lat: the latency the probes report (from the request written); srv: the instances' own handling time.
-                cpu: the watcher JVM's CPU seconds per 1,000 probes sent. The instances and the broker run in the bench's
+                cpu: the watcher JVM's CPU seconds per 1,000 probes sent; cores: its CPU time over the window's length.
+                The instances and the broker run in the bench's
                 JVM on the same cores, so the watcher's share of the machine is smaller than the machine.""");
     }
 
@@ -68,7 +69,7 @@ final class WatcherTable {
                 m(runs, RunFigures::okPct), m(runs, RunFigures::skippedPct), m(runs, RunFigures::failedPct),
                 m(runs, RunFigures::sendDelayP50Ms), m(runs, RunFigures::sendDelayP99Ms), m(runs, RunFigures::latencyP50Ms),
                 m(runs, RunFigures::latencyP99Ms), m(runs, RunFigures::serverP50Us), m(runs, RunFigures::serverP99Us),
-                m(runs, RunFigures::cpuSecondsPer1k), failures, skips);
+                m(runs, RunFigures::cpuSecondsPer1k), m(runs, RunFigures::cpuCores), failures, skips);
     }
 
     private static double m(List<RunFigures> runs, ToDoubleFunction<RunFigures> figure) {
