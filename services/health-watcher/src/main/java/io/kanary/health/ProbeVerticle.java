@@ -101,6 +101,15 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
      * (The in-flight bound does not count: the answers of the probes in flight are still read on time.)
      */
     private long lateSeen;
+    /**
+     * "No answer" is the verdict a busy loop fakes (the answer waits unread while the timeout fires),
+     * and a failure rolls a version back: a probe that got no answer while its loop ran more than this
+     * late is skipped, whatever the shedding bound. An answer with a failing status is the instance's
+     * own, however late it was read.
+     */
+    private static final long FAILURE_LATENESS_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Counts the times a timer of this shard fired more than {@link #FAILURE_LATENESS_NANOS} late. */
+    private long slightlyLateSeen;
     private static final long TICK_MS = 50;
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MS);
     private long tickTimer;
@@ -192,6 +201,9 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         long now = System.nanoTime();
         if (now - lastTickNanos > TICK_NANOS + maxLatenessNanos) {
             lateSeen++;
+        }
+        if (now - lastTickNanos > TICK_NANOS + FAILURE_LATENESS_NANOS) {
+            slightlyLateSeen++;
         }
         lastTickNanos = now;
     }
@@ -409,6 +421,9 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         long now = System.nanoTime();
         long lateNanos = now - p.dueNanos;
         p.dueNanos += p.intervalNanos;
+        if (lateNanos > FAILURE_LATENESS_NANOS) {
+            slightlyLateSeen++;
+        }
         if (p.inFlight) {
             meters.skipped(p.instance.service(), ANSWER_PENDING);
             skipped.incrementAndGet();
@@ -444,6 +459,7 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
         p.inFlight = true;
         inFlight++;
         long lateSeenAtSend = lateSeen;
+        long slightlyLateSeenAtSend = slightlyLateSeen;
         p.target.get().onSuccess(outcome -> {
             p.inFlight = false;
             inFlight--;
@@ -456,7 +472,9 @@ final class ProbeVerticle extends VerticleBase implements InstanceFeed.Listener 
             // the loop's delay in reading the answer, not the instance's. A timeout that fired that
             // much too late says the same even when no timer of this shard noticed.
             long answeredNanos = System.nanoTime();
-            if (lateSeen != lateSeenAtSend || behind(answeredNanos)
+            boolean unansweredWhileLate = outcome.statusCode() == 0 && !outcome.ok() && (slightlyLateSeen != slightlyLateSeenAtSend
+                    || answeredNanos - lastTickNanos > TICK_NANOS + FAILURE_LATENESS_NANOS);
+            if (lateSeen != lateSeenAtSend || behind(answeredNanos) || unansweredWhileLate
                     || answeredNanos - now > timeoutNanosOf(p) + maxLatenessNanos) {
                 meters.skipped(p.instance.service(), LOOP_BEHIND);
                 publisher.publish(p.instance, ProbeOutcome.skipped(outcome.probedAt()));
