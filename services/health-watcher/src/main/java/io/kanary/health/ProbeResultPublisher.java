@@ -1,6 +1,7 @@
 package io.kanary.health;
 
 import io.kanary.health.probe.ProbeOutcome;
+import io.kanary.health.summary.InstanceHealthPublisher;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Topics;
@@ -23,9 +24,12 @@ final class ProbeResultPublisher implements ProbeSink, AutoCloseable {
     private static final int LINGER_MS = 5;
 
     private final Producer<String, ProbeResult> producer;
+    /** instance.health, derived from these probes: what the planner's gates read. */
+    private final InstanceHealthPublisher summaries;
 
-    private ProbeResultPublisher(Producer<String, ProbeResult> producer) {
+    private ProbeResultPublisher(Producer<String, ProbeResult> producer, InstanceHealthPublisher summaries) {
         this.producer = producer;
+        this.summaries = summaries;
     }
 
     /**
@@ -47,7 +51,7 @@ final class ProbeResultPublisher implements ProbeSink, AutoCloseable {
             throw new IllegalStateException("Cannot reach topic " + Topics.HEALTH_PROBES.name() + " at "
                     + kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getMessage(), e);
         }
-        return new ProbeResultPublisher(producer);
+        return new ProbeResultPublisher(producer, InstanceHealthPublisher.create(kafka, SOURCE));
     }
 
     @Override
@@ -67,6 +71,7 @@ final class ProbeResultPublisher implements ProbeSink, AutoCloseable {
             // A probe lost is a sample lost, not a reason to stop probing.
             LOG.warn("Probe result for {} on {} was not sent: {}", instance.service(), instance.hostId(), e.getMessage());
         }
+        summaries.onProbe(result);
     }
 
     /** The Kafka client meters of its producer, to bind to a registry. */
@@ -76,6 +81,7 @@ final class ProbeResultPublisher implements ProbeSink, AutoCloseable {
 
     void close(Duration timeout) {
         producer.close(timeout);
+        summaries.close();
     }
 
     @Override

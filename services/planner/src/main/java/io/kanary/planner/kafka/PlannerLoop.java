@@ -14,7 +14,7 @@ import io.kanary.schema.DeployRequest;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
-import io.kanary.schema.ProbeResult;
+import io.kanary.schema.InstanceHealth;
 import io.kanary.schema.RollbackCommand;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
@@ -63,12 +63,12 @@ public final class PlannerLoop implements AutoCloseable {
     private static final int MAX_FAILURES_IN_A_ROW = 60;
     private static final EventReader<DeployRequest> REQUESTS = EventReader.of(Topics.DEPLOY_REQUESTS);
     private static final EventReader<HostEvent> HOST_EVENTS = EventReader.of(Topics.HOST_EVENTS);
-    private static final EventReader<ProbeResult> PROBES = EventReader.of(Topics.HEALTH_PROBES);
+    private static final EventReader<InstanceHealth> INSTANCE_HEALTH = EventReader.of(Topics.INSTANCE_HEALTH);
     private static final EventReader<RollbackCommand> ROLLBACKS = EventReader.of(Topics.ROLLBACK_COMMANDS);
     private static final EventReader<ControlCommand> CONTROLS = EventReader.of(Topics.DEPLOY_CONTROLS);
     private static final EventReader<Judgement> JUDGEMENTS = EventReader.of(Topics.JUDGEMENTS);
     private static final List<Topic<String, ?>> INPUTS = List.of(Topics.DEPLOY_REQUESTS, Topics.HOST_EVENTS,
-            Topics.HEALTH_PROBES, Topics.ROLLBACK_COMMANDS, Topics.DEPLOY_CONTROLS, Topics.JUDGEMENTS);
+            Topics.INSTANCE_HEALTH, Topics.ROLLBACK_COMMANDS, Topics.DEPLOY_CONTROLS, Topics.JUDGEMENTS);
 
     private final PlannerConfig config;
     private final Consumer<Planner> onChange;
@@ -296,10 +296,11 @@ public final class PlannerLoop implements AutoCloseable {
                     metrics.onHostEvent(read.event());
                 }
                 refusal = read.refusal();
-            } else if (topic.equals(Topics.HEALTH_PROBES.name())) {
-                EventReader.Outcome<ProbeResult> read = PROBES.read(record);
+            } else if (topic.equals(Topics.INSTANCE_HEALTH.name())) {
+                // Gates read the instances' streaks, not every probe: the planner's cost does not grow with the probe rate.
+                EventReader.Outcome<InstanceHealth> read = INSTANCE_HEALTH.read(record);
                 if (!read.isRefused()) {
-                    toRecords(planner.onProbe(read.event(), now), out);
+                    toRecords(planner.onInstanceHealth(read.event(), now), out);
                 }
                 refusal = read.refusal();
             } else if (topic.equals(Topics.ROLLBACK_COMMANDS.name())) {

@@ -12,7 +12,7 @@ import io.kanary.schema.HostEvent;
 import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.PlannedStep;
-import io.kanary.schema.ProbeResult;
+import io.kanary.schema.InstanceHealth;
 import io.kanary.schema.RollbackCommand;
 import io.kanary.security.RunAllowList;
 import java.time.Duration;
@@ -29,7 +29,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The deployment state machine. It takes inputs (requests, host events, probes, rollback
+ * The deployment state machine. It takes inputs (requests, host events, instance health, rollback
  * commands, the passing of time) and returns what to publish; it does no I/O, so it is tested
  * directly and the Kafka loop around it stays thin.
  *
@@ -405,17 +405,18 @@ public final class Planner {
         return out;
     }
 
-    public List<Emission> onProbe(ProbeResult probe, Instant now) {
+    /** Where an instance's probes stand (instance.health): the health gate of its host, if it is gating, takes it in. */
+    public List<Emission> onInstanceHealth(InstanceHealth health, Instant now) {
         List<Emission> out = new ArrayList<>();
         catchUp(now, out);
-        Deployment deployment = activeByService.get(probe.service());
+        Deployment deployment = activeByService.get(health.service());
         // A paused deployment's batch still finishes its gates.
         if (deployment == null || !(deployment.phase() == Phase.ROLLING || deployment.phase() == Phase.PAUSED)
-                || !deployment.version().equals(probe.version())
-                || deployment.gate(probe.hostId()) == null) {
+                || !deployment.version().equals(health.version())
+                || deployment.gate(health.hostId()) == null) {
             return out;
         }
-        deployment.gate(probe.hostId()).observe(probe, deployment.policy());
+        deployment.gate(health.hostId()).observe(health, deployment.policy());
         advance(deployment, now, out);
         return out;
     }
