@@ -22,9 +22,11 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -56,6 +58,8 @@ public final class Planner {
     private final Fleet fleet = new Fleet();
     private final ServiceQueues queues = new ServiceQueues();
     private final Map<String, List<Revision>> revisions = new LinkedHashMap<>();
+    /** What changed since the last {@link #takeChanges}: what a view of the state must copy again. */
+    private Changes changes = new Changes(new LinkedHashSet<>(), false, false, false);
     private final RunAllowList allowList;
     /** Whether a batch whose gates passed waits for a judgement before it completes (promote on evidence). */
     private final boolean requireEvidence;
@@ -90,6 +94,12 @@ public final class Planner {
     // ---- replay and observation: state only, nothing emitted ----
 
     public void apply(DeploymentEvent event) {
+        changes.deployments().add(event.deploymentId());
+        if (event instanceof DeploymentEvent.Queued || event instanceof DeploymentEvent.Cancelled
+                || event instanceof DeploymentEvent.Started || event instanceof DeploymentEvent.Succeeded) {
+            // Queue positions shift for the whole queue; a success adds a revision.
+            changes = changes.with(true, event instanceof DeploymentEvent.Succeeded, false);
+        }
         if (event.at() != null && (lastRecordedAt == null || event.at().isAfter(lastRecordedAt))) {
             lastRecordedAt = event.at();
         }
@@ -139,10 +149,12 @@ public final class Planner {
      */
     private void observe(HostEvent event, Instant seenAt) {
         fleet.apply(event, seenAt);
+        changes = changes.with(false, false, true);
         if (event instanceof HostEvent.InstanceEvent instanceEvent && instanceEvent.deploymentId() != null) {
             Deployment deployment = deployments.get(instanceEvent.deploymentId());
             if (deployment != null) {
                 deployment.observe(instanceEvent);
+                changes.deployments().add(deployment.id());
             }
         }
     }
@@ -417,6 +429,7 @@ public final class Planner {
             return out;
         }
         deployment.gate(health.hostId()).observe(health, deployment.policy());
+        changes.deployments().add(deployment.id());
         advance(deployment, now, out);
         return out;
     }
@@ -836,6 +849,33 @@ public final class Planner {
 
     public Collection<Deployment> deployments() {
         return Collections.unmodifiableCollection(deployments.values());
+    }
+
+    /** The deployments active now, one per service at most. */
+    public Collection<Deployment> activeDeployments() {
+        return Collections.unmodifiableCollection(activeByService.values());
+    }
+
+    /**
+     * What changed since the last call (all of it, for a planner that was never asked), and starts
+     * counting again: a view updates the deployments named rather than copying every one.
+     */
+    public Changes takeChanges() {
+        Changes taken = changes;
+        changes = new Changes(new LinkedHashSet<>(), false, false, false);
+        return taken;
+    }
+
+    /**
+     * @param deployments ids of the deployments (or queued requests) whose state changed
+     * @param queues      whether any service's queue changed (positions shift for all its entries)
+     * @param revisions   whether a deployment succeeded, adding a revision
+     * @param fleet       whether a host event was taken in
+     */
+    public record Changes(Set<String> deployments, boolean queues, boolean revisions, boolean fleet) {
+        Changes with(boolean queues, boolean revisions, boolean fleet) {
+            return new Changes(deployments, this.queues || queues, this.revisions || revisions, this.fleet || fleet);
+        }
     }
 
     public Optional<Deployment> active(String service) {
