@@ -68,6 +68,10 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
         // Its health gates read instance.health (derived from the probes), not the probes.
         read(out, planner, Topics.INSTANCE_HEALTH.name());
         deadLetters(out, planner, Topics.INSTANCE_HEALTH.name());
+        // Its snapshots of the hosts, which it creates (compacted) when missing, writes and reads back at start.
+        read(out, planner, Topics.PLANNER_SNAPSHOTS);
+        write(out, planner, Topics.PLANNER_SNAPSHOTS);
+        out.add(allow(ResourceType.TOPIC, Topics.PLANNER_SNAPSHOTS, PatternType.LITERAL, planner, AclOperation.CREATE));
         out.add(allow(ResourceType.GROUP, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.READ));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.WRITE));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.DESCRIBE));

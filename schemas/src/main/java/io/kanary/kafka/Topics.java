@@ -60,6 +60,13 @@ public final class Topics {
             new Topic<>("deploy.controls", KEY, JsonSerde.of(ControlCommand.class));
 
     /**
+     * The planner's snapshots of what it knows of each host (key: host id; compacted, so the latest per
+     * host is kept), each naming the host.events offsets a restart replays from. Written in the same
+     * transaction as the offsets they cover; internal to the planner (not an event stream, so not in {@link #ALL}).
+     */
+    public static final String PLANNER_SNAPSHOTS = "planner.snapshots";
+
+    /**
      * The notifier's dead letters: breaches and deployment events a webhook or Alertmanager did not
      * take after the last try, with the target and the reason in headers.
      */

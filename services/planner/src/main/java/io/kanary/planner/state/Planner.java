@@ -160,6 +160,15 @@ public final class Planner {
     }
 
     /**
+     * A host as a snapshot of the fleet held it, in replay before the host events read after the
+     * snapshot (which apply on top, as they would on the state they were first read into).
+     */
+    public void restore(Fleet.HostState host) {
+        fleet.restore(host);
+        changes = changes.with(false, false, true);
+    }
+
+    /**
      * Called once after a replay, before the first decision: the planner was last awake at
      * {@code lastAwake} (the latest record it consumed, if known) or at its latest own record,
      * whichever is later, and is awake again from {@code now}. Its first decision then extends
