@@ -183,9 +183,10 @@ public final class PlannerScaleBench {
             while (System.nanoTime() < end) {
                 long shouldHaveSent = (System.nanoTime() - began) * o.probesPerSecond() / 1_000_000_000L;
                 for (; due < shouldHaveSent; due++) {
+                    // One instance per host and service, as the watcher knows them: 50 services on each host in turn.
                     int instance = (int) (due % o.instances());
                     String service = "svc-" + (instance % 50);
-                    String host = PlannerHistory.HOSTS.get(instance % PlannerHistory.HOSTS.size());
+                    String host = PlannerHistory.HOSTS.get((instance / 50) % PlannerHistory.HOSTS.size());
                     ProbeResult probe = new ProbeResult(PlannerHistory.id(), 1, service, "v9", host,
                             host + "/" + service + "/i" + instance, true, 200, 3, Instant.now(), null);
                     PlannerHistory.send(producer, Topics.HEALTH_PROBES, service, probe);

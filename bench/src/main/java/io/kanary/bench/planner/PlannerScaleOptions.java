@@ -19,8 +19,9 @@ record PlannerScaleOptions(int deployments, int history, int probesPerSecond, in
                            int pageRequests) {
     PlannerScaleOptions {
         if (deployments < 1 || history < deployments * 6 || probesPerSecond < 1 || probeSeconds < 1 || instances < 1
-                || pageRequests < 1) {
-            throw new IllegalArgumentException("every count must be >= 1 and --history at least 6 events a deployment");
+                || instances > 500 || pageRequests < 1) {
+            throw new IllegalArgumentException("every count must be >= 1, --instances at most 500 (50 services on 10 hosts)"
+                    + " and --history at least 6 events a deployment");
         }
     }
 
@@ -37,7 +38,7 @@ record PlannerScaleOptions(int deployments, int history, int probesPerSecond, in
         int probesPerSecond;
         @Option(names = "--probe-seconds", defaultValue = "20", description = "Seconds of probes (default ${DEFAULT-VALUE}).")
         int probeSeconds;
-        @Option(names = "--instances", defaultValue = "200", description = "Instances probed (default ${DEFAULT-VALUE}).")
+        @Option(names = "--instances", defaultValue = "200", description = "Instances probed, at most 500 (default ${DEFAULT-VALUE}).")
         int instances;
         @Option(names = "--page-requests", defaultValue = "20", description = "GETs timed per page size (default ${DEFAULT-VALUE}).")
         int pageRequests;
