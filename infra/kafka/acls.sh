@@ -45,6 +45,11 @@ kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'deploy.
 kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'deploy.controls.dlq'
 kafka_acls --add --allow-principal "$PLANNER" --operation Read --topic 'judgements'
 kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'judgements.dlq'
+kafka_acls --add --allow-principal "$PLANNER" --operation Read --topic 'instance.health'
+kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'instance.health.dlq'
+kafka_acls --add --allow-principal "$PLANNER" --operation Read --topic 'planner.snapshots'
+kafka_acls --add --allow-principal "$PLANNER" --operation Write --topic 'planner.snapshots'
+kafka_acls --add --allow-principal "$PLANNER" --operation Create --topic 'planner.snapshots'
 kafka_acls --add --allow-principal "$PLANNER" --operation Read --group 'kanary-planner'
 kafka_acls --add --allow-principal "$PLANNER" --operation Write --transactional-id 'kanary-planner'
 kafka_acls --add --allow-principal "$PLANNER" --operation Describe --transactional-id 'kanary-planner'
@@ -53,12 +58,14 @@ kafka_acls --add --allow-principal "$EXECUTOR" --operation Read --topic 'host.ev
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Read --topic 'deploy.events'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Write --topic 'host.events'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Write --topic 'health.probes'
+kafka_acls --add --allow-principal "$EXECUTOR" --operation Write --topic 'instance.health'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Write --topic 'host.commands.dlq'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Write --topic 'host.events.dlq'
 kafka_acls --add --allow-principal "$EXECUTOR" --operation Read --group 'kanary-executor-' --resource-pattern-type prefixed
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Read --topic 'host.events'
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Read --topic 'deploy.events'
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Write --topic 'health.probes'
+kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Write --topic 'instance.health'
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Write --topic 'traffic.samples'
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Write --topic 'host.events.dlq'
 kafka_acls --add --allow-principal "$HEALTH_WATCHER" --operation Write --topic 'deploy.events.dlq'
@@ -96,6 +103,8 @@ kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'traffic.sa
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'traffic.samples.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'judgements'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'judgements.dlq'
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'instance.health'
+kafka_acls --add --allow-principal "$AUDIT" --operation Read --topic 'instance.health.dlq'
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-audit' --resource-pattern-type prefixed
 kafka_acls --add --allow-principal "$AUDIT" --operation Read --group 'kanary-console-' --resource-pattern-type prefixed
 # The notifier: breaches and deployment events in, alerts and webhooks out; what no target took goes to notifications.dlq.

@@ -85,7 +85,18 @@ class StatusTest {
         planner.on("GET /v1/deployments", 200, "{\"deployments\":[]}");
         CliRun run = status("--service", "web");
         assertEquals("no deployments yet\n", run.out());
-        assertEquals("service=web", planner.seen().get(0).query());
+        assertEquals("limit=500&service=web", planner.seen().get(0).query());
+    }
+
+    @Test
+    void shouldFollowThePagesOfTheListToItsEnd() {
+        planner.on("GET /v1/deployments", 200, "{\"deployments\":[" + PlannerDouble.view("web-9", "ROLLING", "")
+                        + "],\"next\":\"/v1/deployments?limit=500&after=abc\"}",
+                200, "{\"deployments\":[" + PlannerDouble.view("web-8", "SUCCEEDED", "") + "]}");
+        CliRun run = status();
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(3, run.out().lines().count(), run.toString());
+        assertEquals("limit=500&after=abc", planner.seen().get(1).query());
     }
 
     @Test

@@ -65,6 +65,13 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
         // The breach-detector's judgements of each batch: the planner advances on them.
         read(out, planner, Topics.JUDGEMENTS.name());
         deadLetters(out, planner, Topics.JUDGEMENTS.name());
+        // Its health gates read instance.health (derived from the probes), not the probes.
+        read(out, planner, Topics.INSTANCE_HEALTH.name());
+        deadLetters(out, planner, Topics.INSTANCE_HEALTH.name());
+        // Its snapshots of the hosts, which it creates (compacted) when missing, writes and reads back at start.
+        read(out, planner, Topics.PLANNER_SNAPSHOTS);
+        write(out, planner, Topics.PLANNER_SNAPSHOTS);
+        out.add(allow(ResourceType.TOPIC, Topics.PLANNER_SNAPSHOTS, PatternType.LITERAL, planner, AclOperation.CREATE));
         out.add(allow(ResourceType.GROUP, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.READ));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.WRITE));
         out.add(allow(ResourceType.TRANSACTIONAL_ID, PLANNER_GROUP, PatternType.LITERAL, planner, AclOperation.DESCRIBE));
@@ -72,11 +79,13 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
         // it runs a deployment's command health checks, so it reads deploy.events and writes probes.
         read(out, executor, Topics.HOST_COMMANDS.name(), Topics.HOST_EVENTS.name(), Topics.DEPLOY_EVENTS.name());
         write(out, executor, Topics.HOST_EVENTS.name(), Topics.HEALTH_PROBES.name());
+        write(out, executor, Topics.INSTANCE_HEALTH.name());
         deadLetters(out, executor, Topics.HOST_COMMANDS.name(), Topics.HOST_EVENTS.name());
         out.add(allow(ResourceType.GROUP, EXECUTOR_GROUP_PREFIX, PatternType.PREFIXED, executor, AclOperation.READ));
         // health-watcher: learns instances from host and deployment events, publishes probes.
         read(out, healthWatcher, Topics.HOST_EVENTS.name(), Topics.DEPLOY_EVENTS.name());
         write(out, healthWatcher, Topics.HEALTH_PROBES.name());
+        write(out, healthWatcher, Topics.INSTANCE_HEALTH.name());
         // ...and each instance's request counts per interval, read from its own metrics.
         write(out, healthWatcher, Topics.TRAFFIC_SAMPLES.name());
         deadLetters(out, healthWatcher, Topics.HOST_EVENTS.name(), Topics.DEPLOY_EVENTS.name());

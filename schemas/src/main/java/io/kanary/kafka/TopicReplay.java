@@ -74,6 +74,16 @@ public final class TopicReplay {
     /** The same for several topics at once, under one timeout for them all. */
     public static Replayed readToEnd(Map<String, Object> kafka, Collection<String> topics, Duration timeout,
                                      Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        return readToEnd(kafka, topics, Map.of(), timeout, each);
+    }
+
+    /**
+     * The same, starting each partition named in {@code from} at its offset there rather than at its
+     * beginning: what a reader that restored a snapshot covering the records before uses.
+     */
+    public static Replayed readToEnd(Map<String, Object> kafka, Collection<String> topics,
+                                     Map<TopicPartition, Long> from, Duration timeout,
+                                     Consumer<ConsumerRecord<byte[], byte[]>> each) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String cluster = String.valueOf(kafka.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
         List<String> missing = new ArrayList<>();
@@ -93,6 +103,11 @@ public final class TopicReplay {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            from.forEach((partition, offset) -> {
+                if (partitions.contains(partition)) {
+                    consumer.seek(partition, offset);
+                }
+            });
             // With read_committed these are the last stable offsets: the end of what is committed now.
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, remaining(deadline));
             Set<TopicPartition> pending = new HashSet<>(partitions);

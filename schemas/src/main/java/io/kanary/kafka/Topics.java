@@ -6,6 +6,7 @@ import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.InstanceHealth;
 import io.kanary.schema.Judgement;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.TrafficSample;
@@ -33,6 +34,13 @@ public final class Topics {
     /** Key: service. */
     public static final Topic<String, ProbeResult> HEALTH_PROBES =
             new Topic<>("health.probes", KEY, JsonSerde.of(ProbeResult.class));
+    /**
+     * Key: service. Where each instance's probes stand (good probes in a row, since when), derived from
+     * health.probes by whoever probes it: on a change of its ok-state, else at most once a second. The
+     * planner's health gates read this, not the probes.
+     */
+    public static final Topic<String, InstanceHealth> INSTANCE_HEALTH =
+            new Topic<>("instance.health", KEY, JsonSerde.of(InstanceHealth.class));
     /** Key: service. Each instance's requests per interval, from its own metrics or from any producer. */
     public static final Topic<String, TrafficSample> TRAFFIC_SAMPLES =
             new Topic<>("traffic.samples", KEY, JsonSerde.of(TrafficSample.class));
@@ -52,6 +60,13 @@ public final class Topics {
             new Topic<>("deploy.controls", KEY, JsonSerde.of(ControlCommand.class));
 
     /**
+     * The planner's snapshots of what it knows of each host (key: host id; compacted, so the latest per
+     * host is kept), each naming the host.events offsets a restart replays from. Written in the same
+     * transaction as the offsets they cover; internal to the planner (not an event stream, so not in {@link #ALL}).
+     */
+    public static final String PLANNER_SNAPSHOTS = "planner.snapshots";
+
+    /**
      * The notifier's dead letters: breaches and deployment events a webhook or Alertmanager did not
      * take after the last try, with the target and the reason in headers.
      */
@@ -59,7 +74,7 @@ public final class Topics {
 
     public static final List<Topic<String, ?>> ALL = List.of(DEPLOY_REQUESTS, DEPLOY_EVENTS, HOST_COMMANDS,
             HOST_EVENTS, HEALTH_PROBES, BREACHES, ROLLBACK_COMMANDS, DEPLOY_CONTROLS, TRAFFIC_SAMPLES,
-            JUDGEMENTS);
+            JUDGEMENTS, INSTANCE_HEALTH);
 
     private Topics() {
     }

@@ -90,6 +90,8 @@ class CloudEventsTest {
             return probe.service();
         } else if (event instanceof TrafficSample sample) {
             return sample.service();
+        } else if (event instanceof InstanceHealth health) {
+            return health.service();
         } else if (event instanceof HostEvent.Announced announced) {
             return announced.hostId();
         } else if (event instanceof HostEvent.Heartbeat heartbeat) {

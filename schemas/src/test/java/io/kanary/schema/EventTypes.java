@@ -12,7 +12,7 @@ final class EventTypes {
     /** The events that are one record each, with no discriminator in their JSON. */
     static final List<Class<? extends KanaryEvent>> PLAIN =
             List.of(DeployRequest.class, ProbeResult.class, Breach.class, RollbackCommand.class,
-                    ControlCommand.class, TrafficSample.class);
+                    ControlCommand.class, TrafficSample.class, InstanceHealth.class);
 
     private EventTypes() {
     }

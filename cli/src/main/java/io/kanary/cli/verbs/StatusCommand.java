@@ -55,7 +55,7 @@ public final class StatusCommand implements Callable<Integer> {
         PlannerClient client = planner.client();
         PrintWriter out = planner.out();
         JsonNode answer = deploymentId != null ? client.get("v1/deployments/" + UrlPath.encode(deploymentId))
-                : client.get("v1/deployments" + (service == null ? "" : "?service=" + UrlPath.encode(service)));
+                : allPages(client, "v1/deployments?limit=500" + (service == null ? "" : "&service=" + UrlPath.encode(service)));
         if (output == Output.JSON) {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
         } else if (deploymentId != null) {
@@ -64,6 +64,18 @@ public final class StatusCommand implements Callable<Integer> {
             list(answer.path("deployments"), out, planner.hints(), Instant.now());
         }
         return 0;
+    }
+
+    /** The planner pages its list (newest first): follow each page's {@code next} and show them as one list. */
+    private static JsonNode allPages(PlannerClient client, String first) {
+        com.fasterxml.jackson.databind.node.ObjectNode all = Json.mapper().createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode deployments = all.putArray("deployments");
+        for (String path = first; path != null; ) {
+            JsonNode page = client.get(path);
+            page.path("deployments").forEach(deployments::add);
+            path = page.hasNonNull("next") ? page.path("next").asText().replaceFirst("^/", "") : null;
+        }
+        return all;
     }
 
     static void print(JsonNode d, PrintWriter out, Hints hints, Instant now) {

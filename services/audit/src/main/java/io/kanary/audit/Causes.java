@@ -6,6 +6,7 @@ import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.InstanceHealth;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
@@ -32,7 +33,7 @@ final class Causes {
 
     /** The deployment an event belongs to; a probe belongs to that of the host event that made it be probed. */
     String deploymentOf(AuditEvent e) {
-        if (e.event() instanceof ProbeResult) {
+        if (e.event() instanceof ProbeResult || e.event() instanceof InstanceHealth) {
             AuditEvent cause = find(e.causationId());
             return cause == null || cause.event() instanceof ProbeResult ? null : deploymentOf(cause);
         }

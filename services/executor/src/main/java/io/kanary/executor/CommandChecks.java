@@ -1,11 +1,13 @@
 package io.kanary.executor;
 
+import io.kanary.checks.HealthStreaks;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.HealthCheck;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Instance;
+import io.kanary.schema.InstanceHealth;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.security.RunAllowList;
@@ -81,6 +83,9 @@ final class CommandChecks implements AutoCloseable {
     private final RunAllowList allowList;
     private final Path outputDir;
     private final Producer<String, ProbeResult> producer;
+    /** instance.health, derived from these checks as the health-watcher derives it from its probes: what gates read. */
+    private final HealthStreaks streaks = new HealthStreaks();
+    private final Producer<String, InstanceHealth> summaries;
     private final ScheduledExecutorService timers;
     private final ExecutorService runs;
     private final Map<Key, Watched> watched = new HashMap<>();
@@ -99,7 +104,9 @@ final class CommandChecks implements AutoCloseable {
     private final Map<String, Long> intervals = new HashMap<>();
     private boolean closed;
 
-    CommandChecks(Set<String> hostIds, RunAllowList allowList, Path outputDir, Producer<String, ProbeResult> producer) {
+    CommandChecks(Set<String> hostIds, RunAllowList allowList, Path outputDir, Producer<String, ProbeResult> producer,
+                  Producer<String, InstanceHealth> summaries) {
+        this.summaries = summaries;
         this.hostIds = Set.copyOf(hostIds);
         this.allowList = allowList;
         this.outputDir = outputDir;
@@ -115,8 +122,11 @@ final class CommandChecks implements AutoCloseable {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "kanary-executor-" + executorId + "-probes");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> summaryProps = new HashMap<>(props);
+        summaryProps.put(ProducerConfig.CLIENT_ID_CONFIG, "kanary-executor-" + executorId + "-instance-health");
         return new CommandChecks(hostIds, allowList, outputDir, new KafkaProducer<>(props, new StringSerializer(),
-                Topics.HEALTH_PROBES.valueSerde().serializer()));
+                Topics.HEALTH_PROBES.valueSerde().serializer()), new KafkaProducer<>(summaryProps, new StringSerializer(),
+                Topics.INSTANCE_HEALTH.valueSerde().serializer()));
     }
 
     synchronized void onHostEvent(HostEvent event, String causationId) {
@@ -285,6 +295,12 @@ final class CommandChecks implements AutoCloseable {
             // A sample lost, not a reason to stop checking.
             LOG.warn("Command check result of {} on {} was not sent: {}", w.service, w.hostId, e.getMessage());
         }
+        try {
+            streaks.next(result).ifPresent(health -> summaries.send(CloudEvents.record(Topics.INSTANCE_HEALTH,
+                    w.service, health, SOURCE, result.eventId())));
+        } catch (KafkaException | IllegalStateException e) {
+            LOG.warn("Health summary of {} on {} was not sent: {}", w.service, w.hostId, e.getMessage());
+        }
     }
 
     private synchronized boolean isCurrent(Watched w) {
@@ -314,5 +330,6 @@ final class CommandChecks implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(5));
+        summaries.close(Duration.ofSeconds(5));
     }
 }

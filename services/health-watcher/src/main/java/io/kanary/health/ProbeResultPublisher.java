@@ -1,6 +1,7 @@
 package io.kanary.health;
 
 import io.kanary.health.probe.ProbeOutcome;
+import io.kanary.health.summary.InstanceHealthPublisher;
 import io.kanary.kafka.CloudEvents;
 import io.kanary.kafka.Ids;
 import io.kanary.kafka.Topics;
@@ -28,9 +29,12 @@ final class ProbeResultPublisher implements ProbeSink, AutoCloseable {
     private static final int BATCH_BYTES = 128 * 1024;
 
     private final Producer<String, ProbeResult> producer;
+    /** instance.health, derived from these probes: what the planner's gates read. */
+    private final InstanceHealthPublisher summaries;
 
-    private ProbeResultPublisher(Producer<String, ProbeResult> producer) {
+    private ProbeResultPublisher(Producer<String, ProbeResult> producer, InstanceHealthPublisher summaries) {
         this.producer = producer;
+        this.summaries = summaries;
     }
 
     /**
@@ -54,7 +58,7 @@ final class ProbeResultPublisher implements ProbeSink, AutoCloseable {
             throw new IllegalStateException("Cannot reach topic " + Topics.HEALTH_PROBES.name() + " at "
                     + kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getMessage(), e);
         }
-        return new ProbeResultPublisher(producer);
+        return new ProbeResultPublisher(producer, InstanceHealthPublisher.create(kafka, SOURCE));
     }
 
     @Override
@@ -74,6 +78,7 @@ final class ProbeResultPublisher implements ProbeSink, AutoCloseable {
             // A probe lost is a sample lost, not a reason to stop probing.
             LOG.warn("Probe result for {} on {} was not sent: {}", instance.service(), instance.hostId(), e.getMessage());
         }
+        summaries.onProbe(result);
     }
 
     /** The Kafka client meters of its producer, to bind to a registry. */
@@ -83,6 +88,7 @@ final class ProbeResultPublisher implements ProbeSink, AutoCloseable {
 
     void close(Duration timeout) {
         producer.close(timeout);
+        summaries.close();
     }
 
     @Override

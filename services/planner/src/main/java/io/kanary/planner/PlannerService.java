@@ -4,7 +4,7 @@ import io.kanary.kafka.Topics;
 import io.kanary.metrics.MetricsHandler;
 import io.kanary.metrics.ProcessMetrics;
 import io.kanary.planner.http.PlannerApi;
-import io.kanary.planner.http.PlannerView;
+import io.kanary.planner.http.LiveView;
 import io.kanary.planner.kafka.PlannerLoop;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,8 +42,8 @@ public final class PlannerService implements AutoCloseable {
 
     /** Rebuilds state from the topics, starts consuming and serves the API; returns when all of it runs. */
     public static PlannerService start(PlannerConfig config) {
-        AtomicReference<PlannerView> view = new AtomicReference<>(PlannerView.EMPTY);
-        PlannerLoop loop = new PlannerLoop(config, planner -> view.set(PlannerView.of(planner)));
+        LiveView view = new LiveView();
+        PlannerLoop loop = new PlannerLoop(config, view);
         loop.start();
         Map<String, Object> producerProps = new HashMap<>(config.kafka());
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -50,6 +50,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -326,8 +327,22 @@ public final class PlannerApi extends VerticleBase {
         }
     }
 
+    /** One page, newest first; {@code next} (also a {@code Link} header) is the path of the following page, null on the last. */
     private void listDeployments(RoutingContext ctx) {
-        json(ctx, 200, Map.of("deployments", view.get().list(ctx.queryParams().get("service"))));
+        DeploymentPages.Parsed parsed = DeploymentPages.parse(ctx.queryParams());
+        if (parsed.query() == null) {
+            Problems.send(ctx, 400, "invalid-query", "Invalid query", parsed.violations().size()
+                    + " query parameter(s) cannot be used", parsed.violations());
+            return;
+        }
+        DeploymentPages.Page page = DeploymentPages.page(view.get(), parsed.query());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("deployments", page.deployments());
+        body.put("next", page.next());
+        if (page.next() != null) {
+            ctx.response().putHeader("Link", "<" + page.next() + ">; rel=\"next\"");
+        }
+        json(ctx, 200, body);
     }
 
     private void getDeployment(RoutingContext ctx) {

@@ -8,9 +8,14 @@ import io.kanary.planner.state.Revision;
 import io.kanary.planner.state.Violation;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,12 +27,18 @@ import java.util.TreeSet;
  * Liveness is judged when asked ({@link #hostsAt}), so a host whose executor stopped sending
  * heartbeats shows as gone even when nothing else changed.
  *
+ * <p>After a change the loop makes the next view with {@link #updatedBy}: only the deployments
+ * the change touched are copied from the state again (the rest are shared with the previous view),
+ * the hosts only when a host event came in. Building a view thus costs what changed, not the
+ * history: at 1,000 deployments a full {@link #of} takes tens of milliseconds, an update microseconds.
+ *
  * @param hosts       what the planner knows of each host, sorted by id
  * @param awakeSince  when the planner resumed after its last start (executors' heartbeats count from then at the earliest)
+ * @param newestFirst every deployment, ordered as the list API pages them (newest first, then by id)
  */
 public record PlannerView(Map<String, DeploymentView> deployments, Map<String, String> activeByService,
                           Set<String> knownHosts, List<HostView> hosts, Instant awakeSince,
-                          Map<String, List<Revision>> revisions) {
+                          Map<String, List<Revision>> revisions, NavigableMap<ListKey, DeploymentView> newestFirst) {
     public static final PlannerView EMPTY = new PlannerView(Map.of(), Map.of(), Set.of(), List.of(), null, Map.of());
 
     public PlannerView(Map<String, DeploymentView> deployments, Map<String, String> activeByService,
@@ -35,21 +46,93 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
         this(deployments, activeByService, knownHosts, hosts, awakeSince, Map.of());
     }
 
+    public PlannerView(Map<String, DeploymentView> deployments, Map<String, String> activeByService,
+                       Set<String> knownHosts, List<HostView> hosts, Instant awakeSince,
+                       Map<String, List<Revision>> revisions) {
+        this(deployments, activeByService, knownHosts, hosts, awakeSince, revisions, index(deployments.values()));
+    }
+
+    /** Where a deployment stands in the list: newest first (by when it started, or was queued), then by id. */
+    public record ListKey(Instant startedAt, String id) implements Comparable<ListKey> {
+        private static final Comparator<ListKey> ORDER = Comparator.comparing(ListKey::startedAt,
+                Comparator.nullsLast(Comparator.reverseOrder())).thenComparing(ListKey::id);
+
+        static ListKey of(DeploymentView d) {
+            return new ListKey(d.startedAt(), d.id());
+        }
+
+        @Override
+        public int compareTo(ListKey other) {
+            return ORDER.compare(this, other);
+        }
+    }
+
     /** The service's revisions, oldest first; empty when none succeeded. */
     public List<Revision> revisionsOf(String service) {
         return revisions.getOrDefault(service, List.of());
     }
 
+    /** A view of all of the planner's state: at start, and after the state was rebuilt from the topics. */
     public static PlannerView of(Planner planner) {
+        planner.takeChanges();
         Map<String, DeploymentView> deployments = new LinkedHashMap<>();
-        Map<String, String> active = new TreeMap<>();
         for (Deployment d : planner.deployments()) {
             deployments.put(d.id(), DeploymentView.of(d));
-            if (d.phase().isActive()) {
-                active.put(d.service(), d.id());
-            }
         }
         planner.queued().forEach((id, q) -> deployments.put(id, DeploymentView.of(q)));
+        return new PlannerView(Map.copyOf(deployments), active(planner), knownHosts(planner), hosts(planner),
+                planner.awakeSince(), planner.revisions());
+    }
+
+    /**
+     * The next view after {@code planner} changed as {@link Planner#takeChanges} says: the deployments
+     * named are copied again, the rest shared with this view.
+     */
+    public PlannerView updatedBy(Planner planner, Planner.Changes changes) {
+        if (changes.deployments().isEmpty() && !changes.queues() && !changes.fleet() && !changes.revisions()
+                && java.util.Objects.equals(awakeSince, planner.awakeSince())) {
+            return this;
+        }
+        Map<String, DeploymentView> nextDeployments = new HashMap<>(deployments);
+        TreeMap<ListKey, DeploymentView> nextIndex = new TreeMap<>(newestFirst);
+        for (String id : changes.deployments()) {
+            planner.deployment(id).ifPresent(d -> put(nextDeployments, nextIndex, DeploymentView.of(d)));
+        }
+        if (changes.queues()) {
+            planner.queued().forEach((id, q) -> put(nextDeployments, nextIndex, DeploymentView.of(q)));
+        }
+        boolean fleet = changes.fleet();
+        return new PlannerView(Collections.unmodifiableMap(nextDeployments), active(planner),
+                fleet ? knownHosts(planner) : knownHosts, fleet ? hosts(planner) : hosts, planner.awakeSince(),
+                changes.revisions() ? planner.revisions() : revisions, Collections.unmodifiableNavigableMap(nextIndex));
+    }
+
+    private static void put(Map<String, DeploymentView> deployments, TreeMap<ListKey, DeploymentView> index,
+                            DeploymentView view) {
+        DeploymentView before = deployments.put(view.id(), view);
+        if (before != null) {
+            index.remove(ListKey.of(before)); // a queued request that started is listed by its start from now on
+        }
+        index.put(ListKey.of(view), view);
+    }
+
+    private static NavigableMap<ListKey, DeploymentView> index(Collection<DeploymentView> deployments) {
+        TreeMap<ListKey, DeploymentView> index = new TreeMap<>();
+        deployments.forEach(d -> index.put(ListKey.of(d), d));
+        return Collections.unmodifiableNavigableMap(index);
+    }
+
+    private static Map<String, String> active(Planner planner) {
+        Map<String, String> active = new TreeMap<>();
+        planner.activeDeployments().forEach(d -> active.put(d.service(), d.id()));
+        return Map.copyOf(active);
+    }
+
+    private static Set<String> knownHosts(Planner planner) {
+        return Set.copyOf(new TreeSet<>(planner.fleet().knownHosts()));
+    }
+
+    private static List<HostView> hosts(Planner planner) {
         Fleet fleet = planner.fleet();
         List<HostView> hosts = new ArrayList<>();
         for (String host : fleet.knownHosts()) {
@@ -58,8 +141,7 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
             hosts.add(new HostView(host, fleet.driverOf(host), List.copyOf(services), fleet.heartbeatOf(host),
                     fleet.labelsOf(host)));
         }
-        return new PlannerView(Map.copyOf(deployments), Map.copyOf(active), Set.copyOf(new TreeSet<>(fleet.knownHosts())),
-                List.copyOf(hosts), planner.awakeSince(), planner.revisions());
+        return List.copyOf(hosts);
     }
 
     public Optional<DeploymentView> deployment(String id) {
@@ -68,9 +150,8 @@ public record PlannerView(Map<String, DeploymentView> deployments, Map<String, S
 
     /** Deployments, newest first, of one service or of all (service null). */
     public List<DeploymentView> list(String service) {
-        return deployments.values().stream()
+        return newestFirst.values().stream()
                 .filter(d -> service == null || d.service().equals(service))
-                .sorted((a, b) -> b.startedAt().compareTo(a.startedAt()))
                 .toList();
     }
 

@@ -7,14 +7,17 @@ import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.planner.PlannerConfig;
 import io.kanary.planner.metrics.PlannerMetrics;
+import io.kanary.planner.snapshot.ReplayFloors;
+import io.kanary.planner.snapshot.SnapshotStore;
 import io.kanary.planner.state.Emission;
 import io.kanary.planner.state.Planner;
 import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
+import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
-import io.kanary.schema.ProbeResult;
+import io.kanary.schema.InstanceHealth;
 import io.kanary.schema.RollbackCommand;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
@@ -63,12 +66,12 @@ public final class PlannerLoop implements AutoCloseable {
     private static final int MAX_FAILURES_IN_A_ROW = 60;
     private static final EventReader<DeployRequest> REQUESTS = EventReader.of(Topics.DEPLOY_REQUESTS);
     private static final EventReader<HostEvent> HOST_EVENTS = EventReader.of(Topics.HOST_EVENTS);
-    private static final EventReader<ProbeResult> PROBES = EventReader.of(Topics.HEALTH_PROBES);
+    private static final EventReader<InstanceHealth> INSTANCE_HEALTH = EventReader.of(Topics.INSTANCE_HEALTH);
     private static final EventReader<RollbackCommand> ROLLBACKS = EventReader.of(Topics.ROLLBACK_COMMANDS);
     private static final EventReader<ControlCommand> CONTROLS = EventReader.of(Topics.DEPLOY_CONTROLS);
     private static final EventReader<Judgement> JUDGEMENTS = EventReader.of(Topics.JUDGEMENTS);
     private static final List<Topic<String, ?>> INPUTS = List.of(Topics.DEPLOY_REQUESTS, Topics.HOST_EVENTS,
-            Topics.HEALTH_PROBES, Topics.ROLLBACK_COMMANDS, Topics.DEPLOY_CONTROLS, Topics.JUDGEMENTS);
+            Topics.INSTANCE_HEALTH, Topics.ROLLBACK_COMMANDS, Topics.DEPLOY_CONTROLS, Topics.JUDGEMENTS);
 
     private final PlannerConfig config;
     private final Consumer<Planner> onChange;
@@ -86,6 +89,12 @@ public final class PlannerLoop implements AutoCloseable {
     private final List<String> deadLettered = new ArrayList<>();
     private volatile boolean running = true;
     private Planner planner;
+    /** Null when snapshots are off (interval 0) or their topic could not be had. */
+    private SnapshotStore snapshots;
+    private final ReplayFloors floors = new ReplayFloors();
+    private Instant lastSnapshotAt = Instant.EPOCH;
+    /** When the round in the transaction under way was taken; null when it holds none. */
+    private Instant snapshotDue;
 
     /** @param onChange called on the loop's thread with the planner after every change, to publish a read-only view */
     public PlannerLoop(PlannerConfig config, Consumer<Planner> onChange) {
@@ -129,7 +138,11 @@ public final class PlannerLoop implements AutoCloseable {
     private void run() {
         try {
             producer.initTransactions();
-            Replay.rebuild(config.kafka(), planner, config.replayTimeout());
+            if (!config.snapshotInterval().isZero()) {
+                SnapshotStore store = new SnapshotStore(config.snapshotTopic());
+                snapshots = store.ensureTopic(config.kafka(), config.replayTimeout()) ? store : null;
+            }
+            rebuild(planner);
             resume();
             onChange.accept(planner);
             consumer.subscribe(INPUTS.stream().map(Topic::name).toList());
@@ -225,6 +238,8 @@ public final class PlannerLoop implements AutoCloseable {
         if (records.isEmpty() && out.isEmpty()) {
             return;
         }
+        snapshotDue = null;
+        snapshotIfDue(now, out);
         try {
             producer.beginTransaction();
             out.forEach(producer::send);
@@ -239,6 +254,9 @@ public final class PlannerLoop implements AutoCloseable {
             producer.abortTransaction();
             recover();
             return;
+        }
+        if (snapshotDue != null) {
+            lastSnapshotAt = snapshotDue;
         }
         // Counted once committed: an aborted transaction is retried from the topics and counted then.
         metrics.onWritten(emitted, deadLettered, planner);
@@ -256,7 +274,7 @@ public final class PlannerLoop implements AutoCloseable {
     /** After an aborted transaction: state may hold decisions that were never published, so rebuild it. */
     private void recover() {
         Planner rebuilt = new Planner(config.allowList(), config.requireEvidence());
-        Replay.rebuild(config.kafka(), rebuilt, config.replayTimeout());
+        rebuild(rebuilt);
         planner = rebuilt;
         resume();
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
@@ -269,6 +287,48 @@ public final class PlannerLoop implements AutoCloseable {
             }
         }
         onChange.accept(planner);
+    }
+
+    private void rebuild(Planner into) {
+        Replay.Rebuilt rebuilt = Replay.rebuild(config.kafka(), into, config.replayTimeout(), snapshots);
+        floors.restored(rebuilt.hostEventsFrom());
+    }
+
+    /**
+     * Adds a round of snapshots to the transaction under way when one is due (the interval passed, or a
+     * deployment ended, which lowers how far back a restart must read): one record per known host, naming
+     * where host.events is replayed from. In the transaction with the offsets, so a crash between the
+     * two loses and doubles nothing: a snapshot that was not committed was never taken.
+     */
+    private void snapshotIfDue(Instant now, List<ProducerRecord<byte[], byte[]>> out) {
+        if (snapshots == null) {
+            return;
+        }
+        Map<TopicPartition, Long> positions = hostEventPositions();
+        boolean ended = false;
+        for (Emission emission : emitted) {
+            if (emission.event() instanceof DeploymentEvent.Started started) {
+                floors.started(started.deploymentId(), positions);
+            }
+            ended |= emission.event() instanceof DeploymentEvent d && d.isTerminal();
+        }
+        if (!ended && Duration.between(lastSnapshotAt, now).compareTo(config.snapshotInterval()) < 0) {
+            return;
+        }
+        List<String> active = planner.activeDeployments().stream().map(d -> d.id()).toList();
+        out.addAll(snapshots.round(planner.fleet().states(), floors.floors(positions, active), now));
+        snapshotDue = now;
+    }
+
+    /** Where the consumer stands in each host.events partition: the offsets this poll's transaction commits. */
+    private Map<TopicPartition, Long> hostEventPositions() {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            if (partition.topic().equals(Topics.HOST_EVENTS.name())) {
+                positions.put(partition, consumer.position(partition));
+            }
+        }
+        return positions;
     }
 
     /** Tells a rebuilt planner when it was last awake, so its deadlines and liveness count only time awake. */
@@ -296,10 +356,11 @@ public final class PlannerLoop implements AutoCloseable {
                     metrics.onHostEvent(read.event());
                 }
                 refusal = read.refusal();
-            } else if (topic.equals(Topics.HEALTH_PROBES.name())) {
-                EventReader.Outcome<ProbeResult> read = PROBES.read(record);
+            } else if (topic.equals(Topics.INSTANCE_HEALTH.name())) {
+                // Gates read the instances' streaks, not every probe: the planner's cost does not grow with the probe rate.
+                EventReader.Outcome<InstanceHealth> read = INSTANCE_HEALTH.read(record);
                 if (!read.isRefused()) {
-                    toRecords(planner.onProbe(read.event(), now), out);
+                    toRecords(planner.onInstanceHealth(read.event(), now), out);
                 }
                 refusal = read.refusal();
             } else if (topic.equals(Topics.ROLLBACK_COMMANDS.name())) {

@@ -128,7 +128,7 @@ public final class PlannerMetrics {
     public void onChange(Planner planner) {
         Map<Phase, Integer> active = new EnumMap<>(Phase.class);
         List<Instant> deadlines = new ArrayList<>();
-        for (Deployment d : planner.deployments()) {
+        for (Deployment d : planner.activeDeployments()) {
             if (d.phase().isActive()) {
                 active.merge(d.phase(), 1, Integer::sum);
                 Instant deadline = d.deadline();

@@ -3,6 +3,7 @@ package io.kanary.planner.state;
 import io.kanary.schema.HostEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.List;
@@ -42,6 +43,38 @@ public final class Fleet {
                 && stopped.version().equals(host.versions.get(stopped.service()))) {
             host.versions.put(stopped.service(), null);
         }
+    }
+
+    /** What the planner knows of one host, as a snapshot holds it. */
+    public record HostState(String hostId, String driver, Map<String, String> labels, Heartbeat heartbeat,
+                            List<ServiceVersion> versions) {
+    }
+
+    /** @param version null once nothing runs */
+    public record ServiceVersion(String service, String version) {
+    }
+
+    /** Every known host's state, sorted by id: what a snapshot of the fleet holds. */
+    public List<HostState> states() {
+        List<HostState> out = new ArrayList<>();
+        hosts.forEach((id, host) -> {
+            List<ServiceVersion> versions = new ArrayList<>();
+            host.versions.forEach((service, version) -> versions.add(new ServiceVersion(service, version)));
+            out.add(new HostState(id, host.driver, host.labels, host.heartbeat, List.copyOf(versions)));
+        });
+        return out;
+    }
+
+    /** Puts a host back as a snapshot held it; host events read after the snapshot then apply on top. */
+    void restore(HostState state) {
+        Host host = new Host();
+        host.driver = state.driver();
+        host.labels = state.labels() == null ? Map.of() : Map.copyOf(state.labels());
+        host.heartbeat = state.heartbeat();
+        if (state.versions() != null) {
+            state.versions().forEach(v -> host.versions.put(v.service(), v.version()));
+        }
+        hosts.put(state.hostId(), host);
     }
 
     /** The host's labels, empty when it announced none. */

@@ -1,7 +1,7 @@
 package io.kanary.planner.state;
 
 import io.kanary.schema.Policy;
-import io.kanary.schema.ProbeResult;
+import io.kanary.schema.InstanceHealth;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -10,6 +10,12 @@ import java.time.Instant;
  * of the new version that span at least {@code minHealthyMs}. A failed probe before it passes
  * starts the count again. Once passed it stays passed: judging the new version after that is
  * the breach-detector's job, not the gate's.
+ *
+ * <p>It reads the instance's streak from instance.health (good probes in a row, since when), not
+ * every probe: the summary that first shows the streak long enough passes it and is the cause of
+ * the batch's completion. Summaries of a growing streak come at most once a second, so a gate may
+ * pass up to a second later than the probes alone would allow. A restart of the prober starts its
+ * streaks again: that only delays a gate, never passes one early.
  */
 public final class HostGate {
     private final String hostId;
@@ -29,31 +35,29 @@ public final class HostGate {
         this.instanceId = instanceId;
     }
 
-    void observe(ProbeResult probe, Policy policy) {
-        if (!instanceStarted || passed() || isOfAnotherInstance(probe)) {
+    void observe(InstanceHealth health, Policy policy) {
+        if (!instanceStarted || passed() || isOfAnotherInstance(health)) {
             return;
         }
-        if (!probe.ok()) {
+        if (!health.lastOk()) {
             consecutiveGood = 0;
             streakStart = null;
             return;
         }
-        if (consecutiveGood == 0) {
-            streakStart = probe.probedAt();
-        }
-        consecutiveGood++;
-        streakLast = probe.probedAt();
+        consecutiveGood = health.goodInARow();
+        streakStart = health.goodSince();
+        streakLast = health.lastProbedAt();
         if (consecutiveGood >= policy.healthyProbes() && healthyFor().toMillis() >= policy.minHealthyMs()) {
-            passedByProbeId = probe.eventId();
+            passedByProbeId = health.eventId();
         }
     }
 
     /**
-     * A probe of the same version but another instance (the one a restart replaced, probed late) says
-     * nothing about the new instance. A probe that names no instance (an external sampler's) counts.
+     * The streak of the same version but another instance (the one a restart replaced, probed late) says
+     * nothing about the new instance. A summary that names no instance counts.
      */
-    private boolean isOfAnotherInstance(ProbeResult probe) {
-        return instanceId != null && probe.instanceId() != null && !instanceId.equals(probe.instanceId());
+    private boolean isOfAnotherInstance(InstanceHealth health) {
+        return instanceId != null && health.instanceId() != null && !instanceId.equals(health.instanceId());
     }
 
     public String hostId() {
@@ -68,7 +72,7 @@ public final class HostGate {
         return passedByProbeId != null;
     }
 
-    /** The probe that made the gate pass: the cause of the batch's completion. */
+    /** The instance.health summary that made the gate pass: the cause of the batch's completion. */
     public String passedByProbeId() {
         return passedByProbeId;
     }

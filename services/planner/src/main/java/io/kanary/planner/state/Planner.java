@@ -12,7 +12,7 @@ import io.kanary.schema.HostEvent;
 import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.PlannedStep;
-import io.kanary.schema.ProbeResult;
+import io.kanary.schema.InstanceHealth;
 import io.kanary.schema.RollbackCommand;
 import io.kanary.security.RunAllowList;
 import java.time.Duration;
@@ -22,14 +22,16 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The deployment state machine. It takes inputs (requests, host events, probes, rollback
+ * The deployment state machine. It takes inputs (requests, host events, instance health, rollback
  * commands, the passing of time) and returns what to publish; it does no I/O, so it is tested
  * directly and the Kafka loop around it stays thin.
  *
@@ -56,6 +58,8 @@ public final class Planner {
     private final Fleet fleet = new Fleet();
     private final ServiceQueues queues = new ServiceQueues();
     private final Map<String, List<Revision>> revisions = new LinkedHashMap<>();
+    /** What changed since the last {@link #takeChanges}: what a view of the state must copy again. */
+    private Changes changes = new Changes(new LinkedHashSet<>(), false, false, false);
     private final RunAllowList allowList;
     /** Whether a batch whose gates passed waits for a judgement before it completes (promote on evidence). */
     private final boolean requireEvidence;
@@ -90,6 +94,12 @@ public final class Planner {
     // ---- replay and observation: state only, nothing emitted ----
 
     public void apply(DeploymentEvent event) {
+        changes.deployments().add(event.deploymentId());
+        if (event instanceof DeploymentEvent.Queued || event instanceof DeploymentEvent.Cancelled
+                || event instanceof DeploymentEvent.Started || event instanceof DeploymentEvent.Succeeded) {
+            // Queue positions shift for the whole queue; a success adds a revision.
+            changes = changes.with(true, event instanceof DeploymentEvent.Succeeded, false);
+        }
         if (event.at() != null && (lastRecordedAt == null || event.at().isAfter(lastRecordedAt))) {
             lastRecordedAt = event.at();
         }
@@ -139,12 +149,23 @@ public final class Planner {
      */
     private void observe(HostEvent event, Instant seenAt) {
         fleet.apply(event, seenAt);
+        changes = changes.with(false, false, true);
         if (event instanceof HostEvent.InstanceEvent instanceEvent && instanceEvent.deploymentId() != null) {
             Deployment deployment = deployments.get(instanceEvent.deploymentId());
             if (deployment != null) {
                 deployment.observe(instanceEvent);
+                changes.deployments().add(deployment.id());
             }
         }
+    }
+
+    /**
+     * A host as a snapshot of the fleet held it, in replay before the host events read after the
+     * snapshot (which apply on top, as they would on the state they were first read into).
+     */
+    public void restore(Fleet.HostState host) {
+        fleet.restore(host);
+        changes = changes.with(false, false, true);
     }
 
     /**
@@ -405,17 +426,19 @@ public final class Planner {
         return out;
     }
 
-    public List<Emission> onProbe(ProbeResult probe, Instant now) {
+    /** Where an instance's probes stand (instance.health): the health gate of its host, if it is gating, takes it in. */
+    public List<Emission> onInstanceHealth(InstanceHealth health, Instant now) {
         List<Emission> out = new ArrayList<>();
         catchUp(now, out);
-        Deployment deployment = activeByService.get(probe.service());
+        Deployment deployment = activeByService.get(health.service());
         // A paused deployment's batch still finishes its gates.
         if (deployment == null || !(deployment.phase() == Phase.ROLLING || deployment.phase() == Phase.PAUSED)
-                || !deployment.version().equals(probe.version())
-                || deployment.gate(probe.hostId()) == null) {
+                || !deployment.version().equals(health.version())
+                || deployment.gate(health.hostId()) == null) {
             return out;
         }
-        deployment.gate(probe.hostId()).observe(probe, deployment.policy());
+        deployment.gate(health.hostId()).observe(health, deployment.policy());
+        changes.deployments().add(deployment.id());
         advance(deployment, now, out);
         return out;
     }
@@ -835,6 +858,33 @@ public final class Planner {
 
     public Collection<Deployment> deployments() {
         return Collections.unmodifiableCollection(deployments.values());
+    }
+
+    /** The deployments active now, one per service at most. */
+    public Collection<Deployment> activeDeployments() {
+        return Collections.unmodifiableCollection(activeByService.values());
+    }
+
+    /**
+     * What changed since the last call (all of it, for a planner that was never asked), and starts
+     * counting again: a view updates the deployments named rather than copying every one.
+     */
+    public Changes takeChanges() {
+        Changes taken = changes;
+        changes = new Changes(new LinkedHashSet<>(), false, false, false);
+        return taken;
+    }
+
+    /**
+     * @param deployments ids of the deployments (or queued requests) whose state changed
+     * @param queues      whether any service's queue changed (positions shift for all its entries)
+     * @param revisions   whether a deployment succeeded, adding a revision
+     * @param fleet       whether a host event was taken in
+     */
+    public record Changes(Set<String> deployments, boolean queues, boolean revisions, boolean fleet) {
+        Changes with(boolean queues, boolean revisions, boolean fleet) {
+            return new Changes(deployments, this.queues || queues, this.revisions || revisions, this.fleet || fleet);
+        }
     }
 
     public Optional<Deployment> active(String service) {

@@ -127,6 +127,39 @@ class PlannerApiIT {
     }
 
     @Test
+    void shouldPageTheListByCursorAndRefuseABadLimitWithAProblem() throws Exception {
+        for (String service : List.of("page-a", "page-b", "page-c")) {
+            assertEquals(202, post("/v1/deployments", """
+                    {"service": "%s", "version": "v1", "hosts": ["host-2"], "run": {"command": ["app"]}}""".formatted(service))
+                    .statusCode());
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/deployments?limit=500").path("deployments")
+                .findValuesAsText("service").containsAll(List.of("page-a", "page-b", "page-c")));
+        List<String> all = get("/v1/deployments?limit=500").path("deployments").findValuesAsText("id");
+
+        List<String> walked = new ArrayList<>();
+        String next = "/v1/deployments?limit=1";
+        while (next != null) {
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(uri(next)).header("Authorization", "Bearer " + TOKEN)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = Json.mapper().readTree(page.body());
+            assertTrue(body.path("deployments").size() <= 1, page.body());
+            body.path("deployments").forEach(d -> walked.add(d.path("id").asText()));
+            next = body.hasNonNull("next") ? body.path("next").asText() : null;
+            assertEquals(next == null, page.headers().firstValue("Link").isEmpty(), "a Link header with each next page");
+        }
+        assertEquals(all, walked);
+
+        HttpResponse<String> badLimit = HTTP.send(HttpRequest.newBuilder(uri("/v1/deployments?limit=0"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, badLimit.statusCode());
+        assertEquals("application/problem+json", badLimit.headers().firstValue("Content-Type").orElseThrow());
+        JsonNode problem = Json.mapper().readTree(badLimit.body());
+        assertEquals("https://kanary.io/problems/invalid-query", problem.path("type").asText());
+        assertEquals("limit", problem.path("errors").path(0).path("field").asText());
+    }
+
+    @Test
     void shouldRefuseUnknownHostsAndUnknownDeployments() throws Exception {
         HttpResponse<String> unknownHost = post("/v1/deployments", """
                 {"service": "cart", "version": "v1", "hosts": ["host-9"], "run": {"command": ["cart"]}}""");

@@ -100,14 +100,14 @@ class PlannerPoisonIT {
         corpus.put("host event: unknown type", Poison.of(hostEvents, "host-1", """
                 {"type":"host.exploded","eventId":"h-2","schemaVersion":1,"hostId":"host-1","at":"%s"}""".formatted(NOW)));
         corpus.put("host event: truncated", Poison.of(hostEvents, "host-1", "{\"type\":\"host.announced\",\"eventId"));
-        String probes = Topics.HEALTH_PROBES.name();
-        corpus.put("probe: null value", Poison.of(probes, "web", null));
-        corpus.put("probe: a string for a boolean", Poison.of(probes, "web", """
-                {"eventId":"p-1","schemaVersion":1,"service":"web","version":"v1","hostId":"host-1","ok":"true",\
-                "statusCode":200,"latencyMs":3,"probedAt":"%s"}""".formatted(NOW)));
-        corpus.put("probe: no service", Poison.of(probes, "web", """
-                {"eventId":"p-2","schemaVersion":1,"version":"v1","hostId":"host-1","ok":true,\
-                "statusCode":200,"latencyMs":3,"probedAt":"%s"}""".formatted(NOW)));
+        String health = Topics.INSTANCE_HEALTH.name();
+        corpus.put("instance health: null value", Poison.of(health, "web", null));
+        corpus.put("instance health: a string for a count", Poison.of(health, "web", """
+                {"eventId":"ih-1","schemaVersion":1,"service":"web","version":"v1","hostId":"host-1","goodInARow":"3",\
+                "goodSince":"%s","lastProbedAt":"%s","lastOk":true,"lastProbeId":"p-1"}""".formatted(NOW, NOW)));
+        corpus.put("instance health: no hostId", Poison.of(health, "web", """
+                {"eventId":"ih-2","schemaVersion":1,"service":"web","version":"v1","goodInARow":0,\
+                "lastProbedAt":"%s","lastOk":false,"lastProbeId":"p-2"}""".formatted(NOW)));
         String rollbacks = Topics.ROLLBACK_COMMANDS.name();
         corpus.put("rollback: null value", Poison.of(rollbacks, "web", null));
         corpus.put("rollback: no deploymentId", Poison.of(rollbacks, "web", """
@@ -208,7 +208,7 @@ class PlannerPoisonIT {
     private Map<String, List<ConsumerRecord<byte[], byte[]>>> deadLettersByPlanner() {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byOrigin = new LinkedHashMap<>();
         for (String topic : List.of(Topics.DEPLOY_REQUESTS.dlqName(), Topics.HOST_EVENTS.dlqName(),
-                Topics.HEALTH_PROBES.dlqName(), Topics.ROLLBACK_COMMANDS.dlqName(), Topics.JUDGEMENTS.dlqName())) {
+                Topics.INSTANCE_HEALTH.dlqName(), Topics.ROLLBACK_COMMANDS.dlqName(), Topics.JUDGEMENTS.dlqName())) {
             for (ConsumerRecord<byte[], byte[]> letter : readToEnd(kafka, topic)) {
                 if ("planner".equals(header(letter, DeadLetters.CONSUMER))) {
                     byOrigin.computeIfAbsent(header(letter, DeadLetters.TOPIC) + "@" + header(letter, DeadLetters.OFFSET),

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** Operators' controls on the state machine: pause, resume, abort, promote; each acts once and is refused by phase. */
 class ControlsTest {
+    private final ProbeFeed feed = new ProbeFeed();
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     /** 2 good probes spanning 1 s pass a gate; a batch has 10 s to become healthy. */
     private static final Policy POLICY = new Policy(0.1, 500L, 5_000L, 10, 200L, 2, 1_000L, 10_000L);
@@ -210,7 +211,7 @@ class ControlsTest {
     }
 
     private List<Emission> probe(String host, boolean ok, long atMs) {
-        List<Emission> out = planner.onProbe(new ProbeResult(id(), 1, "web", "v2", host, host + "/web/v2", ok,
+        List<Emission> out = feed.probe(planner, new ProbeResult(id(), 1, "web", "v2", host, host + "/web/v2", ok,
                 ok ? 200 : 500, 5, T0.plusMillis(atMs), null), T0.plusMillis(atMs));
         record.addAll(out);
         return out;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** A batch whose gates passed advances only on a judgement: healthy, or inconclusive as the policy says. */
 class EvidenceTest {
+    private final ProbeFeed feed = new ProbeFeed();
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     /** 2 good probes spanning 1 s pass a gate; evidence may take 60 s. */
     private static final Policy BASE = new Policy(0.1, 500L, 5_000L, 10, 200L, 2, 1_000L, 10_000L);
@@ -202,9 +203,9 @@ class EvidenceTest {
         gatesOnly.observe(new HostEvent.Announced(id(), 1, "host-2", "process", T0));
         assertTrue(gatesOnly.onRequest(request(Policy.OnInconclusive.PAUSE, 1), T0).isAccepted());
         gatesOnly.onHostEvent(startedEvent("host-1"), T0);
-        gatesOnly.onProbe(probeOf("host-1", 0), T0);
+        feed.probe(gatesOnly, probeOf("host-1", 0), T0);
 
-        List<Emission> out = gatesOnly.onProbe(probeOf("host-1", 1_000), T0.plusMillis(1_000));
+        List<Emission> out = feed.probe(gatesOnly, probeOf("host-1", 1_000), T0.plusMillis(1_000));
 
         assertEquals(List.of("deployment.batch.completed", "deployment.batch.started", "host.command.deploy"), types(out));
     }
@@ -271,7 +272,7 @@ class EvidenceTest {
     }
 
     private List<Emission> probe(String host, long atMs) {
-        List<Emission> out = planner.onProbe(probeOf(host, atMs), T0.plusMillis(atMs));
+        List<Emission> out = feed.probe(planner, probeOf(host, atMs), T0.plusMillis(atMs));
         record.addAll(out);
         return out;
     }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** Pre-deploy hooks and smoke tests on the state machine: each gates what follows it, and a failure rolls back. */
 class HooksTest {
+    private final ProbeFeed feed = new ProbeFeed();
     private static final Instant T0 = Instant.parse("2026-12-02T03:00:00Z");
     /** 2 good probes spanning 1 s pass a gate; a batch has 10 s to become healthy. */
     private static final Policy POLICY = new Policy(0.1, 500L, 5_000L, 10, 200L, 2, 1_000L, 10_000L);
@@ -310,7 +311,7 @@ class HooksTest {
     }
 
     private List<Emission> probe(String host, boolean ok, long atMs) {
-        List<Emission> out = planner.onProbe(new ProbeResult(id(), 1, "web", "v2", host, host + "/web/v2", ok,
+        List<Emission> out = feed.probe(planner, new ProbeResult(id(), 1, "web", "v2", host, host + "/web/v2", ok,
                 ok ? 200 : 500, 5, T0.plusMillis(atMs), null), T0.plusMillis(atMs));
         record.addAll(out);
         return out;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
+    private final ProbeFeed feed = new ProbeFeed();
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     /** 2 good probes spanning 1 s pass a gate; a batch has 10 s to become healthy. */
     private static final Policy POLICY = new Policy(0.1, 500L, 5_000L, 10, 200L, 2, 1_000L, 10_000L);
@@ -101,8 +102,8 @@ class PlannerTest {
         accept(request("d1", 1, List.of("host-1")));
         started("d1", "host-1");
 
-        planner.onProbe(probeOf("v1", "host-1", true, 0), T0);
-        planner.onProbe(probeOf("v1", "host-1", true, 2_000), T0);
+        feed.probe(planner, probeOf("v1", "host-1", true, 0), T0);
+        feed.probe(planner, probeOf("v1", "host-1", true, 2_000), T0);
 
         assertFalse(planner.deployment("d1").orElseThrow().gates().get("host-1").passed());
     }
@@ -117,7 +118,7 @@ class PlannerTest {
                 new ProbeResult(id(), 1, "web", "v2", "host-1", "host-1/web/v2-replaced", true, 200, 5,
                         T0.plusMillis(2_000), null)};
         for (ProbeResult probe : late) {
-            planner.onProbe(probe, probe.probedAt());
+            feed.probe(planner, probe, probe.probedAt());
         }
         assertFalse(planner.deployment("d1").orElseThrow().gates().get("host-1").passed());
 
@@ -611,7 +612,7 @@ class PlannerTest {
     }
 
     private List<Emission> probe(String host, boolean ok, long atMs) {
-        return planner.onProbe(probeOf("v2", host, ok, atMs), T0.plusMillis(atMs));
+        return feed.probe(planner, probeOf("v2", host, ok, atMs), T0.plusMillis(atMs));
     }
 
     private static ProbeResult probeOf(String version, String host, boolean ok, long atMs) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** A busy service's queue: queue (the default), refuse, supersede; a queued request starts when the active one ends. */
 class QueueTest {
+    private final ProbeFeed feed = new ProbeFeed();
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Policy POLICY = new Policy(0.1, 500L, 5_000L, 10, 200L, 2, 1_000L, 10_000L);
 
@@ -156,7 +157,7 @@ class QueueTest {
     }
 
     private List<Emission> probe(String version, long atMs) {
-        return planner.onProbe(new ProbeResult(id(), 1, "web", version, "host-1", "host-1/web/" + version, true, 200, 5,
+        return feed.probe(planner, new ProbeResult(id(), 1, "web", version, "host-1", "host-1/web/" + version, true, 200, 5,
                 T0.plusMillis(atMs), null), T0.plusMillis(atMs));
     }
 

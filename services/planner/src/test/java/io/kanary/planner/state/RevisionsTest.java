@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every deployment that succeeded is a revision of its service, from its started record; undo, retry and restart deploy from it. */
 class RevisionsTest {
+    private final ProbeFeed feed = new ProbeFeed();
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Policy POLICY = new Policy(0.1, 500L, 5_000L, 10, 200L, 2, 1_000L, 10_000L);
 
@@ -109,7 +110,7 @@ class RevisionsTest {
         record.addAll(planner.onHostEvent(new HostEvent.Started(id(), 1, "host-1", id(), deploymentId, "web", version,
                 new Instance("host-1/web/" + version, "http://h", "http://h/health"), T0), T0));
         for (long at : new long[] {0, 1_000}) {
-            record.addAll(planner.onProbe(new ProbeResult(id(), 1, "web", version, "host-1", "host-1/web/" + version, true, 200, 5,
+            record.addAll(feed.probe(planner, new ProbeResult(id(), 1, "web", version, "host-1", "host-1/web/" + version, true, 200, 5,
                     T0.plusMillis(at), null), T0.plusMillis(at)));
         }
         assertEquals(Phase.SUCCEEDED, planner.deployment(deploymentId).orElseThrow().phase());

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** Steps: host-count and percentage batches, timed pauses that end by the tick, approvals that wait for promote. */
 class StepsTest {
+    private final ProbeFeed feed = new ProbeFeed();
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     /** 2 good probes spanning 1 s pass a gate; a batch has 10 s to become healthy. */
     private static final Policy POLICY = new Policy(0.1, 500L, 5_000L, 10, 200L, 2, 1_000L, 10_000L);
@@ -217,7 +218,7 @@ class StepsTest {
     }
 
     private void probe(String host, long atMs) {
-        record.addAll(planner.onProbe(new ProbeResult(id(), 1, "web", "v2", host, host + "/web/v2", true, 200, 5,
+        record.addAll(feed.probe(planner, new ProbeResult(id(), 1, "web", "v2", host, host + "/web/v2", true, 200, 5,
                 T0.plusMillis(atMs), null), T0.plusMillis(atMs)));
     }
 
