@@ -1,0 +1,24 @@
+package io.kanary.bench.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The short form of the low-traffic row: a few whole rollouts of a 5% error regression at 1 probe a
+ * second through the real breach-detector topology; none passes every batch.
+ */
+class LowTrafficRowTest {
+    private static final int RUNS = 4;
+
+    @Test
+    void shouldEndEveryRunRolledBackOrStoppedAtAnInconclusiveStepNeverPassed() {
+        LowTrafficRow.Result result = LowTrafficRow.run(RUNS);
+
+        System.out.println(result.row());
+        result.runs().forEach(r -> System.out.println("  " + r));
+        assertEquals(0, result.count(LowTrafficRow.End.PASSED), result.row());
+        assertEquals(0, result.count(LowTrafficRow.End.UNDECIDED), result.row());
+        assertEquals(RUNS, result.count(LowTrafficRow.End.ROLLED_BACK) + result.count(LowTrafficRow.End.STOPPED_INCONCLUSIVE));
+    }
+}
