@@ -45,7 +45,7 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 public final class LowTrafficRow {
     static final int HOSTS = 4;
-    static final double PROBES_PER_SECOND = 1.0;
+    static final int PROBES_PER_SECOND = 1;
     static final double BASELINE_ERRORS = 0.0;
     static final double REGRESSION_ERRORS = 0.05;
     /** The baseline is probed this long before the deployment starts, as a running fleet is. */
@@ -76,8 +76,13 @@ public final class LowTrafficRow {
     public record Run(long seed, End end, int batchesDone, Duration took, String why) {
     }
 
-    /** The row: every run, and how many ended each way. */
-    public record Result(List<Run> runs) {
+    /**
+     * The row: every run, and how many ended each way.
+     *
+     * @param candidateErrors the new version's share of failed answers
+     * @param probesPerSecond probes a second per instance
+     */
+    public record Result(double candidateErrors, int probesPerSecond, List<Run> runs) {
         public long count(End end) {
             return runs.stream().filter(r -> r.end() == end).count();
         }
@@ -85,9 +90,12 @@ public final class LowTrafficRow {
         /** The row as the bench prints it. */
         public String row() {
             long[] took = runs.stream().mapToLong(r -> r.took().toSeconds()).sorted().toArray();
-            return String.format(Locale.ROOT, "low traffic: 1 probe/s, no traffic metrics, 5%% error regression | %d runs"
-                            + " | rolled back %d | stopped inconclusive %d | passed silently %d | undecided %d"
-                            + " | ended after median %d s, max %d s", runs.size(), count(End.ROLLED_BACK),
+            return String.format(Locale.ROOT, "low traffic: %d probe/s, no traffic metrics, %s | %d runs"
+                            + " | rolled back %d | stopped inconclusive %d | passed %d | undecided %d"
+                            + " | ended after median %d s, max %d s", probesPerSecond,
+                    candidateErrors > BASELINE_ERRORS ? String.format(Locale.ROOT, "%.0f%% error regression",
+                            (candidateErrors - BASELINE_ERRORS) * 100) : "healthy version (control)",
+                    runs.size(), count(End.ROLLED_BACK),
                     count(End.STOPPED_INCONCLUSIVE), count(End.PASSED), count(End.UNDECIDED),
                     took.length == 0 ? 0 : took[took.length / 2], took.length == 0 ? 0 : took[took.length - 1]);
         }
@@ -96,25 +104,37 @@ public final class LowTrafficRow {
     private LowTrafficRow() {
     }
 
+    /**
+     * The row, then two controls on the same rig: a version as healthy as its baseline at 1 probe/s (the
+     * evidence wait is too short for its ~190 probes, so it stops too: low traffic cannot prove
+     * anything either way in 2 minutes) and at 2 probes/s (it passes every batch).
+     */
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-        Result result = run(runs);
-        System.out.println(result.row());
+        System.out.println(run(runs).row());
+        System.out.println(run(runs, BASELINE_ERRORS, PROBES_PER_SECOND).row());
+        System.out.println(run(runs, BASELINE_ERRORS, 2).row());
     }
 
-    /** Runs with seeds 1..runs. */
+    /** Runs of the regression at 1 probe/s with seeds 1..runs. */
     public static Result run(int runs) {
-        return new Result(LongStream.rangeClosed(1, runs).mapToObj(LowTrafficRow::run).toList());
+        return run(runs, REGRESSION_ERRORS, PROBES_PER_SECOND);
+    }
+
+    /** Runs with seeds 1..runs of a new version that fails {@code candidateErrors} of its answers. */
+    public static Result run(int runs, double candidateErrors, int probesPerSecond) {
+        return new Result(candidateErrors, probesPerSecond, LongStream.rangeClosed(1, runs)
+                .mapToObj(seed -> run(seed, candidateErrors, probesPerSecond)).toList());
     }
 
     /** One rollout, the same for the same seed. */
-    public static Run run(long seed) {
+    public static Run run(long seed, double candidateErrors, int probesPerSecond) {
         Path stateDir = TempDirs.create("kanary-low-traffic-row");
         DetectorConfig config = DetectorConfig.defaults(KafkaSettings.bootstrap("unused:9092"))
                 .withApplicationId("low-traffic-row").withStateDir(stateDir);
         try (TopologyTestDriver driver = new TopologyTestDriver(BreachTopology.build(config),
                 config.streamsProperties(), T0)) {
-            return new Rollout(driver, seed).run();
+            return new Rollout(driver, seed, candidateErrors, probesPerSecond).run();
         } finally {
             TempDirs.delete(stateDir);
         }
@@ -125,6 +145,8 @@ public final class LowTrafficRow {
         private final TopologyTestDriver driver;
         private final SplittableRandom random;
         private final long seed;
+        private final double candidateErrors;
+        private final int probesPerSecond;
         private final TestInputTopic<String, DeploymentEvent> deployEvents;
         private final TestInputTopic<String, ProbeResult> probes;
         private final TestOutputTopic<String, RollbackCommand> rollbacks;
@@ -140,9 +162,11 @@ public final class LowTrafficRow {
         private long probeCount;
         private Run end;
 
-        Rollout(TopologyTestDriver driver, long seed) {
+        Rollout(TopologyTestDriver driver, long seed, double candidateErrors, int probesPerSecond) {
             this.driver = driver;
             this.seed = seed;
+            this.candidateErrors = candidateErrors;
+            this.probesPerSecond = probesPerSecond;
             this.random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ "low-traffic".hashCode());
             deployEvents = driver.createInputTopic(Topics.DEPLOY_EVENTS.name(), Serdes.String().serializer(),
                     Topics.DEPLOY_EVENTS.valueSerde().serializer());
@@ -187,28 +211,34 @@ public final class LowTrafficRow {
                     "nothing decided in " + Duration.between(deployed, horizon).toSeconds() + " s");
         }
 
-        /** Each host's probe in this second, 1 a second per instance from a random phase with ±5% jitter. */
+        /** Each host's probes in this second, evenly spaced from a random phase with ±5% jitter. */
         private List<ProbeResult> probesOf(Instant second) {
             List<ProbeResult> out = new ArrayList<>();
-            double intervalMs = 1000 / PROBES_PER_SECOND;
-            for (String host : hosts) {
-                double jitter = (random.nextDouble() * 2 - 1) * ProbeStreamGenerator.JITTER * intervalMs;
-                Instant at = second.plusMillis(Math.round(phase.get(host) * intervalMs * 0.9 + jitter + 50));
-                Instant ready = updatedAt.get(host);
-                if (ready != null && at.isBefore(ready)) {
-                    continue; // its new instance is starting
+            double intervalMs = 1000.0 / probesPerSecond;
+            for (int k = 0; k < probesPerSecond; k++) {
+                for (String host : hosts) {
+                    probe(out, host, second.plusMillis(Math.round(k * intervalMs)), intervalMs);
                 }
-                boolean candidate = ready != null;
-                double errors = candidate ? REGRESSION_ERRORS : BASELINE_ERRORS;
-                boolean failed = random.nextDouble() < errors;
-                long latency = Math.round(ProbeStreamGenerator.LATENCY_MEDIAN_MS
-                        * Math.exp(ProbeStreamGenerator.LATENCY_SIGMA * gaussian()));
-                String version = candidate ? CANDIDATE : BASELINE;
-                out.add(new ProbeResult("probe-" + seed + "-" + ++probeCount, KanaryEvent.SCHEMA_VERSION, SERVICE,
-                        version, host, "i-" + version + "-" + host, !failed, failed ? 500 : 200, latency, at, null));
             }
             out.sort(Comparator.comparing(ProbeResult::probedAt));
             return out;
+        }
+
+        private void probe(List<ProbeResult> out, String host, Instant slot, double intervalMs) {
+            double jitter = (random.nextDouble() * 2 - 1) * ProbeStreamGenerator.JITTER * intervalMs;
+            Instant at = slot.plusMillis(Math.round((phase.get(host) * 0.9 + 0.05) * intervalMs + jitter));
+            Instant ready = updatedAt.get(host);
+            if (ready != null && at.isBefore(ready)) {
+                return; // its new instance is starting
+            }
+            boolean candidate = ready != null;
+            double errors = candidate ? candidateErrors : BASELINE_ERRORS;
+            boolean failed = random.nextDouble() < errors;
+            long latency = Math.round(ProbeStreamGenerator.LATENCY_MEDIAN_MS
+                    * Math.exp(ProbeStreamGenerator.LATENCY_SIGMA * gaussian()));
+            String version = candidate ? CANDIDATE : BASELINE;
+            out.add(new ProbeResult("probe-" + seed + "-" + ++probeCount, KanaryEvent.SCHEMA_VERSION, SERVICE,
+                    version, host, "i-" + version + "-" + host, !failed, failed ? 500 : 200, latency, at, null));
         }
 
         /** Moves the wall clock up to {@code at} in small steps, so the detector's punctuations fire on time. */
