@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Judges each batch of an active deployment once: {@code judgement.healthy} as soon as the healthy
- * test accepts on enough probes of the batch's hosts, or {@code judgement.inconclusive} when the
+ * test accepts on enough probes or traffic requests of the batch's hosts (see {@link EvidenceReading}
+ * for which kind decides), or {@code judgement.inconclusive} when the
  * policy's {@code evidenceWaitMs} has passed since the batch started without it. The wait is checked
  * by wall-clock punctuation (a silent version sends no probes to look at) against the batch's start
  * kept in the state store, so a restart keeps every deadline; the judgement and the store's
- * "judged" mark commit in one transaction (exactly_once_v2), so a crash re-emits nothing.
+ * "judged" mark commit in one transaction (exactly_once_v2), so a crash re-emits nothing. While a
+ * batch waits, the same punctuation publishes a {@code judgement.progress} of it each second.
  */
 public final class EvidenceJudge extends ContextualProcessor<byte[], KanaryEvent, String, Judgement> {
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceJudge.class);
