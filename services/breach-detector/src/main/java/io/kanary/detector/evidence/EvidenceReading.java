@@ -58,6 +58,7 @@ public record EvidenceReading(long probes, long requests, long batchHostSamples,
     public static final double SLOW_SHARE_LIMIT = 0.05;
     private static final double P99_SLOW_SHARE = 0.01;
     private static final int BREACH_TESTS = 4;
+    private static final double ROUNDING = 1e-12;
 
     public static EvidenceReading of(BatchEvidence evidence) {
         Policy policy = evidence.policy();
@@ -146,8 +147,10 @@ public record EvidenceReading(long probes, long requests, long batchHostSamples,
         return share(breach, breachThreshold);
     }
 
+    /** A statistic as a share of its threshold, 0..1; rounding noise of a log-space sum (~1e-16) reads as none. */
     private static double share(double statistic, double threshold) {
-        return Double.isNaN(statistic) ? 0 : Math.min(1, Math.max(0, statistic / threshold));
+        double share = statistic / threshold;
+        return Double.isNaN(share) || share < ROUNDING ? 0 : Math.min(1, share);
     }
 
     /** Which of the healthy side's tests concluded, in words. */
