@@ -90,9 +90,9 @@ public final class LowTrafficRow {
         /** The row as the bench prints it. */
         public String row() {
             long[] took = runs.stream().mapToLong(r -> r.took().toSeconds()).sorted().toArray();
-            return String.format(Locale.ROOT, "low traffic: %d probe/s, no traffic metrics, %s | %d runs"
+            return String.format(Locale.ROOT, "low traffic: %d probe%s/s, no traffic metrics, %s | %d runs"
                             + " | rolled back %d | stopped inconclusive %d | passed %d | undecided %d"
-                            + " | ended after median %d s, max %d s", probesPerSecond,
+                            + " | ended after median %d s, max %d s", probesPerSecond, probesPerSecond == 1 ? "" : "s",
                     candidateErrors > BASELINE_ERRORS ? String.format(Locale.ROOT, "%.0f%% error regression",
                             (candidateErrors - BASELINE_ERRORS) * 100) : "healthy version (control)",
                     runs.size(), count(End.ROLLED_BACK),
