@@ -47,7 +47,7 @@ public sealed interface Judgement extends KanaryEvent {
      * @param p99LatencyMs       their p99 latency, ms; null without latency samples
      * @param test               the test that accepted, in words
      * @param statistic          its log likelihood ratio when it accepted
-     * @param statisticThreshold the value it had to reach: log(1/alpha) of the healthy test
+     * @param statisticThreshold the value it had to reach: log(2/alpha) of the healthy test (alpha split between probes and traffic)
      */
     @JsonTypeName("judgement.healthy")
     record Healthy(String eventId, int schemaVersion, String deploymentId, String service, String version, int batch,
