@@ -119,4 +119,5 @@ kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --topic 'deploy
 kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --topic 'host.events'
 kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --topic 'breaches'
 kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --topic 'health.probes'
+kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --topic 'judgements'
 kafka_acls --add --allow-principal "$DASHBOARD" --operation Read --group 'kanary-dashboard-' --resource-pattern-type prefixed

@@ -56,11 +56,42 @@ function newCard(d) {
   const timeline = el("details", "timeline");
   timeline.append(el("summary", null, "Audit timeline (cause → effect)"), el("ol"));
   timeline.addEventListener("toggle", () => { if (timeline.open) loadTimeline(d.deploymentId, timeline); });
-  root.append(header, el("p", "reason"), el("p", "breach"), hosts, el("div", "figures"), el("div", "charts"),
+  root.append(header, el("p", "reason"), el("p", "breach"), hosts, evidenceBox(), el("div", "figures"), el("div", "charts"),
     el("p", "last"), controls, el("p", "message"), timeline);
   const card = { el: root, charts: null, points: [[], [], [], [], []], id: d.deploymentId };
   cards.set(d.deploymentId, card);
   return card;
+}
+
+// The current batch's evidence: one bar filling toward "healthy" (green, from the left) and toward
+// "breach" (red, from the right), from the breach-detector's judgement.progress records.
+function evidenceBox() {
+  const box = el("div", "evidence");
+  box.hidden = true;
+  const bar = el("div", "evidence-bar");
+  bar.append(el("div", "toward-healthy"), el("div", "toward-breach"));
+  box.append(el("span", "evidence-label"), bar, el("span", "evidence-text"));
+  return box;
+}
+
+function whole(share) { return Math.round(Math.max(0, Math.min(1, share || 0)) * 100); }
+
+function renderEvidence(box, e) {
+  box.hidden = !e;
+  if (!e) return;
+  const healthy = whole(e.towardHealthy), breach = whole(e.towardBreach);
+  box.dataset.batch = e.batch;
+  box.dataset.state = e.verdict || "waiting";
+  box.dataset.towardHealthy = healthy;
+  box.dataset.towardBreach = breach;
+  box.querySelector(".toward-healthy").style.width = healthy + "%";
+  box.querySelector(".toward-breach").style.width = breach + "%";
+  box.querySelector(".evidence-label").textContent = `batch ${e.batch} ${e.verdict || "waiting for evidence"}`;
+  const traffic = e.requests ? ` (${e.requests} requests)` : "";
+  const waited = e.evidenceWaitMs ? ` · waited ${(e.waitedMs / 1000).toFixed(0)} s of ${(e.evidenceWaitMs / 1000).toFixed(0)} s` : "";
+  box.querySelector(".evidence-text").textContent =
+    `healthy ${healthy}% · breach ${breach}% · ${e.samples} samples${traffic}${waited}`;
+  box.title = e.summary || "";
 }
 
 function render(state) {
@@ -100,6 +131,7 @@ function update(card, d) {
   setText(root.querySelector(".breach"), d.breach);
   setText(root.querySelector(".last"), d.lastEvent ? "last event: " + d.lastEvent : "");
   root.querySelector(".figures").textContent = figures(d);
+  renderEvidence(root.querySelector(".evidence"), d.evidence);
   renderHosts(root.querySelector(".hosts"), d.hosts);
   if (d.latest) addPoint(card, d.latest);
   const allowed = ALLOWED[d.phase];

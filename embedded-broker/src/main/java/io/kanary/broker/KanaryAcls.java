@@ -116,6 +116,8 @@ public record KanaryAcls(String planner, String executor, String healthWatcher, 
         // dashboard: a view of the topics, writes nothing (its buttons go through the planner's API).
         read(out, dashboard, Topics.DEPLOY_EVENTS.name(), Topics.HOST_EVENTS.name(), Topics.BREACHES.name(),
                 Topics.HEALTH_PROBES.name());
+        // ...and the breach-detector's judgements, to show each waiting batch's evidence accumulating.
+        read(out, dashboard, Topics.JUDGEMENTS.name());
         out.add(allow(ResourceType.GROUP, DASHBOARD_GROUP_PREFIX, PatternType.PREFIXED, dashboard, AclOperation.READ));
         return out;
     }

@@ -54,7 +54,7 @@ class EventSchemaTest {
         Set<String> schemaFiles = new TreeSet<>(EventSchemas.fileNames());
         schemaFiles.remove(EventSchemas.COMMON);
 
-        assertEquals(39, recordTypes.size(), "DeployRequest, 17 deployment events, 2 judgements, 4 host commands, 9 host events, "
+        assertEquals(40, recordTypes.size(), "DeployRequest, 17 deployment events, 3 judgements, 4 host commands, 9 host events, "
                 + "ProbeResult, Breach, RollbackCommand, ControlCommand, TrafficSample, InstanceHealth: " + recordTypes);
         assertEquals(recordTypes, schemaFiles);
     }

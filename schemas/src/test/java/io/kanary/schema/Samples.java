@@ -125,6 +125,9 @@ final class Samples {
                 new Judgement.Inconclusive("e-judge-2", 1, DEPLOYMENT, SERVICE, NEW, 1, 118, 0.051, 240.0, 1.4, 0.4,
                         2.996, 120_000, "breach-detector", "inconclusive after 120 s on 118 samples: healthy log-LR 1.4 of"
                         + " 3.0 needed, breach 0.4 of 6.9", at(129_000)),
+                new Judgement.Progress("e-judge-5", 1, DEPLOYMENT, SERVICE, NEW, 1, 1_240, 1_200, 0.004, 2.1, 3.689,
+                        0.57, 0.3, 8.29, 0.04, 12_000, 120_000, "batch 2/3 waiting 12.0s on 40 probes and 1200 requests:"
+                        + " healthy log-LR 2.1 of 3.7 needed, breach 0.3 of 8.3", at(21_000)),
                 new DeploymentEvent.Judged("e-dep-42", 1, DEPLOYMENT, SERVICE, 0, DeploymentEvent.Judged.HEALTHY,
                         "e-judge-1", "breach-detector", "healthy on 214 samples", at(8_600)));
     }
@@ -189,6 +192,8 @@ final class Samples {
                         "mSPRT error rate < limit", 3.1, 2.996, "healthy on 60 probes", at(8_500)),
                 new Judgement.Inconclusive("e-judge-4", 1, DEPLOYMENT, SERVICE, NEW, 0, 0, 0.0, null, 0.0, null, 2.996,
                         125_000, "planner", "no judgement from the breach-detector within 125 s", at(129_000)),
+                new Judgement.Progress("e-judge-6", 1, DEPLOYMENT, SERVICE, NEW, 0, 0, 0, 0.0, 0.0, 3.689, 0.0, 0.0,
+                        8.29, 0.0, 1_000, 120_000, "batch 1/3 waiting 1.0s on 0 probes", at(2_000)),
                 new DeploymentEvent.Judged("e-dep-43", 1, DEPLOYMENT, SERVICE, 0, DeploymentEvent.Judged.INCONCLUSIVE,
                         null, "planner", "no judgement from the breach-detector within 125 s", at(129_100)));
     }

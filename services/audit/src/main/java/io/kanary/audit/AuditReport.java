@@ -4,6 +4,7 @@ import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.ProbeResult;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,11 @@ public final class AuditReport {
         Map<String, List<AuditEvent>> unattributedProbes = new TreeMap<>();
         List<AuditEvent> hostEvents = new ArrayList<>();
         for (AuditEvent e : ordered) {
+            if (e.event() instanceof Judgement.Progress) {
+                // Advisory, up to one a second per waiting batch, and a restarted detector may skip or repeat one:
+                // the judgement that follows is the record, so the timeline stays the same on every replay.
+                continue;
+            }
             String deploymentId = causes.deploymentOf(e);
             String service = Causes.serviceOf(e.event());
             if (e.event() instanceof ProbeResult) {

@@ -42,6 +42,8 @@ public final class Summaries {
         } else if (event instanceof ControlCommand c) {
             return c.action().word() + (c.isFull() ? " (full)" : "") + " requested" + by(c.by())
                     + (c.reason() == null ? "" : ": " + c.reason());
+        } else if (event instanceof Judgement.Progress p) {
+            return "evidence so far (batch " + (p.batch() + 1) + "): " + p.summary();
         } else if (event instanceof Judgement j) {
             return (j instanceof Judgement.Healthy ? "judged healthy" : "judged inconclusive") + " (batch "
                     + (j.batch() + 1) + "): " + j.summary();

@@ -21,6 +21,13 @@ class EvidenceSummariesTest {
     }
 
     @Test
+    void shouldSayAProgressRecordIsTheEvidenceSoFarNotAVerdict() {
+        assertEquals("evidence so far (batch 2): batch 2/3 waiting 12.0s of 120.0s on 40 probes", Summaries.of(
+                new Judgement.Progress("p1", 1, "d1", "web", "v2", 1, 40, 0, 0.0, 1.5, 3.689, 0.41, 0.0, 8.3, 0.0, 12_000,
+                        120_000, "batch 2/3 waiting 12.0s of 120.0s on 40 probes", T0), null));
+    }
+
+    @Test
     void shouldSayWhoJudgedTheBatchTheDeploymentActedOn() {
         assertEquals("batch 1 evidence inconclusive (judged by breach-detector): no verdict after 20.8s on 19 probes",
                 Summaries.of(new DeploymentEvent.Judged("e1", 1, "d1", "web", 0, DeploymentEvent.Judged.INCONCLUSIVE,

@@ -70,10 +70,12 @@ public final class BreachTopology {
                 .process(() -> new DeploymentTracker(gauges), Named.as("track-deployments"), DetectorStores.ACTIVE_DEPLOYMENTS);
 
         KStream<byte[], ProbeResult> probes = events(builder, Topics.HEALTH_PROBES, InputRules::probe, metrics);
-        evidence(builder, deployEvents, probes);
-        probes
+        KStream<byte[], KanaryEvent> traffic = traffic(builder, metrics);
+        KStream<byte[], KanaryEvent> probesAndTraffic = probes
                 .mapValues(KanaryEvent.class::cast, Named.as("probes-as-evidence"))
-                .merge(traffic(builder, metrics), Named.as("probes-and-traffic"))
+                .merge(traffic, Named.as("probes-and-traffic"));
+        evidence(builder, deployEvents, probesAndTraffic);
+        probesAndTraffic
                 .process(() -> new ProbeWindows(config), Named.as("window-probes"),
                         DetectorStores.PROBE_BUCKETS, DetectorStores.FAILURE_RUNS, DetectorStores.ACTIVE_DEPLOYMENTS,
                         DetectorStores.INSTANCE_STARTS, DetectorStores.TRAFFIC_WATERMARKS)
@@ -98,13 +100,14 @@ public final class BreachTopology {
 
     /**
      * The evidence branch: each batch of an active deployment judged healthy once the healthy test
-     * accepts, or inconclusive when the policy's evidence wait runs out, to judgements.
+     * accepts on its probes or its traffic, or inconclusive when the policy's evidence wait runs out,
+     * to judgements; and while it waits, how far its evidence has got, at most once a second.
      */
     private static void evidence(StreamsBuilder builder, KStream<byte[], DeploymentEvent> deployEvents,
-                                 KStream<byte[], ProbeResult> probes) {
+                                 KStream<byte[], KanaryEvent> probesAndTraffic) {
         builder.addStateStore(EvidenceStores.batchEvidence());
         deployEvents.process(BatchTracker::new, Named.as("track-batches"), EvidenceStores.BATCH_EVIDENCE);
-        probes.process(EvidenceJudge::new, Named.as("judge-evidence"), EvidenceStores.BATCH_EVIDENCE)
+        probesAndTraffic.process(EvidenceJudge::new, Named.as("judge-evidence"), EvidenceStores.BATCH_EVIDENCE)
                 .to(Topics.JUDGEMENTS.name(), produced(Topics.JUDGEMENTS, "to-judgements"));
     }
 

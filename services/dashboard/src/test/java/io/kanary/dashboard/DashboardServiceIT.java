@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kanary.kafka.Json;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.Judgement;
 import io.kanary.testkit.BrokerWithTopics;
 import io.kanary.testkit.RawTopics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -59,6 +60,26 @@ class DashboardServiceIT {
         assertEquals(2.0, registry.get("kanary.dashboard.undecodable.records").tag("topic", "deploy.events").counter().count());
         assertTrue(registry.getMeters().stream().anyMatch(m -> m.getId().getName().startsWith("kafka.consumer.")),
                 "the feed's consumer is bound to the registry");
+    }
+
+    @Test
+    void showsTheWaitingBatchsEvidenceFromTheJudgementsTopic() throws Exception {
+        start(null);
+        publish(started("web-4"));
+        publish(new Judgement.Progress("p-1", 1, "web-4", "web", "v2", 0, 1_240, 1_200, 0.004, 2.1, 3.689, 0.57, 0.4,
+                8.3, 0.05, 12_000, 120_000, "batch 1/1 waiting 12.0s of 120.0s", T0.plusSeconds(12)));
+
+        JsonNode evidence = await().atMost(WAIT).until(() -> get("/api/state").path("deployments").path(0).path("evidence"),
+                e -> e.path("towardHealthy").asDouble() == 0.57);
+        assertEquals(1, evidence.path("batch").asInt());
+        assertEquals(0.05, evidence.path("towardBreach").asDouble());
+        assertEquals(1_200, evidence.path("requests").asLong());
+        assertTrue(evidence.path("verdict").isMissingNode(), "no verdict while it waits: " + evidence);
+
+        publish(new Judgement.Healthy("j-1", 1, "web-4", "web", "v2", 0, 1_500, 0.003, 41.0, "mSPRT healthy on traffic",
+                3.7, 3.689, "batch 1/1 healthy on 40 probes and 1460 requests", T0.plusSeconds(13)));
+        await().atMost(WAIT).until(() -> get("/api/state").path("deployments").path(0).path("evidence"),
+                e -> "healthy".equals(e.path("verdict").asText()) && e.path("towardHealthy").asDouble() == 1.0);
     }
 
     @Test
@@ -132,6 +153,11 @@ class DashboardServiceIT {
     private void publish(DeploymentEvent event) throws Exception {
         RawTopics.write(broker.kafka(), Topics.DEPLOY_EVENTS.name(), event.service(),
                 Topics.DEPLOY_EVENTS.valueSerde().serializer().serialize(Topics.DEPLOY_EVENTS.name(), event));
+    }
+
+    private void publish(Judgement judgement) throws Exception {
+        RawTopics.write(broker.kafka(), Topics.JUDGEMENTS.name(), judgement.service(),
+                Topics.JUDGEMENTS.valueSerde().serializer().serialize(Topics.JUDGEMENTS.name(), judgement));
     }
 
     private static DeploymentEvent.Started started(String id) {

@@ -3,6 +3,7 @@ package io.kanary.detector.evidence;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
+import io.kanary.schema.TrafficSample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +27,15 @@ import java.util.TreeMap;
  * @param baselineSamples  probes of the baseline version since the deployment started (all batches)
  * @param baselineFailures of those, the failed ones
  * @param batchEventId     the eventId of the batch's deployment.batch.started: the cause of an inconclusive judgement
+ * @param traffic          requests of the new version since the batch started, from traffic samples (an instance's
+ *                         requests before it first answered are its start-up, not counted)
+ * @param baselineTraffic  requests of the baseline version since the deployment started
  */
 public record BatchEvidence(String deploymentId, String service, String version, Policy policy, int batch,
                             int batchCount, List<String> hosts, long batchStartedAtMs, long samples, long failures,
                             long batchHostSamples, long slow, List<String> answered, Map<Integer, Long> latency,
                             String verdict, String baselineVersion, long baselineSamples, long baselineFailures,
-                            String batchEventId) {
+                            String batchEventId, RequestCounts traffic, RequestCounts baselineTraffic) {
     public static final String HEALTHY = "healthy";
     public static final String INCONCLUSIVE = "inconclusive";
 
@@ -40,6 +44,8 @@ public record BatchEvidence(String deploymentId, String service, String version,
         answered = answered == null ? List.of() : List.copyOf(answered);
         latency = latency == null ? Map.of() : Map.copyOf(latency);
         policy = policy == null ? Policy.defaults() : policy;
+        traffic = traffic == null ? RequestCounts.NONE : traffic;
+        baselineTraffic = baselineTraffic == null ? RequestCounts.NONE : baselineTraffic;
         // The same version again (a redeploy): its probes are the new version's evidence, not a baseline.
         baselineVersion = baselineVersion != null && baselineVersion.equals(version) ? null : baselineVersion;
     }
@@ -48,13 +54,14 @@ public record BatchEvidence(String deploymentId, String service, String version,
     public static BatchEvidence deployment(String deploymentId, String service, String version,
                                            String baselineVersion, Policy policy, int batchCount) {
         return new BatchEvidence(deploymentId, service, version, policy, -1, batchCount, List.of(), 0, 0, 0, 0, 0,
-                List.of(), Map.of(), null, baselineVersion, 0, 0, null);
+                List.of(), Map.of(), null, baselineVersion, 0, 0, null, RequestCounts.NONE, RequestCounts.NONE);
     }
 
     /** Batch {@code batch} of {@code hosts} started at {@code atMs}: its evidence starts from nothing. */
     public BatchEvidence batchStarted(int batch, List<String> hosts, long atMs, String eventId) {
         return new BatchEvidence(deploymentId, service, version, policy, batch, batchCount, hosts, atMs, 0, 0, 0, 0,
-                List.of(), Map.of(), null, baselineVersion, baselineSamples, baselineFailures, eventId);
+                List.of(), Map.of(), null, baselineVersion, baselineSamples, baselineFailures, eventId, RequestCounts.NONE,
+                baselineTraffic);
     }
 
     /** Whether a batch is under way and not judged yet. */
@@ -88,21 +95,57 @@ public record BatchEvidence(String deploymentId, String service, String version,
         }
         return new BatchEvidence(deploymentId, service, version, policy, batch, batchCount, hosts, batchStartedAtMs,
                 samples + 1, failures + (probe.ok() ? 0 : 1), batchHostSamples + (ofBatch ? 1 : 0), nowSlow,
-                nowAnswered, nowLatency, verdict, baselineVersion, baselineSamples, baselineFailures, batchEventId);
+                nowAnswered, nowLatency, verdict, baselineVersion, baselineSamples, baselineFailures, batchEventId, traffic,
+                baselineTraffic);
     }
 
     /** This evidence with one more probe of the baseline version counted: the reference "healthy" is held to. */
     public BatchEvidence withBaseline(ProbeResult probe) {
         return new BatchEvidence(deploymentId, service, version, policy, batch, batchCount, hosts, batchStartedAtMs,
                 samples, failures, batchHostSamples, slow, answered, latency, verdict, baselineVersion,
-                baselineSamples + 1, baselineFailures + (probe.ok() ? 0 : 1), batchEventId);
+                baselineSamples + 1, baselineFailures + (probe.ok() ? 0 : 1), batchEventId, traffic, baselineTraffic);
+    }
+
+    /**
+     * This evidence with one traffic sample of the new version counted. Like a probe, an instance's
+     * traffic counts from when it has answered: a sample that served any request well marks its host as
+     * answered; one whose every request failed before that is its start-up.
+     */
+    public BatchEvidence with(TrafficSample sample) {
+        if (sample.requests() == 0) {
+            return this;
+        }
+        String host = sample.hostId();
+        List<String> nowAnswered = answered;
+        if (host != null && !answered.contains(host)) {
+            if (sample.errors() == sample.requests()) {
+                return this;
+            }
+            nowAnswered = new ArrayList<>(answered);
+            nowAnswered.add(host);
+        }
+        // A producer that names no host (e.g. a service-wide access log) cannot say which host served what: its
+        // requests of the new version count as the batch's, or traffic-only producers could never prove a batch.
+        boolean ofBatch = host == null || hosts.contains(host);
+        return new BatchEvidence(deploymentId, service, version, policy, batch, batchCount, hosts, batchStartedAtMs,
+                samples, failures, batchHostSamples, slow, nowAnswered, latency, verdict, baselineVersion,
+                baselineSamples, baselineFailures, batchEventId,
+                traffic.plus(sample, ofBatch, policy.maxP99LatencyMs()), baselineTraffic);
+    }
+
+    /** This evidence with one traffic sample of the baseline version counted. */
+    public BatchEvidence withBaseline(TrafficSample sample) {
+        return new BatchEvidence(deploymentId, service, version, policy, batch, batchCount, hosts, batchStartedAtMs,
+                samples, failures, batchHostSamples, slow, answered, latency, verdict, baselineVersion,
+                baselineSamples, baselineFailures, batchEventId, traffic,
+                baselineTraffic.plus(sample, false, policy.maxP99LatencyMs()));
     }
 
     /** This evidence, judged. */
     public BatchEvidence judged(String how) {
         return new BatchEvidence(deploymentId, service, version, policy, batch, batchCount, hosts, batchStartedAtMs,
                 samples, failures, batchHostSamples, slow, answered, latency, how, baselineVersion, baselineSamples,
-                baselineFailures, batchEventId);
+                baselineFailures, batchEventId, traffic, baselineTraffic);
     }
 
     /** Good probes: the ones with a latency. */
@@ -111,9 +154,11 @@ public record BatchEvidence(String deploymentId, String service, String version,
         return samples - failures;
     }
 
+    /** The share of failures among probes and requests together. */
     @JsonIgnore
     public double errorRate() {
-        return samples == 0 ? 0 : (double) failures / samples;
+        long all = samples + traffic.requests();
+        return all == 0 ? 0 : (double) (failures + traffic.errors()) / all;
     }
 
     /** The good probes' p99 latency in ms (the upper end of its histogram bucket); null without any. */

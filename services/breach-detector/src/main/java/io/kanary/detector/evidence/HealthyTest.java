@@ -47,6 +47,9 @@ public final class HealthyTest {
             // Every rate is below a limit of 100%: nothing to prove.
             return Double.POSITIVE_INFINITY;
         }
+        if (bad == 0 && good == 0) {
+            return 0; // exactly: the mixture of four 1s in log space rounds to a few 1e-17
+        }
         double log = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < ALTERNATIVES; k++) {
             double term = (bad == 0 ? 0 : bad * logBad[k]) + good * logGood[k];

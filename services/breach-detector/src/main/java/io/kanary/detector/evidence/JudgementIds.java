@@ -16,4 +16,13 @@ public final class JudgementIds {
         return UUID.nameUUIDFromBytes(("judgement/" + deploymentId + "/" + batch).getBytes(StandardCharsets.UTF_8))
                 .toString();
     }
+
+    /**
+     * A progress record's id: the same deployment, batch and second of its wait give the same id, so a
+     * reader can drop a repeat (a restart may publish the same second again).
+     */
+    public static String progress(String deploymentId, int batch, long secondOfWait) {
+        return UUID.nameUUIDFromBytes(("progress/" + deploymentId + "/" + batch + "/" + secondOfWait)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
 }

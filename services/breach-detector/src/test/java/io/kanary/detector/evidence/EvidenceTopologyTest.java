@@ -13,6 +13,7 @@ import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
+import io.kanary.schema.TrafficSample;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,19 +62,19 @@ class EvidenceTopologyTest {
         int probes = 0;
         while (judgements.isEmpty() && probes < 500) {
             d.probe("v2", "host-1", true, 40, T0.plusMillis(100L * probes++));
-            judgements.addAll(d.judgements.readValuesToList());
+            judgements.addAll(d.verdicts());
         }
         d.probes(50, "v2", "host-1", true, 40, T0.plusSeconds(60));
-        judgements.addAll(d.judgements.readValuesToList());
+        judgements.addAll(d.verdicts());
 
         assertEquals(1, judgements.size(), judgements.toString());
         Judgement.Healthy healthy = (Judgement.Healthy) judgements.get(0);
-        assertEquals(77, probes, "zero failures of 77 probes prove fewer than 5% slow at α 0.05 (and errors under 10%)");
-        assertEquals(new Judgement.Healthy(JudgementIds.of("d1", 0), 1, "d1", SERVICE, "v2", 0, 77, 0.0, 41.1,
-                "mSPRT healthy: error rate < limit and < 5.0% slower than the p99 limit", healthy.statistic(),
-                Math.log(20), "batch 1/2 healthy on 77 probes in 0.0s: error rate 0.0% (held below 10.0%), p99 41 ms"
-                + " (limit 500 ms); healthy log-LR 3.0 of 3.0 needed, breach 0.0 of 8.3", T0), healthy);
-        assertTrue(healthy.statistic() >= Math.log(20), "the statistic reached its threshold: " + healthy.statistic());
+        assertEquals(92, probes, "zero failures of 92 probes prove fewer than 5% slow at α/2 0.025 (and errors under 10%)");
+        assertEquals(new Judgement.Healthy(JudgementIds.of("d1", 0), 1, "d1", SERVICE, "v2", 0, 92, 0.0, 41.1,
+                "mSPRT healthy on probes: error rate < limit and < 5.0% slower than the p99 limit", healthy.statistic(),
+                Math.log(40), "batch 1/2 healthy on 92 probes in 0.0s: error rate 0.0% (held below 10.0%), p99 41 ms"
+                + " (limit 500 ms); healthy log-LR 3.7 of 3.7 needed, breach 0.0 of 8.3", T0), healthy);
+        assertTrue(healthy.statistic() >= Math.log(40), "the statistic reached its threshold: " + healthy.statistic());
     }
 
     @Test
@@ -86,22 +87,22 @@ class EvidenceTopologyTest {
             d.probe("v2", "host-1", i % 20 != 19, 40, T0.plusSeconds(i)); // one in 20 fails: 5%
         }
         d.driver.advanceWallClockTime(Duration.ofSeconds(119));
-        assertEquals(List.of(), d.judgements.readValuesToList(), "no judgement before the wait's end");
+        assertEquals(List.of(), d.verdicts(), "no judgement before the wait's end");
         d.driver.advanceWallClockTime(Duration.ofSeconds(1));
 
-        List<Judgement> judgements = d.judgements.readValuesToList();
+        List<Judgement> judgements = d.verdicts();
         assertEquals(1, judgements.size(), judgements.toString());
         Judgement.Inconclusive inconclusive = (Judgement.Inconclusive) judgements.get(0);
         assertEquals(119, inconclusive.samples());
         assertEquals(5.0 / 119, inconclusive.errorRate(), 1e-12);
         assertEquals(120_000, inconclusive.waitedMs());
         assertEquals("breach-detector", inconclusive.by());
-        assertTrue(inconclusive.healthyStatistic() < Math.log(20), "healthy not reached: " + inconclusive.healthyStatistic());
+        assertTrue(inconclusive.healthyStatistic() < Math.log(40), "healthy not reached: " + inconclusive.healthyStatistic());
         assertEquals("no verdict on batch 1/2 after 120.0s on 119 probes: error rate 4.2% (held below 5.4%), p99 41 ms"
-                + " (limit 500 ms); healthy log-LR 0.0 of 3.0 needed, breach 0.0 of 8.3", inconclusive.summary());
+                + " (limit 500 ms); healthy log-LR 0.0 of 3.7 needed, breach 0.0 of 8.3", inconclusive.summary());
 
         d.driver.advanceWallClockTime(Duration.ofSeconds(30));
-        assertEquals(List.of(), d.judgements.readValuesToList(), "judged once");
+        assertEquals(List.of(), d.verdicts(), "judged once");
     }
 
     @Test
@@ -114,7 +115,7 @@ class EvidenceTopologyTest {
             d.probe("v2", "host-1", i % 20 != 19, 40, T0.plusSeconds(i));
         }
 
-        assertEquals(List.of(), d.judgements.readValuesToList(), "50 minutes at 1 probe/s");
+        assertEquals(List.of(), d.verdicts(), "50 minutes at 1 probe/s");
     }
 
     @Test
@@ -122,13 +123,13 @@ class EvidenceTopologyTest {
         Driver first = new Driver(stateDir);
         first.deploymentWithBatchOne();
         first.probes(100, "v2", "host-1", true, 40, T0);
-        assertEquals(1, first.judgements.readValuesToList().size());
+        assertEquals(1, first.verdicts().size());
 
         Driver restarted = new Driver(restartedStateDir, first.storeContents());
         restarted.probes(100, "v2", "host-1", true, 40, T0.plusSeconds(10));
         restarted.driver.advanceWallClockTime(Duration.ofMinutes(5));
 
-        assertEquals(List.of(), restarted.judgements.readValuesToList());
+        assertEquals(List.of(), restarted.verdicts());
     }
 
     @Test
@@ -140,10 +141,10 @@ class EvidenceTopologyTest {
 
         Driver restarted = new Driver(restartedStateDir, first.storeContents(), T0.plusSeconds(60));
         restarted.driver.advanceWallClockTime(Duration.ofSeconds(59));
-        assertEquals(List.of(), restarted.judgements.readValuesToList());
+        assertEquals(List.of(), restarted.verdicts());
         restarted.driver.advanceWallClockTime(Duration.ofSeconds(1));
 
-        List<Judgement> judgements = restarted.judgements.readValuesToList();
+        List<Judgement> judgements = restarted.verdicts();
         assertEquals(1, judgements.size());
         assertEquals(10, ((Judgement.Inconclusive) judgements.get(0)).samples(), "the evidence from before the restart");
         assertEquals(120_000, ((Judgement.Inconclusive) judgements.get(0)).waitedMs());
@@ -158,16 +159,16 @@ class EvidenceTopologyTest {
         d.probes(10, "v2", "host-2", true, 40, T0.plusSeconds(21));
         d.probes(100, "v2", "host-1", true, 40, T0.plusSeconds(21));
 
-        List<Judgement> judgements = d.judgements.readValuesToList();
+        List<Judgement> judgements = d.verdicts();
         assertEquals(List.of(0), judgements.stream().map(Judgement::batch).toList(),
                 "batch 2 needs " + POLICY.minSamples() + " probes of its own host: 10 are not enough with host-1's");
         d.probes(10, "v2", "host-2", true, 40, T0.plusSeconds(40));
-        assertEquals(List.of(1), d.judgements.readValuesToList().stream().map(Judgement::batch).toList());
+        assertEquals(List.of(1), d.verdicts().stream().map(Judgement::batch).toList());
 
         d.deployEvent(new DeploymentEvent.RollingBack("e-rb", 1, "d1", SERVICE, "operator", null, "alice",
                 List.of("host-1", "host-2"), T0.plusSeconds(50)));
         d.driver.advanceWallClockTime(Duration.ofMinutes(10));
-        assertEquals(List.of(), d.judgements.readValuesToList());
+        assertEquals(List.of(), d.verdicts());
     }
 
     @Test
@@ -179,7 +180,7 @@ class EvidenceTopologyTest {
 
         d.probes(100, "v1", "host-1", true, 40, T0);
 
-        assertEquals(List.of("d2"), d.judgements.readValuesToList().stream().map(Judgement::deploymentId).toList());
+        assertEquals(List.of("d2"), d.verdicts().stream().map(Judgement::deploymentId).toList());
     }
 
     @Test
@@ -188,7 +189,8 @@ class EvidenceTopologyTest {
         d.deploymentWithBatchOne();
         d.driver.advanceWallClockTime(Duration.ofSeconds(120));
 
-        var record = d.judgements.readRecord();
+        var record = d.judgements.readRecordsToList().stream()
+                .filter(r -> !(r.value() instanceof Judgement.Progress)).findFirst().orElseThrow();
         assertEquals(java.util.Optional.of("e-b1"), CloudEvents.header(record.headers(), CloudEvents.CAUSATION_ID));
         assertEquals(java.util.Optional.of("kanary.judgement.inconclusive.v1"),
                 CloudEvents.header(record.headers(), CloudEvents.TYPE));
@@ -201,8 +203,121 @@ class EvidenceTopologyTest {
         d.probes(5, "v2", "host-1", false, 0, T0);
         d.probes(100, "v2", "host-1", true, 40, T0.plusSeconds(1));
 
-        Judgement.Healthy healthy = (Judgement.Healthy) d.judgements.readValuesToList().get(0);
+        Judgement.Healthy healthy = (Judgement.Healthy) d.verdicts().get(0);
         assertEquals(0.0, healthy.errorRate());
+    }
+
+    @Test
+    void shouldJudgeHealthyTrafficHealthyInItsFirstSecondsWhereProbesAloneTakeMinutes() {
+        Driver d = new Driver(stateDir);
+        d.deploymentWithBatchOne();
+
+        int seconds = 0;
+        List<Judgement> judgements = new ArrayList<>();
+        while (judgements.isEmpty() && seconds < 120) {
+            seconds++;
+            d.probe("v2", "host-1", true, 40, T0.plusSeconds(seconds)); // one probe a second: the default
+            d.traffic("v2", "host-1", 100, seconds % 2, T0.plusSeconds(seconds)); // 100 requests a second, 0.5% failed
+            judgements.addAll(d.verdicts());
+        }
+
+        assertEquals(1, seconds, "100 requests with one failure; probes alone need 92 seconds at one a second");
+        Judgement.Healthy healthy = (Judgement.Healthy) judgements.get(0);
+        assertEquals(101, healthy.samples());
+        assertEquals("mSPRT healthy on traffic: error rate < limit and < 5.0% slower than the p99 limit", healthy.test());
+        assertTrue(healthy.summary().startsWith("batch 1/2 healthy on 1 probes and 100 requests"), healthy.summary());
+    }
+
+    @Test
+    void shouldNeverJudgeAFivePercentRegressionInTrafficHealthyThoughItsProbesAreFine() {
+        Driver d = new Driver(stateDir, POLICY.withEvidenceWait(3_600_000L, Policy.OnInconclusive.PAUSE));
+        d.deploymentWithBatchOne();
+
+        for (int s = 1; s <= 3_000; s++) {
+            d.traffic("v1", "host-2", 100, 0, T0.plusSeconds(s)); // the baseline fails none of its requests
+            d.traffic("v2", "host-1", 100, 5, T0.plusSeconds(s)); // the new version fails 5 in 100
+            d.probes(10, "v2", "host-1", true, 40, T0.plusSeconds(s)); // its health endpoint answers every probe
+        }
+
+        assertEquals(List.of(), d.verdicts(), "50 minutes at 100 requests and 10 probes a second");
+    }
+
+    @Test
+    void shouldNeverJudgeAFivePointRegressionFromABaselineThatFailsOnePercentHealthy() {
+        Driver d = new Driver(stateDir, POLICY.withEvidenceWait(3_600_000L, Policy.OnInconclusive.PAUSE));
+        d.deploymentWithBatchOne();
+
+        for (int s = 1; s <= 3_000; s++) {
+            d.traffic("v1", "host-2", 100, 1, T0.plusSeconds(s));
+            d.traffic("v2", "host-1", 100, 6, T0.plusSeconds(s));
+        }
+
+        assertEquals(List.of(), d.verdicts(), "50 minutes at 100 requests a second");
+    }
+
+    @Test
+    void shouldJudgeTrafficAsHealthyAsItsBaselineHealthyThoughBothFailOnePercent() {
+        Driver d = new Driver(stateDir);
+        d.deploymentWithBatchOne();
+
+        for (int s = 1; s <= 10; s++) {
+            d.traffic("v1", "host-2", 100, 1, T0.plusSeconds(s));
+            d.traffic("v2", "host-1", 100, 1, T0.plusSeconds(s));
+        }
+
+        List<Judgement> verdicts = d.verdicts();
+        assertEquals(1, verdicts.size(), verdicts.toString());
+        assertTrue(verdicts.get(0) instanceof Judgement.Healthy, verdicts.toString());
+    }
+
+    @Test
+    void shouldLeaveOutTheRequestsAnInstanceFailedBeforeItFirstAnswered() {
+        Driver d = new Driver(stateDir);
+        d.deploymentWithBatchOne();
+        d.traffic("v2", "host-1", 100, 100, T0.plusSeconds(1)); // starting: every request failed
+        d.traffic("v2", "host-1", 100, 0, T0.plusSeconds(2));
+
+        Judgement.Healthy healthy = (Judgement.Healthy) d.verdicts().get(0);
+        assertEquals(100, healthy.samples());
+        assertEquals(0.0, healthy.errorRate());
+    }
+
+    @Test
+    void shouldPublishTheEvidenceSoFarOnceASecondWhileABatchWaitsAndStopOnceItIsJudged() {
+        Driver d = new Driver(stateDir);
+        d.deploymentWithBatchOne();
+        d.probes(40, "v2", "host-1", true, 40, T0);
+        d.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        d.probes(40, "v2", "host-1", true, 40, T0.plusSeconds(1));
+        d.driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        List<Judgement.Progress> progress = d.progress();
+        assertEquals(List.of(1_000L, 2_000L), progress.stream().map(Judgement.Progress::waitedMs).toList());
+        Judgement.Progress second = progress.get(1);
+        assertEquals(new Judgement.Progress(JudgementIds.progress("d1", 0, 2), 1, "d1", SERVICE, "v2", 0, 80, 0, 0.0,
+                second.healthyStatistic(), Math.log(40), second.towardHealthy(), second.breachStatistic(),
+                Math.log(4 / POLICY.alpha()), second.towardBreach(), 2_000, 120_000, "batch 1/2 waiting 2.0s of 120.0s"
+                + " on 80 probes: healthy log-LR 3.2 of 3.7 needed, breach 0.0 of 8.3", T0.plusSeconds(2)), second);
+        assertTrue(progress.get(0).towardHealthy() < second.towardHealthy() && second.towardHealthy() < 1,
+                "evidence accumulates toward healthy: " + progress);
+
+        d.probes(40, "v2", "host-1", true, 40, T0.plusSeconds(2));
+        d.driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertEquals(List.of(), d.progress(), "a judged batch waits no more");
+    }
+
+    @Test
+    void shouldShowAFailingBatchMovingTowardBreach() {
+        Driver d = new Driver(stateDir);
+        d.deploymentWithBatchOne();
+        d.traffic("v2", "host-1", 100, 20, T0.plusSeconds(1));
+        d.traffic("v2", "host-1", 100, 20, T0.plusSeconds(2));
+        d.driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        Judgement.Progress progress = d.progress().get(0);
+        assertEquals(0.0, progress.towardHealthy());
+        assertTrue(progress.towardBreach() > 0.5, "20% errors against a 10% limit: " + progress);
+        assertEquals(200, progress.requests());
     }
 
     /** The whole topology under a test driver, with the evidence store optionally restored as a changelog would. */
@@ -211,6 +326,7 @@ class EvidenceTopologyTest {
         final TestInputTopic<String, DeploymentEvent> deployEvents;
         final TestInputTopic<String, ProbeResult> probes;
         final TestOutputTopic<String, Judgement> judgements;
+        final TestInputTopic<String, TrafficSample> traffic;
 
         private final Policy policy;
 
@@ -243,6 +359,27 @@ class EvidenceTopologyTest {
                     Topics.HEALTH_PROBES.valueSerde().serializer());
             judgements = driver.createOutputTopic(Topics.JUDGEMENTS.name(), Serdes.String().deserializer(),
                     Topics.JUDGEMENTS.valueSerde().deserializer());
+            traffic = driver.createInputTopic(Topics.TRAFFIC_SAMPLES.name(), Serdes.String().serializer(),
+                    Topics.TRAFFIC_SAMPLES.valueSerde().serializer());
+        }
+
+        /** The progress records on judgements so far. */
+        List<Judgement.Progress> progress() {
+            return judgements.readValuesToList().stream().filter(Judgement.Progress.class::isInstance)
+                    .map(Judgement.Progress.class::cast).toList();
+        }
+
+        /** One second of {@code host}'s requests ending at {@code end}, every one of them answered within 40 ms. */
+        void traffic(String version, String host, long requests, long errors, Instant end) {
+            TrafficSample sample = new TrafficSample("traffic-" + ++probeCount, KanaryEvent.SCHEMA_VERSION, SERVICE,
+                    version, host, "i-" + host + "-" + version, "scrape", end.minusSeconds(1), end, requests, errors,
+                    List.of(new TrafficSample.LatencyBucket(50, requests), new TrafficSample.LatencyBucket(1_000, requests)));
+            traffic.pipeInput(new TestRecord<>(SERVICE, sample, CloudEvents.headers(sample, "/test", null), end));
+        }
+
+        /** The verdicts on judgements: healthy and inconclusive, without the progress records between them. */
+        List<Judgement> verdicts() {
+            return judgements.readValuesToList().stream().filter(j -> !(j instanceof Judgement.Progress)).toList();
         }
 
         List<KeyValue<String, BatchEvidence>> storeContents() {

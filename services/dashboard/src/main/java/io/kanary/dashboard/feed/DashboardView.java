@@ -4,6 +4,7 @@ import io.kanary.audit.Summaries;
 import io.kanary.schema.Breach;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.ProbeResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,8 @@ import java.util.TreeMap;
 /**
  * The dashboard's view model: every deployment from deploy.events with its phase and batch progress,
  * each target host's version from host.events, the breach that judged it, and the new and baseline
- * version's error rate and p99 over a sliding window of health.probes, sampled into chart points.
+ * version's error rate and p99 over a sliding window of health.probes, sampled into chart points,
+ * and the current batch's evidence toward "healthy" and "breach" from judgements.
  *
  * <p>Thread-safe: the topic feed writes, the HTTP side reads snapshots. A record seen twice (the
  * same event id) changes nothing the second time.
@@ -86,6 +88,37 @@ public final class DashboardView {
         if (d != null && d.breach == null) {
             d.breach = Summaries.of(breach, d.plan);
         }
+    }
+
+    /**
+     * A judgement or progress record of a batch. Only the newest batch counts, and once a batch is
+     * judged a progress record of it that arrives late (a restarted detector may repeat one) changes nothing.
+     */
+    public synchronized void judgement(Judgement judgement) {
+        Tracked d = deployments.get(judgement.deploymentId());
+        if (d == null || d.evidence != null && (judgement.batch() + 1 < d.evidence.batch()
+                || judgement.batch() + 1 == d.evidence.batch() && !d.evidence.waiting())) {
+            return;
+        }
+        d.evidence = bar(judgement, d.evidence);
+    }
+
+    private static EvidenceBar bar(Judgement judgement, EvidenceBar before) {
+        int batch = judgement.batch() + 1;
+        if (judgement instanceof Judgement.Progress p) {
+            return new EvidenceBar(batch, p.towardHealthy(), p.towardBreach(), p.samples(), p.requests(), p.waitedMs(),
+                    p.evidenceWaitMs(), null, p.summary());
+        }
+        EvidenceBar last = before != null && before.batch() == batch ? before : null;
+        if (judgement instanceof Judgement.Healthy h) {
+            return new EvidenceBar(batch, 1.0, last == null ? 0 : last.towardBreach(), h.samples(),
+                    last == null ? 0 : last.requests(), last == null ? 0 : last.waitedMs(),
+                    last == null ? 0 : last.evidenceWaitMs(), EvidenceBar.HEALTHY, h.summary());
+        }
+        Judgement.Inconclusive i = (Judgement.Inconclusive) judgement;
+        return new EvidenceBar(batch, last == null ? 0 : last.towardHealthy(), last == null ? 0 : last.towardBreach(),
+                i.samples(), last == null ? 0 : last.requests(), i.waitedMs(), i.waitedMs(), EvidenceBar.INCONCLUSIVE,
+                i.summary());
     }
 
     public synchronized void probe(ProbeResult probe) {
@@ -158,7 +191,7 @@ public final class DashboardView {
                 d.lastEvent, d.startedAt == null ? null : d.startedAt.toString(), d.endedAt == null ? null : d.endedAt.toString(),
                 live ? health(d.service, version, now) : null,
                 live && baselineVersion != null ? health(d.service, baselineVersion, now) : null,
-                d.points.peekLast());
+                d.points.peekLast(), live ? d.evidence : null);
     }
 
     private VersionHealth health(String service, String version, Instant now) {
@@ -183,6 +216,7 @@ public final class DashboardView {
         int currentBatch;
         String reason;
         String breach;
+        EvidenceBar evidence;
         String lastEvent;
         Instant startedAt;
         Instant endedAt;

@@ -15,9 +15,12 @@ import java.util.List;
  * @param candidate        the new version's health over the window now
  * @param baseline         the baseline version's health over the window now (null on a first deployment)
  * @param latest           the charts' newest point, or null before the first
+ * @param evidence         the current batch's evidence toward healthy and breach while the deployment is active;
+ *                         null before the breach-detector said anything of it
  */
 public record DeploymentCard(String deploymentId, String service, String version, String baselineVersion,
                              String phase, boolean active, int batches, int batchesCompleted, int currentBatch,
                              List<HostView> hosts, String reason, String breach, String lastEvent, String startedAt,
-                             String endedAt, VersionHealth candidate, VersionHealth baseline, ChartPoint latest) {
+                             String endedAt, VersionHealth candidate, VersionHealth baseline, ChartPoint latest,
+                             EvidenceBar evidence) {
 }

@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds the {@link DashboardView} from the topics on a thread of its own: deploy.events, host.events
- * and breaches from the beginning (the page shows history), health.probes from the end (only live
+ * Feeds the {@link DashboardView} from the topics on a thread of its own: deploy.events, host.events,
+ * breaches and judgements from the beginning (the page shows history; a waiting batch's latest
+ * progress is found again after a restart), health.probes from the end (only live
  * probes count in the sliding window). The view is a view: partitions are assigned by hand, no group
  * is joined and nothing committed. A record that cannot be read is skipped and counted, never
  * dead-lettered (the DLQs belong to the services that act on the records).
@@ -38,7 +39,7 @@ public final class TopicFeed implements AutoCloseable {
     /** How often a topic that does not exist yet is looked for again. */
     private static final Duration RETRY_MISSING = Duration.ofSeconds(1);
     private static final List<String> HISTORY = List.of(Topics.DEPLOY_EVENTS.name(), Topics.HOST_EVENTS.name(),
-            Topics.BREACHES.name());
+            Topics.BREACHES.name(), Topics.JUDGEMENTS.name());
     private static final List<String> LIVE = List.of(Topics.HEALTH_PROBES.name());
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -128,6 +129,8 @@ public final class TopicFeed implements AutoCloseable {
             accept(record, EventReader.of(Topics.HOST_EVENTS).read(record), view::hostEvent);
         } else if (topic.equals(Topics.BREACHES.name())) {
             accept(record, EventReader.of(Topics.BREACHES).read(record), view::breach);
+        } else if (topic.equals(Topics.JUDGEMENTS.name())) {
+            accept(record, EventReader.of(Topics.JUDGEMENTS).read(record), view::judgement);
         } else if (topic.equals(Topics.HEALTH_PROBES.name())) {
             accept(record, EventReader.of(Topics.HEALTH_PROBES).read(record), view::probe);
         }

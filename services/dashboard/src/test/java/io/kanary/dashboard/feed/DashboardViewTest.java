@@ -7,6 +7,7 @@ import io.kanary.schema.Breach;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Instance;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.ProbeResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,6 +155,58 @@ class DashboardViewTest {
 
         assertEquals(List.of("api-1", "web-2"), view.snapshot(T0.plusSeconds(2)).deployments().stream()
                 .map(DeploymentCard::deploymentId).toList());
+    }
+
+    @Test
+    void shouldShowTheWaitingBatchsEvidenceMovingTowardHealthy() {
+        view.deploymentEvent(started());
+        view.judgement(progress(0, 0.25, 0.0, 10_000));
+        view.judgement(progress(0, 0.75, 0.05, 11_000));
+
+        assertEquals(new EvidenceBar(1, 0.75, 0.05, 300, 280, 11_000, 120_000, null, "batch 1/2 waiting"),
+                view.deployment("web-2", T0.plusSeconds(12)).orElseThrow().evidence());
+    }
+
+    @Test
+    void aVerdictFillsTheBarAndALateProgressOfTheSameBatchChangesNothing() {
+        view.deploymentEvent(started());
+        view.judgement(progress(0, 0.75, 0.05, 11_000));
+        view.judgement(new Judgement.Healthy("j1", 1, "web-2", "web", "v2", 0, 400, 0.0, 41.0, "mSPRT healthy on traffic",
+                3.7, 3.689, "batch 1/2 healthy on 20 probes and 380 requests", T0.plusSeconds(12)));
+        view.judgement(progress(0, 0.8, 0.05, 12_000));
+
+        assertEquals(new EvidenceBar(1, 1.0, 0.05, 400, 280, 11_000, 120_000, "healthy",
+                "batch 1/2 healthy on 20 probes and 380 requests"), view.deployment("web-2", T0.plusSeconds(13))
+                .orElseThrow().evidence());
+    }
+
+    @Test
+    void theNextBatchsProgressReplacesTheLastBatchsVerdict() {
+        view.deploymentEvent(started());
+        view.judgement(new Judgement.Inconclusive("j1", 1, "web-2", "web", "v2", 0, 119, 0.042, 41.0, 0.2, 0.1, 3.689,
+                120_000, "breach-detector", "no verdict on batch 1/2 after 120.0s", T0.plusSeconds(120)));
+        assertEquals("inconclusive", view.deployment("web-2", T0.plusSeconds(121)).orElseThrow().evidence().verdict());
+
+        view.judgement(progress(1, 0.1, 0.0, 1_000));
+
+        EvidenceBar bar = view.deployment("web-2", T0.plusSeconds(122)).orElseThrow().evidence();
+        assertEquals(2, bar.batch());
+        assertEquals(true, bar.waiting());
+    }
+
+    @Test
+    void anEndedDeploymentShowsNoEvidenceBar() {
+        view.deploymentEvent(started());
+        view.judgement(progress(0, 0.5, 0.0, 5_000));
+        view.deploymentEvent(new DeploymentEvent.Succeeded("e9", 1, "web-2", "web", "v2", T0.plusSeconds(6)));
+
+        assertNull(view.deployment("web-2", T0.plusSeconds(7)).orElseThrow().evidence());
+    }
+
+    private static Judgement.Progress progress(int batch, double towardHealthy, double towardBreach, long waitedMs) {
+        return new Judgement.Progress("p-" + batch + "-" + waitedMs, 1, "web-2", "web", "v2", batch, 300, 280, 0.0,
+                towardHealthy * 3.689, 3.689, towardHealthy, towardBreach * 8.3, 8.3, towardBreach, waitedMs, 120_000,
+                "batch " + (batch + 1) + "/2 waiting", T0.plusMillis(waitedMs));
     }
 
     private static DeploymentEvent.Started started() {

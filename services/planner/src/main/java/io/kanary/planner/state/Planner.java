@@ -614,6 +614,9 @@ public final class Planner {
     public List<Emission> onJudgement(Judgement judgement, Instant now) {
         List<Emission> out = new ArrayList<>();
         catchUp(now, out);
+        if (judgement instanceof Judgement.Progress) {
+            return out; // advisory: how far the evidence has got, for people; it decides nothing
+        }
         Deployment d = deployments.get(judgement.deploymentId());
         if (d == null || !(d.phase() == Phase.ROLLING || d.phase() == Phase.PAUSED)
                 || judgement.batch() != d.batch() || d.stepDone() || d.judgement().isPresent()
