@@ -180,8 +180,9 @@ final class EvidenceFold {
                     requests, requestErrors);
         }
 
-        private Double quantile(double q) {
-            return latencies.isEmpty() ? null : Math.round(latencies.getValueAtQuantile(q) * 10) / 10.0;
+        /** In whole milliseconds, as the probes measure them: the sketch's 1% would only add noise digits. */
+        private Long quantile(double q) {
+            return latencies.isEmpty() ? null : Math.round(latencies.getValueAtQuantile(q));
         }
     }
 }

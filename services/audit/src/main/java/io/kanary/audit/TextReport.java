@@ -91,7 +91,7 @@ final class TextReport {
     }
 
     /**
-     * E.g. {@code v2: 3 probes, 2 failed (first at 10:00:00.700), latency p50 12.0 ms p99 1000.0 ms; 40 traffic samples,
+     * E.g. {@code v2: 3 probes, 2 failed (first at 10:00:00.700), latency p50 12 ms p99 1000 ms; 40 traffic samples,
      * 2000 requests, 31 failed}.
      */
     static String evidence(VersionEvidence v) {
