@@ -1,0 +1,61 @@
+package io.kanary.bench.audit;
+
+import io.kanary.audit.AuditReplay;
+import io.kanary.audit.AuditReport;
+import io.kanary.audit.DeploymentTimeline;
+import io.kanary.kafka.KafkaSettings;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One audit in a JVM of its own, so that its heap limit is the one the bench sets: a full replay
+ * ({@code full}) or one deployment's timeline (its id). Prints one line of {@code key=value}
+ * figures for {@link ChildAudit} to read.
+ *
+ * <pre>AuditScaleRun BOOTSTRAP full|DEPLOYMENT_ID TIMEOUT_SECONDS</pre>
+ */
+public final class AuditScaleRun {
+    static final String FULL = "full";
+    private static final long SAMPLE_MS = 10;
+
+    private AuditScaleRun() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String what = args[1];
+        Duration timeout = Duration.ofSeconds(Long.parseLong(args[2]));
+        AtomicLong sampledMax = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                sampledMax.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(SAMPLE_MS); // a sampling period, not a wait for anything
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        long began = System.nanoTime();
+        AuditReport report = FULL.equals(what)
+                ? AuditReplay.replay(KafkaSettings.bootstrap(args[0]), timeout)
+                : AuditReplay.replayDeployment(KafkaSettings.bootstrap(args[0]), what, timeout);
+        long wallMs = (System.nanoTime() - began) / 1_000_000;
+        sampler.interrupt();
+        sampler.join();
+        long poolPeaks = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        DeploymentTimeline target = FULL.equals(what) ? null : report.deployment(what).orElse(null);
+        System.out.printf(Locale.ROOT, "records=%d wallMs=%d heapSampledMaxBytes=%d heapPoolPeaksBytes=%d chains=%b "
+                        + "deployments=%d probes=%d problems=%d%n",
+                report.eventCount() + report.undecodable().size(), wallMs, sampledMax.get(), poolPeaks,
+                target == null ? report.allChainsComplete() : target.chainComplete(), report.deployments().size(),
+                target == null ? report.deployments().stream().mapToLong(DeploymentTimeline::probeTotal).sum()
+                        : target.probeTotal(), report.problems().size());
+        report.problems().forEach(p -> System.err.println("problem: " + p));
+    }
+}
