@@ -45,14 +45,16 @@ public final class AuditScaleRun {
                 ? AuditReplay.replay(KafkaSettings.bootstrap(args[0]), timeout)
                 : AuditReplay.replayDeployment(KafkaSettings.bootstrap(args[0]), what, timeout);
         long wallMs = (System.nanoTime() - began) / 1_000_000;
+        long cpuMs = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1_000_000;
         sampler.interrupt();
         sampler.join();
         long poolPeaks = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         DeploymentTimeline target = FULL.equals(what) ? null : report.deployment(what).orElse(null);
-        System.out.printf(Locale.ROOT, "records=%d wallMs=%d heapSampledMaxBytes=%d heapPoolPeaksBytes=%d chains=%b "
+        System.out.printf(Locale.ROOT, "records=%d wallMs=%d cpuMs=%d heapSampledMaxBytes=%d heapPoolPeaksBytes=%d chains=%b "
                         + "deployments=%d probes=%d problems=%d%n",
-                report.eventCount() + report.undecodable().size(), wallMs, sampledMax.get(), poolPeaks,
+                report.eventCount() + report.undecodable().size(), wallMs, cpuMs, sampledMax.get(), poolPeaks,
                 target == null ? report.allChainsComplete() : target.chainComplete(), report.deployments().size(),
                 target == null ? report.deployments().stream().mapToLong(DeploymentTimeline::probeTotal).sum()
                         : target.probeTotal(), report.problems().size());
