@@ -116,8 +116,8 @@ public final class AuditScaleBench {
                         + "each audit in a child JVM with -Xmx%s%n", started.truncatedTo(ChronoUnit.SECONDS),
                 took.toMillis() / 1e3, options.partitions(), options.heap());
         out.printf(Locale.ROOT, "load average (1 min) at start %s, at end %s%n", loadAtStart, loadAtEnd);
-        out.printf(Locale.ROOT, "%-11s %-26s %11s %9s %9s %11s %14s %14s %-9s %11s%n", "probes", "audit", "records read",
-                "wall s", "CPU s", "records/s", "heap max MB", "pool peaks MB", "chains", "probes summed");
+        out.printf(Locale.ROOT, "%-11s %-26s %11s %9s %9s %11s %13s %12s %13s %-9s %11s%n", "probes", "audit", "records read",
+                "wall s", "CPU s", "records/s", "after GC MB", "heap max MB", "pool peaks MB", "chains", "probes summed");
         for (Step step : steps) {
             row(out, step.probes(), "full replay", step.full());
             row(out, step.probes(), step.target() + " (its own time)", step.targeted());
@@ -128,7 +128,8 @@ public final class AuditScaleBench {
             }
         }
         out.println("CPU s: the audit JVM's CPU time, start-up, every thread and GC included; records/s: records read per wall second.");
-        out.println("heap max: the most in use at any 10 ms sample; pool peaks: each heap pool's peak summed (an upper bound).");
+        out.println("after GC: the most heap still in use after any collection (what the audit keeps alive); heap max: the most "
+                + "in use at any 10 ms sample, garbage included; pool peaks: each heap pool's peak summed (an upper bound).");
         out.println("records read counts each event id once, and the undecodable; a deployment's timeline reads every decision "
                 + "and only its own time's probes.");
     }
@@ -138,8 +139,9 @@ public final class AuditScaleBench {
             out.printf(Locale.ROOT, "%-11d %-26s FAILED (exit %d): %s%n", probes, audit, f.exitCode(), lastLine(f.errors()));
             return;
         }
-        out.printf(Locale.ROOT, "%-11d %-26s %11d %9.1f %9.1f %,11.0f %14.1f %14.1f %-9s %11d%n", probes, audit,
-                f.records(), f.wallMs() / 1e3, f.cpuMs() / 1e3, f.recordsPerSecond(), f.heapSampledMaxBytes() / 1048576.0,
+        out.printf(Locale.ROOT, "%-11d %-26s %11d %9.1f %9.1f %,11.0f %13.1f %12.1f %13.1f %-9s %11d%n", probes, audit,
+                f.records(), f.wallMs() / 1e3, f.cpuMs() / 1e3, f.recordsPerSecond(), f.heapAfterGcMaxBytes() / 1048576.0,
+                f.heapSampledMaxBytes() / 1048576.0,
                 f.heapPoolPeaksBytes() / 1048576.0, f.chains() ? "complete" : "BROKEN", f.probes());
     }
 

@@ -4,11 +4,17 @@ import io.kanary.audit.AuditReplay;
 import io.kanary.audit.AuditReport;
 import io.kanary.audit.DeploymentTimeline;
 import io.kanary.kafka.KafkaSettings;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 
 /**
  * One audit in a JVM of its own, so that its heap limit is the one the bench sets: a full replay
@@ -40,6 +46,16 @@ public final class AuditScaleRun {
         }, "heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
+        AtomicLong afterGcMax = new AtomicLong();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
+                if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                    GcInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo();
+                    afterGcMax.accumulateAndGet(info.getMemoryUsageAfterGc().values().stream()
+                            .mapToLong(MemoryUsage::getUsed).sum(), Math::max);
+                }
+            }, null, null);
+        }
         long began = System.nanoTime();
         AuditReport report = FULL.equals(what)
                 ? AuditReplay.replay(KafkaSettings.bootstrap(args[0]), timeout)
@@ -52,9 +68,10 @@ public final class AuditScaleRun {
         long poolPeaks = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         DeploymentTimeline target = FULL.equals(what) ? null : report.deployment(what).orElse(null);
-        System.out.printf(Locale.ROOT, "records=%d wallMs=%d cpuMs=%d heapSampledMaxBytes=%d heapPoolPeaksBytes=%d chains=%b "
+        System.out.printf(Locale.ROOT, "records=%d wallMs=%d cpuMs=%d heapAfterGcMaxBytes=%d heapSampledMaxBytes=%d "
+                        + "heapPoolPeaksBytes=%d chains=%b "
                         + "deployments=%d probes=%d problems=%d%n",
-                report.eventCount() + report.undecodable().size(), wallMs, cpuMs, sampledMax.get(), poolPeaks,
+                report.eventCount() + report.undecodable().size(), wallMs, cpuMs, afterGcMax.get(), sampledMax.get(), poolPeaks,
                 target == null ? report.allChainsComplete() : target.chainComplete(), report.deployments().size(),
                 target == null ? report.deployments().stream().mapToLong(DeploymentTimeline::probeTotal).sum()
                         : target.probeTotal(), report.problems().size());

@@ -23,11 +23,13 @@ final class ChildAudit {
      *
      * @param records             records the audit read (events, each id once, and undecodable records)
      * @param cpuMs               the child JVM's CPU time, start-up included, every thread (GC too)
-     * @param heapSampledMaxBytes the most heap in use at any 10 ms sample
+     * @param heapAfterGcMaxBytes the most heap still in use after any collection: what the audit kept alive
+     * @param heapSampledMaxBytes the most heap in use at any 10 ms sample, garbage not yet collected included
      * @param heapPoolPeaksBytes  the heap pools' peaks summed: an upper bound, as the pools peak at different times
      * @param probes              the probes summed in the target deployment (or all deployments, for a full replay)
      */
-    record Figures(int exitCode, long records, long wallMs, long cpuMs, long heapSampledMaxBytes, long heapPoolPeaksBytes,
+    record Figures(int exitCode, long records, long wallMs, long cpuMs, long heapAfterGcMaxBytes, long heapSampledMaxBytes,
+                   long heapPoolPeaksBytes,
                    boolean chains, long deployments, long probes, long problems, String errors) {
         boolean ok() {
             return exitCode == 0;
@@ -68,10 +70,10 @@ final class ChildAudit {
             }
         }
         if (values.isEmpty()) {
-            return new Figures(exitCode == 0 ? -1 : exitCode, 0, 0, 0, 0, 0, false, 0, 0, 0, err.strip());
+            return new Figures(exitCode == 0 ? -1 : exitCode, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, err.strip());
         }
         return new Figures(exitCode, Long.parseLong(values.get("records")), Long.parseLong(values.get("wallMs")),
-                Long.parseLong(values.get("cpuMs")),
+                Long.parseLong(values.get("cpuMs")), Long.parseLong(values.get("heapAfterGcMaxBytes")),
                 Long.parseLong(values.get("heapSampledMaxBytes")), Long.parseLong(values.get("heapPoolPeaksBytes")),
                 Boolean.parseBoolean(values.get("chains")), Long.parseLong(values.get("deployments")),
                 Long.parseLong(values.get("probes")), Long.parseLong(values.get("problems")), err.strip());
