@@ -128,8 +128,9 @@ public final class AuditScaleBench {
             }
         }
         out.println("CPU s: the audit JVM's CPU time, start-up, every thread and GC included; records/s: records read per wall second.");
-        out.println("after GC: the most heap still in use after any collection (what the audit keeps alive); heap max: the most "
-                + "in use at any 10 ms sample, garbage included; pool peaks: each heap pool's peak summed (an upper bound).");
+        out.println("after GC: the most heap in use after any collection, an upper bound of what the audit keeps alive (a young "
+                + "collection leaves the old generation's garbage); heap max: the most in use at any 10 ms sample, garbage "
+                + "included; pool peaks: each heap pool's peak summed (an upper bound). The -Xmx is the bound that holds.");
         out.println("records read counts each event id once, and the undecodable; a deployment's timeline reads every decision "
                 + "and only its own time's probes.");
     }

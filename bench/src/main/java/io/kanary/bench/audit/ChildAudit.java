@@ -23,7 +23,8 @@ final class ChildAudit {
      *
      * @param records             records the audit read (events, each id once, and undecodable records)
      * @param cpuMs               the child JVM's CPU time, start-up included, every thread (GC too)
-     * @param heapAfterGcMaxBytes the most heap still in use after any collection: what the audit kept alive
+     * @param heapAfterGcMaxBytes the most heap in use after any collection: an upper bound of what the audit kept
+     *                            alive, as a young collection leaves the old generation's garbage
      * @param heapSampledMaxBytes the most heap in use at any 10 ms sample, garbage not yet collected included
      * @param heapPoolPeaksBytes  the heap pools' peaks summed: an upper bound, as the pools peak at different times
      * @param probes              the probes summed in the target deployment (or all deployments, for a full replay)
