@@ -40,11 +40,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class PartitionMerge {
     /** Records a cursor holds before its partition is paused: bounds memory at a few fetches per partition. */
-    static final int BUFFERED = 2_000;
+    static final int BUFFERED = 500;
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration CLOSE = Duration.ofSeconds(5);
     /** Large enough for fast reads, small enough that fetched-but-unread bytes stay well inside a small heap. */
-    private static final int FETCH_MAX_BYTES = 16 * 1024 * 1024;
+    private static final int FETCH_MAX_BYTES = 8 * 1024 * 1024;
 
     private PartitionMerge() {
     }
