@@ -33,8 +33,12 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--service", description = "Only this service.")
     String service;
 
-    @Option(names = "--deployment", description = "Only this deployment.")
+    @Option(names = "--deployment", description = "Only this deployment; its probes are read only over its own time.")
     String deployment;
+
+    @Option(names = "--full-replay", description = "With --deployment: read the probes from offset 0 too, and count "
+            + "the later probes of the instances it left running.")
+    boolean fullReplay;
 
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
@@ -44,7 +48,10 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AuditReport report = AuditReplay.replay(kafka.clientProps(), Duration.ofSeconds(timeoutSeconds));
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        AuditReport report = deployment != null && !fullReplay
+                ? AuditReplay.replayDeployment(kafka.clientProps(), deployment, timeout)
+                : AuditReplay.replay(kafka.clientProps(), timeout);
         AuditFilter filter = new AuditFilter(service, deployment);
         spec.commandLine().getOut().println(json ? report.toJson(filter) : report.render(filter));
         boolean complete = report.deployments().stream().filter(filter::matches).allMatch(d -> d.chainComplete());

@@ -2,7 +2,6 @@ package io.kanary.audit;
 
 import io.kanary.schema.KanaryEvent;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /**
  * One replayed record: where it was, the event, and its CloudEvents headers.
@@ -21,14 +20,7 @@ public record AuditEvent(String topic, int partition, long offset, String key, K
 
     /** When it happened: {@code ce_time}, or the record's timestamp when that is missing or unreadable. */
     public Instant time() {
-        if (ceTime != null) {
-            try {
-                return Instant.parse(ceTime);
-            } catch (DateTimeParseException e) {
-                // fall through: the broker's timestamp is the next best clock
-            }
-        }
-        return timestamp;
+        return RecordOrder.timeOf(ceTime, timestamp);
     }
 
     /** The event's kind, e.g. {@code deployment.rolled-back}. */

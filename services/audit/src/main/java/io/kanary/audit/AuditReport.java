@@ -1,14 +1,10 @@
 package io.kanary.audit;
 
-import io.kanary.kafka.Topic;
-import io.kanary.kafka.Topics;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.Judgement;
-import io.kanary.schema.ProbeResult;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +19,7 @@ import java.util.TreeSet;
  * same report.
  */
 public final class AuditReport {
-    private static final Comparator<AuditEvent> TIME_ORDER = Comparator.comparing(AuditEvent::time)
-            .thenComparing(e -> topicRank(e.topic()))
-            .thenComparingInt(AuditEvent::partition)
-            .thenComparingLong(AuditEvent::offset);
-
-    private final int eventCount;
+    private final long eventCount;
     private final List<DeploymentTimeline> deployments;
     private final List<ServiceTimeline> services;
     private final List<AuditEvent> hostEvents;
@@ -36,7 +27,7 @@ public final class AuditReport {
     private final List<String> problems;
     private final Causes causes;
 
-    private AuditReport(int eventCount, List<DeploymentTimeline> deployments, List<ServiceTimeline> services,
+    private AuditReport(long eventCount, List<DeploymentTimeline> deployments, List<ServiceTimeline> services,
                         List<AuditEvent> hostEvents, List<UndecodableRecord> undecodable, List<String> problems,
                         Causes causes) {
         this.eventCount = eventCount;
@@ -54,14 +45,24 @@ public final class AuditReport {
      * @param problems    what kept the replay from reading everything, as sentences
      */
     public static AuditReport of(List<AuditEvent> events, List<UndecodableRecord> undecodable, List<String> problems) {
-        List<AuditEvent> ordered = events.stream().sorted(TIME_ORDER).toList();
-        Causes causes = new Causes(ordered);
+        Decisions decisions = new Decisions(events.stream().filter(e -> !EvidenceFold.isEvidence(e.event())).toList());
+        EvidenceFold evidence = decisions.fold();
+        events.stream().filter(e -> EvidenceFold.isEvidence(e.event())).sorted(Comparator.comparing(RecordOrder::of))
+                .forEach(evidence::add);
+        return of(decisions, evidence, undecodable, problems);
+    }
+
+    /**
+     * The report of decisions held whole and probes and samples already folded: what a streaming
+     * replay builds, with memory that does not grow with the probes.
+     */
+    static AuditReport of(Decisions decisions, EvidenceFold evidence, List<UndecodableRecord> undecodable,
+                          List<String> problems) {
+        Causes causes = decisions.causes();
         Map<String, List<AuditEvent>> byDeployment = new LinkedHashMap<>();
-        Map<String, List<AuditEvent>> probesByDeployment = new LinkedHashMap<>();
         Map<String, List<AuditEvent>> otherByService = new TreeMap<>();
-        Map<String, List<AuditEvent>> unattributedProbes = new TreeMap<>();
         List<AuditEvent> hostEvents = new ArrayList<>();
-        for (AuditEvent e : ordered) {
+        for (AuditEvent e : decisions.ordered()) {
             if (e.event() instanceof Judgement.Progress) {
                 // Advisory, up to one a second per waiting batch, and a restarted detector may skip or repeat one:
                 // the judgement that follows is the record, so the timeline stays the same on every replay.
@@ -69,10 +70,7 @@ public final class AuditReport {
             }
             String deploymentId = causes.deploymentOf(e);
             String service = Causes.serviceOf(e.event());
-            if (e.event() instanceof ProbeResult) {
-                (deploymentId != null ? probesByDeployment.computeIfAbsent(deploymentId, k -> new ArrayList<>())
-                        : unattributedProbes.computeIfAbsent(service, k -> new ArrayList<>())).add(e);
-            } else if (deploymentId != null) {
+            if (deploymentId != null) {
                 byDeployment.computeIfAbsent(deploymentId, k -> new ArrayList<>()).add(e);
             } else if (service != null) {
                 otherByService.computeIfAbsent(service, k -> new ArrayList<>()).add(e);
@@ -82,24 +80,24 @@ public final class AuditReport {
         }
         ChainCheck check = new ChainCheck(causes);
         List<DeploymentTimeline> deployments = new ArrayList<>();
-        byDeployment.forEach((id, deploymentEvents) -> {
-            List<AuditEvent> probes = probesByDeployment.getOrDefault(id, List.of());
-            deployments.add(timeline(id, deploymentEvents, probes, check.brokenLinks(id, deploymentEvents, probes)));
-        });
+        byDeployment.forEach((id, deploymentEvents) -> deployments.add(timeline(id, deploymentEvents,
+                evidence.probeCounts(id), evidence.versions(id), check.brokenLinks(id, deploymentEvents))));
         deployments.sort(Comparator.comparing(DeploymentTimeline::start).thenComparing(DeploymentTimeline::deploymentId));
 
+        Map<String, List<ProbeCount>> unattributedProbes = evidence.unattributed();
         TreeSet<String> serviceNames = new TreeSet<>(otherByService.keySet());
         serviceNames.addAll(unattributedProbes.keySet());
         deployments.stream().map(DeploymentTimeline::service).filter(s -> s != null).forEach(serviceNames::add);
         List<ServiceTimeline> services = serviceNames.stream().map(name -> new ServiceTimeline(name,
                 deployments.stream().filter(d -> name.equals(d.service())).toList(),
                 otherByService.getOrDefault(name, List.of()),
-                probeCounts(unattributedProbes.getOrDefault(name, List.of())))).toList();
-        return new AuditReport(ordered.size(), deployments, services, hostEvents, undecodable, problems, causes);
+                unattributedProbes.getOrDefault(name, List.of()))).toList();
+        long eventCount = decisions.ordered().size() + evidence.count();
+        return new AuditReport(eventCount, deployments, services, hostEvents, undecodable, problems, causes);
     }
 
-    private static DeploymentTimeline timeline(String id, List<AuditEvent> events, List<AuditEvent> probes,
-                                               List<String> brokenLinks) {
+    private static DeploymentTimeline timeline(String id, List<AuditEvent> events, List<ProbeCount> probeCounts,
+                                               List<VersionEvidence> versions, List<String> brokenLinks) {
         String service = null;
         String version = null;
         String baseline = null;
@@ -120,34 +118,8 @@ public final class AuditReport {
                 outcome = d.typeName().substring("deployment.".length());
             }
         }
-        return new DeploymentTimeline(id, service, version, baseline, start, outcome, events, probes,
-                probeCounts(probes), brokenLinks);
-    }
-
-    /** Probes summed per version and host, in the order each pair was first probed. */
-    private static List<ProbeCount> probeCounts(List<AuditEvent> probes) {
-        Map<List<String>, long[]> counts = new LinkedHashMap<>();
-        for (AuditEvent e : probes) {
-            ProbeResult p = (ProbeResult) e.event();
-            if (p.wasSkipped()) {
-                continue; // never sent (the watcher was overloaded): neither a passed nor a failed probe
-            }
-            long[] c = counts.computeIfAbsent(Arrays.asList(p.version(), p.hostId()), k -> new long[2]);
-            c[p.ok() ? 0 : 1]++;
-        }
-        List<ProbeCount> result = new ArrayList<>();
-        counts.forEach((key, c) -> result.add(new ProbeCount(key.get(0), key.get(1), c[0] + c[1], c[0], c[1])));
-        return result;
-    }
-
-    private static int topicRank(String topic) {
-        List<Topic<String, ?>> all = Topics.ALL;
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).name().equals(topic)) {
-                return i;
-            }
-        }
-        return all.size();
+        return new DeploymentTimeline(id, service, version, baseline, start, outcome, events, probeCounts, versions,
+                brokenLinks);
     }
 
     /** Every deployment, in the order they started. */
@@ -178,8 +150,8 @@ public final class AuditReport {
         return problems;
     }
 
-    /** How many events were read. */
-    public int eventCount() {
+    /** How many events were read, each id once. */
+    public long eventCount() {
         return eventCount;
     }
 

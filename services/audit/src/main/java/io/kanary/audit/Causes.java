@@ -10,6 +10,7 @@ import io.kanary.schema.InstanceHealth;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
+import io.kanary.schema.TrafficSample;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,11 @@ final class Causes {
         events.forEach(e -> byId.putIfAbsent(e.id(), e));
     }
 
+    /** Adds a probe or sample a decision names as its cause, so the chain check and the timeline find it. */
+    void keep(AuditEvent e) {
+        byId.putIfAbsent(e.id(), e);
+    }
+
     AuditEvent find(String id) {
         return id == null ? null : byId.get(id);
     }
@@ -31,11 +37,19 @@ final class Causes {
         return byId.containsKey(id);
     }
 
-    /** The deployment an event belongs to; a probe belongs to that of the host event that made it be probed. */
+    /**
+     * The deployment an event belongs to; a probe or traffic sample belongs to that of the host
+     * event that made its instance be watched.
+     */
     String deploymentOf(AuditEvent e) {
-        if (e.event() instanceof ProbeResult || e.event() instanceof InstanceHealth) {
+        if (e.event() instanceof InstanceHealth) {
+            // A health gate's summary: its cause is the latest probe, whose cause is the host event.
             AuditEvent cause = find(e.causationId());
-            return cause == null || cause.event() instanceof ProbeResult ? null : deploymentOf(cause);
+            return cause == null ? null : deploymentOf(cause);
+        }
+        if (EvidenceFold.isEvidence(e.event())) {
+            AuditEvent cause = find(e.causationId());
+            return cause == null || EvidenceFold.isEvidence(cause.event()) ? null : deploymentOf(cause);
         }
         String own = ownDeploymentId(e.event());
         if (own != null) {
@@ -81,6 +95,8 @@ final class Causes {
             return control.service();
         } else if (event instanceof ProbeResult probe) {
             return probe.service();
+        } else if (event instanceof TrafficSample sample) {
+            return sample.service();
         }
         return null;
     }

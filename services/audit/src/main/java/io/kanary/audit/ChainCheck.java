@@ -4,7 +4,6 @@ import io.kanary.schema.ControlCommand;
 import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.RollbackCommand;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,11 +22,11 @@ final class ChainCheck {
     }
 
     /** Each break, as a sentence; empty when the chain is complete. */
-    List<String> brokenLinks(String deploymentId, List<AuditEvent> events, List<AuditEvent> probes) {
+    List<String> brokenLinks(String deploymentId, List<AuditEvent> events) {
         Set<String> broken = new LinkedHashSet<>();
-        List<AuditEvent> all = new ArrayList<>(events);
-        all.addAll(probes);
-        for (AuditEvent e : all) {
+        // The deployment's probes need no look here: a probe belongs to a deployment only through
+        // its cause, found in the topics, so none of them can name a missing one.
+        for (AuditEvent e : events) {
             if (e.causationId() != null && !causes.contains(e.causationId())) {
                 broken.add(missingCause(e));
             }

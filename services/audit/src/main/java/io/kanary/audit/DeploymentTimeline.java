@@ -9,21 +9,26 @@ import java.util.List;
  * @param baselineVersion the version it replaced, when known
  * @param start           when it was requested (or its first event, without a request)
  * @param outcome         {@code succeeded}, {@code rolled-back}, {@code failed}, {@code aborted} or {@code in progress}
- * @param events          every event but the probes
- * @param probes          the probes of its instances (tied to it through their causation id)
- * @param probeCounts     the probes summed per version and host
+ * @param events          every event but the probes and traffic samples
+ * @param probeCounts     the probes of its instances (tied to it through their causation id) summed per version and host
+ * @param evidence        its probes and traffic samples summed per version
  * @param brokenLinks     each break in its causal chain, as a sentence
  */
 public record DeploymentTimeline(String deploymentId, String service, String version, String baselineVersion,
-                                 Instant start, String outcome, List<AuditEvent> events, List<AuditEvent> probes,
-                                 List<ProbeCount> probeCounts, List<String> brokenLinks) {
+                                 Instant start, String outcome, List<AuditEvent> events, List<ProbeCount> probeCounts,
+                                 List<VersionEvidence> evidence, List<String> brokenLinks) {
     public static final String IN_PROGRESS = "in progress";
 
     public DeploymentTimeline {
         events = List.copyOf(events);
-        probes = List.copyOf(probes);
+        evidence = List.copyOf(evidence);
         probeCounts = List.copyOf(probeCounts);
         brokenLinks = List.copyOf(brokenLinks);
+    }
+
+    /** How many probes of its instances were read (each is summed, none kept). */
+    public long probeTotal() {
+        return probeCounts.stream().mapToLong(ProbeCount::probes).sum();
     }
 
     /** Every cause named is in the topics, and the final event leads back to the request. */

@@ -71,6 +71,8 @@ final class JsonReport {
         ArrayNode events = node.putArray("events");
         TimelineEntry.of(d, report).forEach(e -> events.add(entry(mapper, e)));
         probeCounts(node.putArray("probes"), d.probeCounts());
+        ArrayNode evidence = node.putArray("evidence");
+        d.evidence().forEach(v -> evidence.add(mapper.valueToTree(v)));
         return node;
     }
 

@@ -59,6 +59,7 @@ final class TextReport {
         if (!d.probeCounts().isEmpty()) {
             line("    probes: " + probes(d.probeCounts()));
         }
+        d.evidence().forEach(v -> line("    evidence: " + evidence(v)));
         if (d.chainComplete()) {
             line("    chain: complete" + (d.finished() ? "" : " so far (in progress)"));
         } else {
@@ -87,6 +88,18 @@ final class TextReport {
     static String probes(List<ProbeCount> counts) {
         return counts.stream().map(c -> c.version() + " on " + c.hostId() + ": " + c.probes() + " (" + c.ok() + " ok, "
                 + c.failed() + " failed)").collect(Collectors.joining("; "));
+    }
+
+    /**
+     * E.g. {@code v2: 3 probes, 2 failed (first at 10:00:00.700), latency p50 12 ms p99 1000 ms; 40 traffic samples,
+     * 2000 requests, 31 failed}.
+     */
+    static String evidence(VersionEvidence v) {
+        String probes = v.probes() == 0 ? "no probes" : v.probes() + " probes, " + v.failed() + " failed"
+                + (v.firstFailureAt() == null ? "" : " (first at " + CLOCK.format(v.firstFailureAt()) + ")")
+                + ", latency p50 " + v.latencyP50Ms() + " ms p99 " + v.latencyP99Ms() + " ms";
+        return v.version() + ": " + probes + (v.samples() == 0 ? "" : "; " + v.samples() + " traffic samples, "
+                + v.requests() + " requests, " + v.requestErrors() + " failed");
     }
 
     /** E.g. {@code +12.345s}. */

@@ -61,7 +61,7 @@ class AuditReportTest {
                 T0, null), "no-such-event");
 
         AuditReport report = AuditReport.of(events, List.of(), List.of());
-        assertEquals(List.of(), report.deployment("d-p").orElseThrow().probes());
+        assertEquals(0, report.deployment("d-p").orElseThrow().probeTotal());
         assertEquals(List.of(new ProbeCount("v9", "host-7", 2, 1, 1)), report.services().get(0).unattributedProbes());
         assertTrue(report.render().contains("probes of no known instance: v9 on host-7: 2 (1 ok, 1 failed)"),
                 report.render());

@@ -102,10 +102,10 @@ public final class DashboardServer extends VerticleBase {
         view.series(id).ifPresentOrElse(points -> json(ctx, 200, write(points)), () -> unknown(ctx, id));
     }
 
-    /** The audit's cause → effect timeline of one deployment: the topics replayed from offset 0, off the event loop. */
+    /** The audit's cause → effect timeline of one deployment: its probes read over its own time only, off the event loop. */
     private void timeline(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        vertx.executeBlocking(() -> AuditReplay.replay(config.kafka(), TIMELINE_TIMEOUT), false)
+        vertx.executeBlocking(() -> AuditReplay.replayDeployment(config.kafka(), id, TIMELINE_TIMEOUT), false)
                 .onSuccess(report -> answerTimeline(ctx, report, id))
                 .onFailure(e -> Problems.send(ctx, 503, "kafka-unavailable", "Kafka unavailable",
                         "The topics could not be replayed (" + e.getMessage() + "); check that Kafka is reachable and retry"));
