@@ -24,7 +24,7 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
-    /** Every topic with {@link TopicPartitions#of} its partitions: health.probes and traffic.samples scaled, the others one. */
+    /** Every topic with {@link TopicPartitions#of} its partitions: health.probes, traffic.samples and deploy.events scaled, the others one. */
     public static void createTopics(Map<String, Object> clientProps, TopicPartitions partitions, short replicationFactor) {
         create(clientProps, partitions::of, replicationFactor);
     }
