@@ -55,10 +55,11 @@ public final class HealthStreaks {
 
     /**
      * Counts {@code probe} and returns the summary to publish now, if any. A probe without a host
-     * (an external sampler's) belongs to no instance and gives none.
+     * (an external sampler's) belongs to no instance and gives none; a probe the watcher skipped
+     * (it was overloaded and never sent it) is neither good nor bad and gives none either.
      */
     public Optional<InstanceHealth> next(ProbeResult probe) {
-        if (probe.hostId() == null) {
+        if (probe.hostId() == null || probe.wasSkipped()) {
             return Optional.empty();
         }
         InstanceHealth[] toPublish = {null};

@@ -76,6 +76,14 @@ public final class Topics {
             HOST_EVENTS, HEALTH_PROBES, BREACHES, ROLLBACK_COMMANDS, DEPLOY_CONTROLS, TRAFFIC_SAMPLES,
             JUDGEMENTS, INSTANCE_HEALTH);
 
+    /**
+     * The topics created with {@link TopicPartitions#scaled()} partitions: health.probes and
+     * traffic.samples, whose load grows with the fleet's instances, and deploy.events, which the
+     * breach-detector must read co-partitioned with them. All three are keyed by service and have the
+     * same partitions, so a service's probes, traffic and deployments meet in one detector task.
+     */
+    public static final List<Topic<String, ?>> SCALED = List.of(HEALTH_PROBES, TRAFFIC_SAMPLES, DEPLOY_EVENTS);
+
     private Topics() {
     }
 }

@@ -67,6 +67,18 @@ class HealthStreaksTest {
         assertTrue(streaks.next(external).isEmpty());
     }
 
+    @Test
+    void shouldNeitherBreakNorGrowAStreakWithASkippedProbe() {
+        streaks.next(probe("i-1", true, 0));
+        ProbeResult skipped = new ProbeResult("p-skip", 1, "web", "v2", "host-1", "i-1", false, 0, 0,
+                T0.plusMillis(100), null, ProbeResult.WATCHER_OVERLOADED);
+
+        assertTrue(streaks.next(skipped).isEmpty());
+        List<InstanceHealth> out = new ArrayList<>();
+        streaks.next(probe("i-1", true, 1_000)).ifPresent(out::add);
+        assertEquals(List.of("2 since 0 at 1000"), describe(out));
+    }
+
     private static ProbeResult probe(String instance, boolean ok, long atMs) {
         return new ProbeResult("p-" + instance + "-" + atMs, 1, "web", "v2", "host-1", instance, ok, ok ? 200 : 500, 3,
                 T0.plusMillis(atMs), ok ? null : "status 500");

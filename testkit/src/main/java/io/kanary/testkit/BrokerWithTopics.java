@@ -3,6 +3,7 @@ package io.kanary.testkit;
 import io.kanary.broker.EmbeddedKafkaBroker;
 import io.kanary.broker.TopicSetup;
 import io.kanary.kafka.KafkaSettings;
+import io.kanary.kafka.TopicPartitions;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real embedded broker with every kanary topic (and its DLQ) created, one partition each. As a
+ * A real embedded broker with every kanary topic (and its DLQ) created, one partition each unless
+ * built with a {@link TopicPartitions} setting. As a
  * {@code @RegisterExtension} instance field it starts a fresh broker for each test; as a static
  * field, one for the whole class.
  */
@@ -22,6 +24,17 @@ public final class BrokerWithTopics implements BeforeAllCallback, AfterAllCallba
     private boolean perClass;
     /** The class whose tests the broker serves: a nested class's callbacks leave it running. */
     private String startedFor;
+    /** The partitions to create the topics with; null: one partition each. */
+    private final TopicPartitions partitions;
+
+    public BrokerWithTopics() {
+        this(null);
+    }
+
+    /** A broker whose topics have the partitions {@code partitions} says (health.probes, traffic.samples and deploy.events scaled). */
+    public BrokerWithTopics(TopicPartitions partitions) {
+        this.partitions = partitions;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -69,7 +82,11 @@ public final class BrokerWithTopics implements BeforeAllCallback, AfterAllCallba
     private void start() {
         broker = EmbeddedKafkaBroker.start();
         kafka = KafkaSettings.bootstrap(broker.bootstrapServers());
-        TopicSetup.createTopics(kafka, 1, (short) 1);
+        if (partitions == null) {
+            TopicSetup.createTopics(kafka, 1, (short) 1);
+        } else {
+            TopicSetup.createTopics(kafka, partitions, (short) 1);
+        }
     }
 
     private void stop() {

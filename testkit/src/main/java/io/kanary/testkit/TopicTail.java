@@ -14,8 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Everything a one-partition topic has held since the tail was opened on it, read from the start
- * with read_committed and kept: each {@link #poll()} adds what arrived since, so an await can ask
+ * Everything a topic has held since the tail was opened on it, every partition, read from the start
+ * with read_committed and kept (in each partition's order): each {@link #poll()} adds what arrived since, so an await can ask
  * again until what it waits for is there.
  */
 public final class TopicTail implements AutoCloseable {
@@ -28,7 +28,10 @@ public final class TopicTail implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.assign(List.of(new TopicPartition(topic, 0)));
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        // A topic not created yet: its first partition, read once it exists.
+        consumer.assign(partitions.isEmpty() ? List.of(new TopicPartition(topic, 0)) : partitions);
         consumer.seekToBeginning(consumer.assignment());
     }
 

@@ -2,6 +2,7 @@ package io.kanary.cli.stack;
 
 import io.kanary.cli.UserError;
 import io.kanary.broker.TopicSetup;
+import io.kanary.kafka.TopicPartitions;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,8 @@ public final class ClusterTopics {
     }
 
     /**
+     * @param partitions        partitions of health.probes, traffic.samples and deploy.events; every other topic gets one
+     *                          ({@link TopicPartitions})
      * @param replicationFactor the replication factor, or 0 for the number of brokers, at most
      *                          {@value #MAX_AUTO_REPLICATION}
      * @return the replication factor used for the topics created now
@@ -32,7 +35,7 @@ public final class ClusterTopics {
                 : Math.min(MAX_AUTO_REPLICATION, brokerCount(kafka)));
         for (int attempt = 1; ; attempt++) {
             try {
-                TopicSetup.createTopics(kafka, partitions, replication);
+                TopicSetup.createTopics(kafka, new TopicPartitions(partitions), replication);
                 return replication;
             } catch (IllegalStateException e) {
                 // Another service created some of them between our listing and our creation: list again.

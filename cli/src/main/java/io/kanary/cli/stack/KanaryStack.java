@@ -92,10 +92,11 @@ public final class KanaryStack implements AutoCloseable {
         stack.started.push(stack.metrics);
         try {
             if (broker != null) {
-                TopicSetup.createTopics(kafka, 1, (short) 1);
+                TopicSetup.createTopics(kafka, new io.kanary.kafka.TopicPartitions(options.partitions()), (short) 1);
             } else {
                 short replication = ClusterTopics.ensure(kafka, options.partitions(), options.replicationFactor());
-                out.printf("%-11s present on %s (missing ones created with %d partition(s), replication %d)%n", "topics",
+                out.printf("%-11s present on %s (missing ones created with %d partition(s) for health.probes, "
+                        + "traffic.samples and deploy.events, 1 for the others, replication %d)%n", "topics",
                         bootstrap, options.partitions(), replication);
             }
             stack.startServices(options, out);

@@ -25,7 +25,7 @@ import java.util.Set;
  * @param probeTimeoutMs    how long a probe waits for an answer
  * @param stateDir          the breach-detector's state directory, or null for the default beside {@code dataDir}
  * @param logDir            the executor's instance logs, or null for the default beside {@code dataDir}
- * @param partitions        partitions of each topic created where missing
+ * @param partitions        partitions of health.probes, traffic.samples and deploy.events where created (the others get 1)
  * @param replicationFactor replication factor of each topic created where missing (0: the number of
  *                          brokers, at most 3)
  * @param instanceId        this process's name among the planners and detectors of the cluster: part

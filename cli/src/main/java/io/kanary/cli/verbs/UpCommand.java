@@ -116,9 +116,10 @@ public final class UpCommand implements Callable<Integer> {
                     + "group membership: a restart takes its partitions back at once (env KANARY_INSTANCE_ID; default: the host name).")
     String instanceId;
 
-    @Option(names = "--partitions", defaultValue = "${env:KANARY_TOPIC_PARTITIONS:-1}",
-            description = "Partitions of each kanary topic created where missing on --bootstrap-server "
-                    + "(env KANARY_TOPIC_PARTITIONS; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "${env:KANARY_TOPIC_PARTITIONS:-6}",
+            description = "Partitions of health.probes, traffic.samples and deploy.events where they are created (the embedded broker's, or "
+                    + "missing on --bootstrap-server): as many breach-detector processes can share the probes; every "
+                    + "other topic gets 1 (env KANARY_TOPIC_PARTITIONS; default: ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--replication-factor", defaultValue = "${env:KANARY_TOPIC_REPLICATION_FACTOR:-0}",

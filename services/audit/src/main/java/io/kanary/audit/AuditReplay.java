@@ -5,6 +5,7 @@ import io.kanary.kafka.EventReader;
 import io.kanary.kafka.Topic;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -122,7 +123,11 @@ public final class AuditReplay {
             List<AuditEvent> events = new ArrayList<>();
             merge(Topics.ALL.stream().map(Topic::name)
                             .filter(t -> !EVIDENCE_TOPICS.contains(t) && !t.equals(Topics.INSTANCE_HEALTH.name())).toList(),
-                    PartitionMerge.Range.ALL, events::add);
+                    PartitionMerge.Range.ALL, e -> {
+                        if (!(e.event() instanceof Judgement.Progress)) {
+                            events.add(e); // progress is advisory and left out of the timeline: not held either
+                        }
+                    });
             Set<String> cited = new Decisions(events).cited();
             merge(List.of(Topics.INSTANCE_HEALTH.name()), PartitionMerge.Range.ALL, e -> {
                 if (cited.contains(e.id())) {

@@ -26,6 +26,7 @@ public final class BreachDetector implements AutoCloseable {
 
     /** Starts the job and returns once it is RUNNING, or throws after {@link DetectorConfig#startTimeout()}. */
     public static BreachDetector start(DetectorConfig config) {
+        int partitions = InputPartitions.check(config.kafka(), config.startTimeout());
         KafkaStreams streams = new KafkaStreams(BreachTopology.build(config), config.streamsProperties());
         CompletableFuture<Void> running = new CompletableFuture<>();
         streams.setStateListener((now, before) -> {
@@ -54,8 +55,8 @@ public final class BreachDetector implements AutoCloseable {
             streams.close(config.closeTimeout());
             throw new IllegalStateException("Interrupted while starting the breach-detector", e);
         }
-        LOG.info("breach-detector running as {} against {}", config.applicationId(),
-                config.kafka().get("bootstrap.servers"));
+        LOG.info("breach-detector running as {} against {} ({} partitions of each input)", config.applicationId(),
+                config.kafka().get("bootstrap.servers"), partitions);
         // Bound once RUNNING, when the stream threads, their clients and tasks have their metrics:
         // kafka_stream_*, and the embedded clients' kafka_consumer_* and kafka_producer_* (lag included).
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);

@@ -47,6 +47,14 @@ import org.apache.kafka.streams.kstream.Produced;
  * The inputs are read as bytes: what cannot be read, or is invalid, leaves through the topic's
  * {@code -dlq} branch to {@code <topic>.dlq}.
  *
+ * <p>Scaling out: deploy.events, health.probes and traffic.samples have the same partitions and are keyed
+ * by service (checked at start by {@code InputPartitions}), so task {@code n} holds the active deployments,
+ * windows and verdicts of the services on partition {@code n} of each, and any number of detector
+ * processes of one application id share the tasks. Not a global store for the deployments: the
+ * evidence branch's processors write the batch state the probes update, and a global store is
+ * read-only to them and updated out of step with the probes; not a repartition of a one-partition
+ * deploy.events either: the hop lets a deployment's first probes overtake it.
+ *
  * <p>Its meters go to the config's registry: the probes judged and the figures judged (a step
  * before the judgement), the breaches and rollbacks emitted, the decision time, the dead letters.
  */

@@ -54,6 +54,7 @@ public final class DashboardView {
         Tracked d = deployments.get(event.deploymentId());
         if (d == null) {
             d = new Tracked(event.deploymentId(), event.service());
+            d.firstAt = event.at();
             deployments.put(event.deploymentId(), d);
         }
         d.apply(event);
@@ -153,6 +154,10 @@ public final class DashboardView {
         List<DeploymentCard> cards = new ArrayList<>();
         List<Tracked> newestFirst = new ArrayList<>(deployments.values());
         java.util.Collections.reverse(newestFirst);
+        // deploy.events has a partition per group of services, read one after another from history: newest
+        // by when each deployment's first event happened, not by when the feed read it.
+        newestFirst.sort(java.util.Comparator.comparing((Tracked t) -> t.firstAt,
+                java.util.Comparator.nullsFirst(java.util.Comparator.<Instant>naturalOrder())).reversed());
         for (Tracked d : newestFirst.subList(0, Math.min(SHOWN_DEPLOYMENTS, newestFirst.size()))) {
             cards.add(card(d, now));
         }
@@ -220,6 +225,8 @@ public final class DashboardView {
         String lastEvent;
         Instant startedAt;
         Instant endedAt;
+        /** When its first event read happened (null when that event had no time). */
+        Instant firstAt;
         boolean aborting;
 
         Tracked(String id, String service) {
