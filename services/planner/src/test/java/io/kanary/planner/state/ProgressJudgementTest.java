@@ -25,6 +25,7 @@ class ProgressJudgementTest {
             .withEvidenceWait(60_000L, Policy.OnInconclusive.PASS);
 
     private final Planner planner = new Planner(RunAllowList.ANYTHING, true);
+    private final ProbeFeed probes = new ProbeFeed();
 
     @Test
     void shouldNeitherAdvanceNorHoldABatchOnProgress() {
@@ -39,8 +40,8 @@ class ProgressJudgementTest {
         assertTrue(started.isAccepted(), () -> String.valueOf(started.rejection()));
         planner.onHostEvent(new HostEvent.Started(id(), 1, "host-1", id(), "d1", "web", "v2",
                 new Instance("host-1/web/v2", "http://h", "http://h/health"), T0), T0);
-        planner.onProbe(probe(0), T0);
-        planner.onProbe(probe(1_000), T0.plusSeconds(1));
+        probes.probe(planner, probe(0), T0);
+        probes.probe(planner, probe(1_000), T0.plusSeconds(1));
 
         List<Emission> out = planner.onJudgement(new Judgement.Progress(id(), 1, "d1", "web", "v2", 0, 40, 0, 0.0,
                 3.6, 3.689, 0.98, 0.0, 8.3, 0.0, 3_000, 60_000, "batch 1/2 waiting 3.0s of 60.0s on 40 probes",
