@@ -69,14 +69,11 @@ class ProbeLatencyTest {
             busy.add(probe.probe(base + "/held"));
         }
         await().atMost(WAIT).until(() -> held.size() == HealthProbe.CONNECTIONS_PER_ENDPOINT);
-        Instant askedAt = Instant.now();
         ProbeOutcome queued = probe.probe(base + "/quick").await();
 
         assertTrue(queued.ok(), queued.toString());
         assertFalse(queued.probedAt().isBefore(releasedAt.get()), "sent once a connection was free: " + queued
                 + ", released at " + releasedAt.get());
-        assertTrue(Duration.between(askedAt, queued.probedAt()).toMillis() >= HOLD_MS - 50,
-                "it did wait for the held requests: asked at " + askedAt + ", " + queued);
         assertTrue(queued.latencyMs() < HOLD_MS, "the wait is not the instance's latency: " + queued);
         assertEquals(List.of(true), busy.stream().map(f -> f.await().ok()).distinct().toList());
     }
