@@ -6,6 +6,7 @@ import io.kanary.schema.DeployRequest;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostCommand;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.InstanceHealth;
 import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
@@ -47,6 +48,12 @@ public final class Summaries {
         } else if (event instanceof Judgement j) {
             return (j instanceof Judgement.Healthy ? "judged healthy" : "judged inconclusive") + " (batch "
                     + (j.batch() + 1) + "): " + j.summary();
+        } else if (event instanceof InstanceHealth h) {
+            return h.hostId() + " " + h.version() + ": " + (h.lastOk()
+                    ? h.goodInARow() + " good probe(s) in a row over "
+                            + String.format(Locale.ROOT, "%.1f s",
+                                    java.time.Duration.between(h.goodSince(), h.lastProbedAt()).toMillis() / 1000.0)
+                    : "failing");
         } else if (event instanceof ProbeResult p) {
             return "probe of " + p.hostId() + " " + p.version() + ": " + (p.statusCode() == 0
                     ? "no answer in " + p.latencyMs() + " ms (" + p.error() + ")"
