@@ -1,5 +1,9 @@
 package io.kanary.detector.stats;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * Makes a sequential test responsive to a change that begins after the deployment did, without
  * giving up its anytime guarantee: the statistic is a weighted sum, over every possible start of
@@ -73,6 +77,25 @@ public final class ChangePointMixture {
         }
     }
 
+    /**
+     * The instances whose traffic failed a part of its requests, per slot ({@code PartialFailure} in the
+     * window package): when at least {@code minInstances} distinct ones did so from a start on, that
+     * start's failures are no blip: its longest run counts in full, unless the baseline's instances failed
+     * a part of their requests too in those seconds or the one before ({@code baseBySlot}), which is shared
+     * trouble whose timing on the two versions' samples need not match. Several instances clearly
+     * failing a share of their requests in the same seconds is the version failing, not one instance going
+     * dark, and their samples are independent evidence of it; waiting for a run to outlast the tolerance
+     * would only wait for the next samples. The bad outcomes must still lie in {@code minEvidenceSlots}
+     * buckets (so the baseline's seconds around the change are compared too). {@link #none} when the
+     * outcomes are not traffic failures.
+     */
+    public record Spread(List<? extends Set<String>> bySlot, List<? extends Set<String>> baseBySlot, int minInstances) {
+        public static Spread none(int slots) {
+            return new Spread(java.util.Collections.nCopies(slots, Set.of()), java.util.Collections.nCopies(slots, Set.of()),
+                    Integer.MAX_VALUE);
+        }
+    }
+
     /** log w_j for the start j buckets after the deployment's first. */
     public static double logWeight(long j) {
         return -(Math.log(j + 1.0) + Math.log(j + 2.0));
@@ -95,6 +118,19 @@ public final class ChangePointMixture {
      */
     public static Evidence scan(long[] bad, long[] probes, long[] baseBad, long[] baseProbes, Runs runs,
                                 long firstChangePoint, int minEvidenceSlots, long minProbes, Term term) {
+        return scan(bad, probes, baseBad, baseProbes, runs, Spread.none(bad.length), firstChangePoint, minEvidenceSlots,
+                minProbes, term);
+    }
+
+    /**
+     * As {@link #scan(long[], long[], long[], long[], Runs, long, int, long, Term)}, where a start whose
+     * bad outcomes come from {@code spread}'s minimum of partly failing instances needs them in no more
+     * buckets than they are in.
+     */
+    public static Evidence scan(long[] bad, long[] probes, long[] baseBad, long[] baseProbes, Runs runs, Spread spread,
+                                long firstChangePoint, int minEvidenceSlots, long minProbes, Term term) {
+        Set<String> failingInstances = new HashSet<>();
+        boolean baseFailing = false;
         double log = Double.NEGATIVE_INFINITY;
         double best = Double.NEGATIVE_INFINITY;
         Evidence evidence = Evidence.NONE;
@@ -111,11 +147,16 @@ public final class ChangePointMixture {
             bs += baseBad[i];
             bn += baseProbes[i];
             badSlots += bad[i] > 0 ? 1 : 0;
+            failingInstances.addAll(spread.bySlot().get(i));
+            // The baseline's from a second earlier: its samples need not end when the new version's do.
+            baseFailing |= !spread.baseBySlot().get(i).isEmpty() || i > 0 && !spread.baseBySlot().get(i - 1).isEmpty();
             if (runs.longest()[i] > longestRun) {
                 longestRun = runs.longest()[i];
                 longestRunMs = runs.spanMs()[i];
             }
-            long oneEvent = longestRunMs < runs.toleranceMs() // the blip's failures but one
+            // Instances failing a share of their requests together: the version, not one instance's blip.
+            boolean widespread = failingInstances.size() >= spread.minInstances() && !baseFailing;
+            long oneEvent = longestRunMs < runs.toleranceMs() && !widespread // the blip's failures but one
                     ? Math.max(0, Math.min(longestRun, s) - 1) : 0;
             if (badSlots < minEvidenceSlots || n - oneEvent < minProbes || probes[i] == 0) {
                 continue; // a start without a probe repeats the next start's evidence

@@ -5,6 +5,8 @@ import com.datadoghq.sketch.ddsketch.DDSketches;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.TrafficSample;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The probes of one service version in one bucket of probe time: how many, how many failed and
@@ -31,6 +33,7 @@ public final class Bucket {
     private long longestFailureRunMs;
     private final DDSketch latencies;
     private final LatencyPeaks peaks;
+    private final TreeSet<String> partlyFailingInstances;
     // countAbove's last four answers by sketch bin: every probe looks back over minutes of buckets with
     // the same few thresholds (the p99 limit, twice the baseline's p99, 1.5 × its median), and a past
     // bucket no longer changes.
@@ -47,6 +50,14 @@ public final class Bucket {
     Bucket(long probes, long failures, long requests, long requestErrors, TrafficLatencies trafficLatencies,
            OptionalLong firstFailureAtMs, long longestFailureRun, long longestFailureRunMs, DDSketch latencies,
            LatencyPeaks peaks) {
+        this(probes, failures, requests, requestErrors, trafficLatencies, firstFailureAtMs, longestFailureRun,
+                longestFailureRunMs, latencies, peaks, Set.of());
+    }
+
+    Bucket(long probes, long failures, long requests, long requestErrors, TrafficLatencies trafficLatencies,
+           OptionalLong firstFailureAtMs, long longestFailureRun, long longestFailureRunMs, DDSketch latencies,
+           LatencyPeaks peaks, Set<String> partlyFailingInstances) {
+        this.partlyFailingInstances = new TreeSet<>(partlyFailingInstances);
         this.requests = requests;
         this.requestErrors = requestErrors;
         this.trafficLatencies = trafficLatencies;
@@ -100,6 +111,17 @@ public final class Bucket {
      *                   (or begins); null when it does not: its errors then count as they come
      */
     public void add(TrafficSample sample, FailureRun failureRun) {
+        add(sample, failureRun, null);
+    }
+
+    /**
+     * Counts a traffic sample as {@link #add(TrafficSample, FailureRun)} does, and notes
+     * {@code partlyFailingInstance} (null: none) as one of the instances that failed part of their requests here.
+     */
+    public void add(TrafficSample sample, FailureRun failureRun, String partlyFailingInstance) {
+        if (partlyFailingInstance != null) {
+            partlyFailingInstances.add(partlyFailingInstance);
+        }
         long from = sample.intervalStart().toEpochMilli();
         long to = sample.intervalEnd().toEpochMilli();
         probes += sample.requests();
@@ -117,6 +139,14 @@ public final class Bucket {
         }
         trafficLatencies.add(sample).ifPresent(slowestAboveMs -> peaks.add(from, slowestAboveMs));
         memoIndex[0] = memoIndex[1] = Integer.MIN_VALUE;
+    }
+
+    /**
+     * The instances whose traffic in this bucket failed a part of its requests: over the policy's error limit,
+     * yet not going dark ({@link PartialFailure}). Empty for probes.
+     */
+    public Set<String> partlyFailingInstances() {
+        return java.util.Collections.unmodifiableSet(partlyFailingInstances);
     }
 
     /** Every outcome counted: probes, and the requests of traffic samples. */

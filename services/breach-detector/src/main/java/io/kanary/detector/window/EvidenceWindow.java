@@ -3,7 +3,9 @@ package io.kanary.detector.window;
 import io.kanary.detector.stats.ChangePointMixture;
 import io.kanary.detector.stats.ChangePointMixture.Evidence;
 import io.kanary.schema.Policy;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 
 /**
@@ -13,6 +15,11 @@ import java.util.function.ToLongFunction;
 public final class EvidenceWindow {
     /** Distinct buckets that must hold bad outcomes before any test may conclude. */
     public static final int MIN_EVIDENCE_BUCKETS = 3;
+    /**
+     * Distinct instances whose traffic failing a part of its requests is no blip ({@link ChangePointMixture.Spread}):
+     * one instance may be going dark, two at once are not one instance's outage.
+     */
+    public static final int MIN_PARTLY_FAILING_INSTANCES = 2;
 
     private final Observation observation;
     private final Bucket[] candidate;
@@ -48,10 +55,15 @@ public final class EvidenceWindow {
 
     /**
      * The change-point mixture of {@code term} over the new version's failed probes out of all its
-     * probes (the longest run of one host's failures counting once), and the baseline's alike.
+     * probes (the longest run of one host's failures counting once, unless several instances' traffic failed a
+     * part of its requests: {@link #MIN_PARTLY_FAILING_INSTANCES}), and the baseline's alike.
      */
     public Evidence scanFailures(ChangePointMixture.Term term) {
-        return scan(counts(candidate, Bucket::failures), probes, baseFailures, baseProbes, runs, term);
+        long firstChangePoint = (observation.fromMs() - observation.firstBucketMs()) / observation.bucketMs();
+        List<Set<String>> partlyFailing = partlyFailing(candidate);
+        return ChangePointMixture.scan(counts(candidate, Bucket::failures), probes, baseFailures, baseProbes, runs,
+                new ChangePointMixture.Spread(partlyFailing, partlyFailing(baseline), MIN_PARTLY_FAILING_INSTANCES), firstChangePoint,
+                MIN_EVIDENCE_BUCKETS, policy().minSamples(), term);
     }
 
     /**
@@ -106,6 +118,14 @@ public final class EvidenceWindow {
             }
         }
         return laid;
+    }
+
+    private static List<Set<String>> partlyFailing(Bucket[] buckets) {
+        List<Set<String>> instances = new ArrayList<>(buckets.length);
+        for (Bucket bucket : buckets) {
+            instances.add(bucket == null ? Set.of() : bucket.partlyFailingInstances());
+        }
+        return instances;
     }
 
     private static long[] counts(Bucket[] buckets, ToLongFunction<Bucket> count) {

@@ -114,7 +114,8 @@ public final class ProbeWindows extends ContextualProcessor<byte[], KanaryEvent,
             bucket = Bucket.empty(sketchAccuracy);
         }
         double maxErrorRate = deployment == null ? Policy.DEFAULT_MAX_ERROR_RATE : deployment.policy().maxErrorRate();
-        bucket.add(sample, trafficRun(key, instance, sample, maxErrorRate));
+        bucket.add(sample, trafficRun(key, instance, sample, maxErrorRate),
+                instance != null && PartialFailure.of(sample, maxErrorRate) ? instance : null);
         buckets.put(key, bucketStart, bucket);
 
         if (deployment == null || !deployment.version().equals(sample.version())) {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kanary.detector.window.EvidenceWindow;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,6 +96,26 @@ class SequentialTestsPropertyTest {
         assertEquals(31, asBlip.probes());
         assertTrue(asBlip.logStatistic() < asProbes.logStatistic() - 10);
         assertEquals(13, asOutage.bad(), "a run longer than the tolerance counts in full");
+    }
+
+    @Test
+    void shouldCountARunInFullWhenSeveralInstancesFailAPartOfTheirRequestsButNotWhenTheBaselinesDoToo() {
+        BernoulliMsprt test = new BernoulliMsprt(0.05);
+        ChangePointMixture.Term term = (s, n, bs, bn) -> test.logLikelihoodRatio(s, n - s);
+        // One bucket: 60 of 200 requests failed, 30 on each of two instances, one of them a run of 30.
+        long[] bad = {60};
+        long[] requests = {200};
+        long[] none = new long[1];
+        ChangePointMixture.Runs runs = new ChangePointMixture.Runs(new long[] {30}, new long[] {0}, 2_000);
+        long oneInstance = ChangePointMixture.scan(bad, requests, none, none, runs,
+                new ChangePointMixture.Spread(List.of(Set.of("a")), List.of(Set.of()), 2), 0, 1, 20, term).bad();
+        long twoInstances = ChangePointMixture.scan(bad, requests, none, none, runs,
+                new ChangePointMixture.Spread(List.of(Set.of("a", "b")), List.of(Set.of()), 2), 0, 1, 20, term).bad();
+        long shared = ChangePointMixture.scan(bad, requests, none, none, runs,
+                new ChangePointMixture.Spread(List.of(Set.of("a", "b")), List.of(Set.of("base-a")), 2), 0, 1, 20, term).bad();
+
+        assertEquals(List.of(31L, 60L, 31L), List.of(oneInstance, twoInstances, shared),
+                "one instance's run may be its outage; two instances failing at once are the version, unless the baseline fails too");
     }
 
     interface SlotFiller {

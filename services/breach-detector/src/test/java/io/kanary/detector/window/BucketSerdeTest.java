@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kanary.schema.ProbeResult;
+import io.kanary.schema.TrafficSample;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,21 @@ class BucketSerdeTest {
         assertEquals(980, stats.p99(), 980 * 0.01);
         assertEquals(List.of(10L, 100L), List.of(stats.buckets().get(0).longestFailureRun(),
                 stats.buckets().get(0).longestFailureRunMs()));
+    }
+
+    @Test
+    void shouldReadBackTheInstancesThatFailedAPartOfTheirRequests() {
+        Bucket bucket = Bucket.empty(0.01);
+        TrafficSample sample = new TrafficSample("t-1", 1, "checkout", "v2", "host-1", "i-1", "scrape", T0,
+                T0.plusSeconds(1), 100, 30, List.of());
+        bucket.add(sample, null, "i-1");
+        bucket.add(sample, null, "i-2");
+        bucket.add(sample, null, null);
+
+        Bucket read = serde.deserialize("t", serde.serialize("t", bucket));
+
+        assertEquals(List.of(Set.of("i-1", "i-2"), 300L, 90L),
+                List.of(read.partlyFailingInstances(), read.requests(), read.requestErrors()));
     }
 
     @Test
