@@ -161,7 +161,8 @@ public final class TopicReplay {
         consumer.pause(done);
     }
 
-    private static String positionOrUnknown(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition) {
+    /** Where a consumer stands on a partition, for a sentence; "an unknown position" when the broker does not say at once. */
+    public static String positionOrUnknown(KafkaConsumer<?, ?> consumer, TopicPartition partition) {
         try {
             return Long.toString(consumer.position(partition, Duration.ZERO));
         } catch (TimeoutException e) {
@@ -170,6 +171,16 @@ public final class TopicReplay {
     }
 
     private static Map<String, Object> consumerProps(Map<String, Object> kafka) {
+        return readerProps(kafka, "kanary-replay-");
+    }
+
+    /**
+     * A reader's consumer settings: committed records only, no auto-commit, no topic created by
+     * reading, and no group, so that reading leaves no trace on the cluster and needs no group ACL.
+     *
+     * @param clientIdPrefix the client id's start when {@code kafka} names none (a random suffix follows)
+     */
+    public static Map<String, Object> readerProps(Map<String, Object> kafka, String clientIdPrefix) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -177,7 +188,7 @@ public final class TopicReplay {
         // No group: a replay leaves no trace on the cluster and needs no group ACL.
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "kanary-replay-" + UUID.randomUUID());
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + UUID.randomUUID());
         return props;
     }
 

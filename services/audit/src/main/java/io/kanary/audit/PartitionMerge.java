@@ -1,5 +1,6 @@
 package io.kanary.audit;
 
+import io.kanary.kafka.TopicReplay;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -216,25 +216,14 @@ final class PartitionMerge {
         }
 
         private String position(TopicPartition partition) {
-            try {
-                return Long.toString(consumer.position(partition, Duration.ZERO));
-            } catch (TimeoutException e) {
-                return "an unknown position";
-            }
+            return TopicReplay.positionOrUnknown(consumer, partition);
         }
     }
 
     private static Map<String, Object> consumerProps(Map<String, Object> kafka) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        Map<String, Object> props = TopicReplay.readerProps(kafka, "kanary-audit-");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BUFFERED);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_MAX_BYTES);
-        // No group: an audit leaves no trace on the cluster and needs no group ACL.
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "kanary-audit-" + UUID.randomUUID());
         return props;
     }
 
