@@ -13,6 +13,7 @@ import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Instance;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
@@ -158,5 +159,33 @@ class LiveConsoleIT {
         String progress = text().lines().filter(l -> l.contains(" .. web-7 ")).findFirst().orElseThrow();
         assertTrue(progress.contains("| v2 err 0.0% p99 12 ms (1 probes/10s), traffic err 5.0% (100 requests/10s) |"),
                 progress);
+    }
+
+    private static Judgement.Progress progress(String id, int second, double healthy) {
+        return new Judgement.Progress("jp-" + id + second, 1, id, "web", "v2", 1, 10L * second, 0, 0.0, healthy * 4.0, 4.0,
+                healthy, 0.0, 5.0, 0.0, second * 1000L, 120_000, "on " + 10L * second + " probes", T0.plusSeconds(second));
+    }
+
+    @Test
+    void shouldShowAWaitingBatchsEvidenceAFewTimesThenItsJudgement() throws Exception {
+        send(new Rec(Topics.DEPLOY_EVENTS, started("web-7", "web", List.of(List.of("host-1"), List.of("host-2"))), 0),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 1, 0.02), 1),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 2, 0.04), 2),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 3, 0.06), 3),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 4, 0.08), 4),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 5, 0.10), 5),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 6, 0.62), 6),
+                new Rec(Topics.JUDGEMENTS, new Judgement.Healthy("jh-1", 1, "web-7", "web", "v2", 1, 70, 0.0, 12.0,
+                        "mSPRT healthy", 4.1, 4.0, "healthy on 70 probes", T0.plusSeconds(7)), 7));
+        try (LiveConsole console = new LiveConsole(kafka, new PrintStream(bytes, true, StandardCharsets.UTF_8), true, "web").start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> text().contains("judged healthy"));
+        }
+        List<String> evidence = text().lines().filter(l -> l.contains(" evidence: ")).toList();
+        assertEquals(2, evidence.size(), text());
+        assertTrue(evidence.get(0).endsWith("web-7      batch 2/2 evidence: healthy 2% | breach 0% | 10 probes | waited 1.0 s of 120.0 s"),
+                evidence.get(0));
+        assertTrue(evidence.get(1).endsWith("web-7      batch 2/2 evidence: healthy 62% | breach 0% | 60 probes | waited 6.0 s of 120.0 s"),
+                evidence.get(1));
+        assertTrue(text().contains("web-7      judged healthy (batch 2): healthy on 70 probes"), text());
     }
 }
