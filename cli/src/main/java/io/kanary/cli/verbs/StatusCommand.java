@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
 /** kanary status: one deployment in detail, or the list with each one's progress and the queues. */
 @Command(name = "status",
         description = {"Show a deployment, or list them with their progress and queues.",
-                "Show a deployment (its phase, step or batch, start time and age, and each host), or list "
+                "Show a deployment (its phase, step or batch, start time and age, each host, and while a batch "
+                + "waits for evidence how far it has got, read from Kafka), or list "
                 + "deployments with their progress and the requests queued per service."},
         footer = {"", "Examples:", "  kanary status                 list every deployment, newest first",
                 "  kanary status --service web   list the deployments of web, queued ones included",
