@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The live view of {@code kanary up --demo} and {@code kanary watch}: every deployment, host,
- * breach, judgement and rollback event as it lands on Kafka; while a batch waits for evidence,
+ * breach and rollback event as it lands on Kafka; while a batch waits for evidence,
  * how far it has got toward healthy and toward breach (a line every few seconds, not every
  * record); and once a second, while a deployment is active, each host's version and the new
  * version's error rate and p99 against the baseline's.
@@ -189,7 +189,10 @@ public final class LiveConsole implements AutoCloseable {
             return;
         }
         if (event instanceof Judgement.Progress p) {
-            if (evidence.shouldPrint(p)) {
+            // A record read after its deployment ended says nothing anyone can act on; one of a deployment
+            // that started before this console did (no plan seen) still shows.
+            boolean ended = plans.containsKey(p.deploymentId()) && !active.containsKey(p.deploymentId());
+            if (!ended && evidence.shouldPrint(p)) {
                 DeploymentEvent.Started plan = plans.get(p.deploymentId());
                 line(Instant.ofEpochMilli(record.timestamp()), p.deploymentId(),
                         EvidenceLine.of(p, plan == null ? 0 : plan.batches().size()));
@@ -197,7 +200,10 @@ public final class LiveConsole implements AutoCloseable {
             return;
         }
         if (event instanceof Judgement j) {
-            evidence.forget(j.deploymentId()); // judged: the batch's next progress, if any, starts afresh
+            // Judged: the next batch's progress starts afresh. No line: the planner's deployment.judged,
+            // on deploy.events, says the same sentence and that the planner acted on it.
+            evidence.forget(j.deploymentId());
+            return;
         }
         if (event instanceof DeploymentEvent d) {
             if (d.isTerminal()) {

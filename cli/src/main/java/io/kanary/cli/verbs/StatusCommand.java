@@ -14,8 +14,6 @@ import io.kanary.cli.rollout.RolloutPhase;
 import io.kanary.kafka.Json;
 import io.kanary.kafka.Topics;
 import io.kanary.schema.Judgement;
-import java.util.Optional;
-import org.apache.kafka.common.KafkaException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +21,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,9 +98,10 @@ public final class StatusCommand implements Callable<Integer> {
                     Duration.ofSeconds(evidenceTimeoutSeconds));
             if (latest.isPresent()) {
                 Judgement.Progress p = latest.get();
+                Duration age = Duration.between(p.judgedAt(), now);
+                // With explicit steps the view's batch count is not the detector's: leave the total out.
                 out.printf("  so far  %s (%s ago)%n", EvidenceLine.of(p, d.path("steps").asInt(0) > 0 ? 0 : d.path("batches").asInt(0)),
-                        DurationConverter.format(Duration.between(p.judgedAt(), now).isNegative() ? Duration.ZERO
-                                : Duration.between(p.judgedAt(), now)));
+                        DurationConverter.format(age.isNegative() ? Duration.ZERO : age));
             } else {
                 out.printf("  so far  no evidence record in the last %d s on %s (is the breach-detector running?)%n",
                         LatestEvidence.LOOK_BACK.toSeconds(), Topics.JUDGEMENTS.name());
