@@ -114,4 +114,16 @@ class StatusTest {
         assertEquals(2, run.exit(), run.toString());
         assertTrue(run.err().startsWith("Invalid value for option '--output': expected one of [TEXT, JSON]"), run.toString());
     }
+
+    @Test
+    void shouldSayWhenTheEvidenceOfAWaitingBatchCannotBeReadFromKafka() throws IOException {
+        int closed = CliRun.closedPort();
+        planner.on("GET /v1/deployments/web-7", 200, PlannerDouble.view("web-7", "ROLLING",
+                "\"evidence\":\"gates passed; waiting for evidence (the breach-detector's judgement, at the latest by "
+                        + "2026-12-02T01:02:00Z)\""));
+        CliRun run = status("web-7", "--bootstrap-server", "127.0.0.1:" + closed, "--evidence-timeout-s", "1");
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().contains("  so far  unknown: Kafka at 127.0.0.1:" + closed + " did not answer ("), run.toString());
+        assertTrue(run.out().contains("watch it live with: kanary watch --service web\n"), run.toString());
+    }
 }

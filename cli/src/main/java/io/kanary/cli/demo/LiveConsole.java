@@ -6,7 +6,10 @@ import io.kanary.kafka.Topics;
 import io.kanary.schema.Breach;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.audit.Summaries;
+import io.kanary.cli.rollout.EvidenceLine;
+import io.kanary.cli.rollout.EvidenceThrottle;
 import io.kanary.schema.HostEvent;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.ProbeResult;
 import io.kanary.schema.RollbackCommand;
@@ -35,13 +38,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The live view of {@code kanary up --demo} and {@code kanary watch}: every deployment, host,
- * breach and rollback event as it lands on Kafka, and once a second, while a deployment is
- * active, each host's version and the new version's error rate and p99 against the baseline's.
+ * breach and rollback event as it lands on Kafka; while a batch waits for evidence,
+ * how far it has got toward healthy and toward breach (a line every few seconds, not every
+ * record); and once a second, while a deployment is active, each host's version and the new
+ * version's error rate and p99 against the baseline's.
  */
 public final class LiveConsole implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private static final List<Topic<String, ? extends KanaryEvent>> SHOWN = List.of(Topics.DEPLOY_EVENTS, Topics.HOST_EVENTS,
-            Topics.HEALTH_PROBES, Topics.BREACHES, Topics.ROLLBACK_COMMANDS, Topics.TRAFFIC_SAMPLES);
+            Topics.HEALTH_PROBES, Topics.BREACHES, Topics.ROLLBACK_COMMANDS, Topics.TRAFFIC_SAMPLES,
+            Topics.JUDGEMENTS);
     private static final Duration STATUS_EVERY = Duration.ofSeconds(1);
     private static final Duration METRIC_WINDOW = Duration.ofSeconds(10);
     /** How long the history waits for the consumer's partitions before it shows what it has. */
@@ -66,6 +72,8 @@ public final class LiveConsole implements AutoCloseable {
     /** service/version → its instances' traffic samples of the last seconds, when its policy reads them. */
     private final Map<String, Deque<TrafficSample>> trafficByVersion = new HashMap<>();
     private Instant lastStatus = Instant.EPOCH;
+    /** Which of a waiting batch's once-a-second evidence records get a line. */
+    private final EvidenceThrottle evidence = new EvidenceThrottle();
 
     /** @param fromBeginning show the topics' whole history first (kanary up), or only what comes next (kanary watch) */
     public LiveConsole(Map<String, Object> kafka, PrintStream out, boolean fromBeginning) {
@@ -180,7 +188,27 @@ public final class LiveConsole implements AutoCloseable {
                     .addLast(sample);
             return;
         }
+        if (event instanceof Judgement.Progress p) {
+            // A record read after its deployment ended says nothing anyone can act on; one of a deployment
+            // that started before this console did (no plan seen) still shows.
+            boolean ended = plans.containsKey(p.deploymentId()) && !active.containsKey(p.deploymentId());
+            if (!ended && evidence.shouldPrint(p)) {
+                DeploymentEvent.Started plan = plans.get(p.deploymentId());
+                line(Instant.ofEpochMilli(record.timestamp()), p.deploymentId(),
+                        EvidenceLine.of(p, plan == null ? 0 : plan.batches().size()));
+            }
+            return;
+        }
+        if (event instanceof Judgement j) {
+            // Judged: the next batch's progress starts afresh. No line: the planner's deployment.judged,
+            // on deploy.events, says the same sentence and that the planner acted on it.
+            evidence.forget(j.deploymentId());
+            return;
+        }
         if (event instanceof DeploymentEvent d) {
+            if (d.isTerminal()) {
+                evidence.forget(d.deploymentId());
+            }
             if (d instanceof DeploymentEvent.Started s) {
                 active.put(s.deploymentId(), new Progress(s));
                 plans.put(s.deploymentId(), s);
@@ -277,6 +305,9 @@ public final class LiveConsole implements AutoCloseable {
         }
         if (event instanceof Breach b) {
             return b.service();
+        }
+        if (event instanceof Judgement j) {
+            return j.service();
         }
         return event instanceof RollbackCommand r ? r.service() : null;
     }

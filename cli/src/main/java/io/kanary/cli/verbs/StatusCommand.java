@@ -3,12 +3,17 @@ package io.kanary.cli.verbs;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kanary.cli.DurationConverter;
 import io.kanary.cli.Hints;
+import io.kanary.cli.KafkaOption;
 import io.kanary.cli.PlannerVerb;
 import io.kanary.cli.client.PlannerClient;
 import io.kanary.cli.client.UrlPath;
+import io.kanary.cli.rollout.EvidenceLine;
+import io.kanary.cli.rollout.LatestEvidence;
 import io.kanary.cli.rollout.ProgressLine;
 import io.kanary.cli.rollout.RolloutPhase;
 import io.kanary.kafka.Json;
+import io.kanary.kafka.Topics;
+import io.kanary.schema.Judgement;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +21,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +33,8 @@ import picocli.CommandLine.Parameters;
 /** kanary status: one deployment in detail, or the list with each one's progress and the queues. */
 @Command(name = "status",
         description = {"Show a deployment, or list them with their progress and queues.",
-                "Show a deployment (its phase, step or batch, start time and age, and each host), or list "
+                "Show a deployment (its phase, step or batch, start time and age, each host, and while a batch "
+                + "waits for evidence how far it has got, read from Kafka), or list "
                 + "deployments with their progress and the requests queued per service."},
         footer = {"", "Examples:", "  kanary status                 list every deployment, newest first",
                 "  kanary status --service web   list the deployments of web, queued ones included",
@@ -42,6 +50,14 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--service", description = "Only this service's deployments.")
     String service;
+
+    /** Where the breach-detector's evidence of a waiting batch is read: the planner's API says only that it waits. */
+    @Mixin
+    KafkaOption kafka;
+
+    @Option(names = "--evidence-timeout-s", defaultValue = "5",
+            description = "How long to wait for Kafka when reading a waiting batch's evidence (default: ${DEFAULT-VALUE} s).")
+    long evidenceTimeoutSeconds;
 
     @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
             description = "text (default) or json: the planner's answer as it is, for scripts.")
@@ -60,10 +76,40 @@ public final class StatusCommand implements Callable<Integer> {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
         } else if (deploymentId != null) {
             print(answer, out, planner.hints(), Instant.now());
+            if (waitsForEvidence(answer)) {
+                printEvidence(answer, out);
+            }
         } else {
             list(answer.path("deployments"), out, planner.hints(), Instant.now());
         }
         return 0;
+    }
+
+    /** The planner's words for a batch whose gates passed and that waits for the breach-detector's judgement. */
+    static boolean waitsForEvidence(JsonNode d) {
+        return d.path("evidence").asText("").startsWith("gates passed; waiting for evidence");
+    }
+
+    /** How far the waiting batch's evidence has got, from the judgements topic; a Kafka that does not answer is said, not fatal. */
+    private void printEvidence(JsonNode d, PrintWriter out) {
+        Instant now = Instant.now();
+        try {
+            Optional<Judgement.Progress> latest = LatestEvidence.of(kafka.clientProps(), d.path("id").asText(), now,
+                    Duration.ofSeconds(evidenceTimeoutSeconds));
+            if (latest.isPresent()) {
+                Judgement.Progress p = latest.get();
+                Duration age = Duration.between(p.judgedAt(), now);
+                // With explicit steps the view's batch count is not the detector's: leave the total out.
+                out.printf("  so far  %s (%s ago)%n", EvidenceLine.of(p, d.path("steps").asInt(0) > 0 ? 0 : d.path("batches").asInt(0)),
+                        DurationConverter.format(age.isNegative() ? Duration.ZERO : age));
+            } else {
+                out.printf("  so far  no evidence record in the last %d s on %s (is the breach-detector running?)%n",
+                        LatestEvidence.LOOK_BACK.toSeconds(), Topics.JUDGEMENTS.name());
+            }
+        } catch (KafkaException e) {
+            out.printf("  so far  unknown: Kafka at %s did not answer (%s); pass --bootstrap-server, or watch it live with: %s%n",
+                    kafka.clientProps().get("bootstrap.servers"), e.getMessage(), "kanary watch --service " + d.path("service").asText());
+        }
     }
 
     /** The planner pages its list (newest first): follow each page's {@code next} and show them as one list. */

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "watch",
         description = {"Show deployments live from Kafka, a progress line per rollout.",
                 "Show deployments live: every deployment, host, breach and rollback event as it lands on Kafka, "
+                + "a waiting batch's evidence toward healthy and toward breach every few seconds, "
                 + "and once a second a progress line per active deployment (batch, hosts on the new version, the new "
                 + "version's error rate and p99 against the baseline's, each host). Ctrl-C to stop."},
         footer = {"", "Examples:", "  kanary watch                                  everything from now on",

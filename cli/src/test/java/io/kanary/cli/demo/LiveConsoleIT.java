@@ -13,6 +13,7 @@ import io.kanary.kafka.Topics;
 import io.kanary.schema.DeploymentEvent;
 import io.kanary.schema.HostEvent;
 import io.kanary.schema.Instance;
+import io.kanary.schema.Judgement;
 import io.kanary.schema.KanaryEvent;
 import io.kanary.schema.Policy;
 import io.kanary.schema.ProbeResult;
@@ -158,5 +159,50 @@ class LiveConsoleIT {
         String progress = text().lines().filter(l -> l.contains(" .. web-7 ")).findFirst().orElseThrow();
         assertTrue(progress.contains("| v2 err 0.0% p99 12 ms (1 probes/10s), traffic err 5.0% (100 requests/10s) |"),
                 progress);
+    }
+
+    private static Judgement.Progress progress(String id, int second, double healthy) {
+        return new Judgement.Progress("jp-" + id + second, 1, id, "web", "v2", 1, 10L * second, 0, 0.0, healthy * 4.0, 4.0,
+                healthy, 0.0, 5.0, 0.0, second * 1000L, 120_000, "on " + 10L * second + " probes", T0.plusSeconds(second));
+    }
+
+    @Test
+    void shouldShowAWaitingBatchsEvidenceAFewTimesUntilItIsJudged() throws Exception {
+        send(new Rec(Topics.DEPLOY_EVENTS, started("web-7", "web", List.of(List.of("host-1"), List.of("host-2"))), 0),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 1, 0.02), 1),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 2, 0.04), 2),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 3, 0.06), 3),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 4, 0.08), 4),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 5, 0.10), 5),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 6, 0.62), 6),
+                new Rec(Topics.JUDGEMENTS, new Judgement.Healthy("jh-1", 1, "web-7", "web", "v2", 1, 70, 0.0, 12.0,
+                        "mSPRT healthy", 4.1, 4.0, "healthy on 70 probes", T0.plusSeconds(7)), 7),
+                new Rec(Topics.JUDGEMENTS, progress("web-8", 8, 0.30), 8));
+        try (LiveConsole console = new LiveConsole(kafka, new PrintStream(bytes, true, StandardCharsets.UTF_8), true, "web").start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> text().contains("web-8 "));
+        }
+        List<String> evidence = text().lines().filter(l -> l.contains("web-7 ") && l.contains(" evidence: ")).toList();
+        assertEquals(2, evidence.size(), text());
+        assertTrue(evidence.get(0).endsWith("web-7      batch 2/2 evidence: healthy 2% | breach 0% | 10 probes | waited 1.0 s of 120.0 s"),
+                evidence.get(0));
+        assertTrue(evidence.get(1).endsWith("web-7      batch 2/2 evidence: healthy 62% | breach 0% | 60 probes | waited 6.0 s of 120.0 s"),
+                evidence.get(1));
+        // The planner's deployment.judged says it once; the detector's judgement is not repeated.
+        assertFalse(text().contains("judged healthy"), text());
+    }
+
+    @Test
+    void shouldNotShowEvidenceReadAfterItsDeploymentEnded() throws Exception {
+        send(new Rec(Topics.DEPLOY_EVENTS, started("web-7", "web", List.of(List.of("host-1"), List.of("host-2"))), 0),
+                new Rec(Topics.DEPLOY_EVENTS, new DeploymentEvent.Succeeded("s-web-7", 1, "web-7", "web", "v2", T0.plusSeconds(1)), 1),
+                new Rec(Topics.JUDGEMENTS, progress("web-7", 2, 0.40), 2),
+                new Rec(Topics.JUDGEMENTS, progress("api-3", 3, 0.30), 3));
+        try (LiveConsole console = new LiveConsole(kafka, new PrintStream(bytes, true, StandardCharsets.UTF_8), true, null).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> text().contains("api-3 "));
+        }
+        List<String> evidence = text().lines().filter(l -> l.contains(" evidence: ")).toList();
+        assertEquals(1, evidence.size(), text());
+        assertTrue(evidence.get(0).endsWith("api-3      batch 2 evidence: healthy 30% | breach 0% | 30 probes | waited 3.0 s of 120.0 s"),
+                evidence.get(0));
     }
 }
