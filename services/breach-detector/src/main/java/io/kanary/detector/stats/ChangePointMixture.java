@@ -173,4 +173,67 @@ public final class ChangePointMixture {
                 : new Evidence(log, evidence.fromSlot(), evidence.bad(), evidence.probes(), evidence.baseBad(),
                         evidence.baseProbes());
     }
+
+    /**
+     * Two kinds of outcome of one sequence tested side by side, each with its own term from each start on:
+     * {@code probeTerm} over the first kind's counts, {@code requestTerm} over the second's. A start's
+     * statistic is Λ_first · (½ + ½ · Λ_second), so a start with none of the second kind weighs exactly what
+     * {@link #scan} gives the first kind alone.
+     *
+     * <p><b>Why the product is still a test martingale.</b> Take the outcomes in arrival order: each is of
+     * one kind and moves only that kind's factor. Given the past, Λ_first's step has expectation ≤ 1 under the
+     * null (it is an mSPRT, {@link BernoulliMsprt}), and so has Λ_second's; ½ + ½ · Λ_second, the average of
+     * the constant 1 and a nonnegative supermartingale that starts at 1, is one too. The other factor is fixed
+     * by the past at each step, so the product's step has expectation ≤ 1: a nonnegative supermartingale
+     * starting at 1, to which Ville's inequality applies as to one kind alone. Mixing the second factor with
+     * "no effect" halves at worst what the first kind shows (log 2 nats), where summing both kinds' counts into
+     * one test lets a flood of one kind that cannot show the effect drown the other.
+     *
+     * <p>The gates ({@code minEvidenceSlots}, {@code minProbes}) count both kinds together, as {@link #scan}
+     * does for their sum; the evidence reported is that of both kinds together.
+     */
+    public static Evidence scanApart(long[] bad, long[] probes, long[] baseBad, long[] baseProbes,
+                                     long[] requestBad, long[] requests, long[] baseRequestBad, long[] baseRequests,
+                                     long firstChangePoint, int minEvidenceSlots, long minProbes, Term probeTerm,
+                                     Term requestTerm) {
+        double log = Double.NEGATIVE_INFINITY;
+        double best = Double.NEGATIVE_INFINITY;
+        Evidence evidence = Evidence.NONE;
+        long s = 0;
+        long n = 0;
+        long bs = 0;
+        long bn = 0;
+        long rs = 0;
+        long rn = 0;
+        long rbs = 0;
+        long rbn = 0;
+        int badSlots = 0;
+        double logHalf = -Math.log(2);
+        for (int i = bad.length - 1; i >= 0; i--) {
+            s += bad[i];
+            n += probes[i];
+            bs += baseBad[i];
+            bn += baseProbes[i];
+            rs += requestBad[i];
+            rn += requests[i];
+            rbs += baseRequestBad[i];
+            rbn += baseRequests[i];
+            badSlots += bad[i] + requestBad[i] > 0 ? 1 : 0;
+            if (badSlots < minEvidenceSlots || n + rn < minProbes || probes[i] + requests[i] == 0) {
+                continue; // a start without an outcome repeats the next start's evidence
+            }
+            double first = probeTerm.logLikelihoodRatio(s, n, bs, bn);
+            // Without requests their factor is exactly 1 (their term is 0 there, unless its bound is out of reach).
+            double second = rn == 0 ? 0 : LogSpace.add(logHalf, logHalf + requestTerm.logLikelihoodRatio(rs, rn, rbs, rbn));
+            double weighted = logWeight(firstChangePoint + i) + first + second;
+            log = LogSpace.add(log, weighted);
+            if (weighted > best) {
+                best = weighted;
+                evidence = new Evidence(0, i, s + rs, n + rn, bs + rbs, bn + rbn);
+            }
+        }
+        return evidence.fromSlot() < 0 ? Evidence.NONE
+                : new Evidence(log, evidence.fromSlot(), evidence.bad(), evidence.probes(), evidence.baseBad(),
+                        evidence.baseProbes());
+    }
 }

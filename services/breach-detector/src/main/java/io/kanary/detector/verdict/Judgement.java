@@ -37,7 +37,9 @@ import java.util.Optional;
  *     baseline's usual median, once the baseline's history holds {@value QuantileVsBaseline#MIN_BASELINE_ANSWERS}
  *     answers. A version twice as slow in the middle of its distribution is a breach even where its p99
  *     stays under both p99 bounds; and the median of a few hundred probes is a steady figure where their
- *     p99 is not. Approximate for the same reason as test 4.</li>
+ *     p99 is not. Approximate for the same reason as test 4. Probes and traffic requests are separate
+ *     evidence here, each held to its own L'' ({@link QuantileVsBaseline}), so coarse histogram buckets
+ *     cannot drown what the probes show.</li>
  * </ol>
  * <b>Shared trouble is not the new version's fault.</b> Each test looks at every possible start of
  * its evidence, and at each the new version may do as badly as the baseline does over the same

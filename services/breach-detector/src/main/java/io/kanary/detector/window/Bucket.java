@@ -204,10 +204,25 @@ public final class Bucket {
      * and requests in histogram buckets whose lower bound is at or above it.
      */
     public long countAbove(double thresholdMs) {
-        return probesAbove(thresholdMs) + trafficLatencies.countAbove(thresholdMs);
+        return probesAboveMemo(thresholdMs) + trafficLatencies.countAbove(thresholdMs);
     }
 
-    private long probesAbove(double thresholdMs) {
+    /** Of {@link #answered()}, the probes: good probes, whose latencies the sketch holds. */
+    public long answeredProbes() {
+        return answered() - answeredRequests();
+    }
+
+    /** Good probes certainly slower than {@code thresholdMs}: those in sketch bins wholly above it. */
+    public long probesAbove(double thresholdMs) {
+        return probesAboveMemo(thresholdMs);
+    }
+
+    /** Good requests certainly slower than {@code thresholdMs}: those whose histogram bucket's lower bound is at or above it. */
+    public long requestsAbove(double thresholdMs) {
+        return trafficLatencies.countAbove(thresholdMs);
+    }
+
+    private long probesAboveMemo(double thresholdMs) {
         // A bin lies wholly above the threshold exactly when it comes after the threshold's own bin.
         int thresholdIndex = thresholdMs < latencies.getIndexMapping().minIndexableValue()
                 ? Integer.MIN_VALUE + 1 : latencies.getIndexMapping().index(thresholdMs);

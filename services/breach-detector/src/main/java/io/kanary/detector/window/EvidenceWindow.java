@@ -82,6 +82,28 @@ public final class EvidenceWindow {
                 policy().minSamples(), term);
     }
 
+    /**
+     * The new version's slow probes and slow requests as separate evidence ({@link ChangePointMixture#scanApart}):
+     * {@code slowProbes} of its good probes judged by {@code probeTerm}, {@code slowRequests} of its timed good
+     * requests by {@code requestTerm}, each against the baseline's alike.
+     */
+    public Evidence scanSlowApart(ToLongFunction<Bucket> slowProbes, ChangePointMixture.Term probeTerm,
+                                  ToLongFunction<Bucket> slowRequests, ChangePointMixture.Term requestTerm) {
+        long firstChangePoint = (observation.fromMs() - observation.firstBucketMs()) / observation.bucketMs();
+        return ChangePointMixture.scanApart(counts(candidate, slowProbes), counts(candidate, Bucket::answeredProbes),
+                counts(baseline, slowProbes), counts(baseline, Bucket::answeredProbes),
+                counts(candidate, slowRequests), counts(candidate, Bucket::answeredRequests),
+                counts(baseline, slowRequests), counts(baseline, Bucket::answeredRequests),
+                firstChangePoint, MIN_EVIDENCE_BUCKETS, policy().minSamples(), probeTerm, requestTerm);
+    }
+
+    /** The baseline's usual share of {@code slow} among {@code of}, over its whole history in the window; NaN without one. */
+    public double baselineUsualShare(ToLongFunction<Bucket> slow, ToLongFunction<Bucket> of) {
+        List<Bucket> history = observation.baselineHistory().buckets();
+        long answers = history.stream().mapToLong(of).sum();
+        return answers == 0 ? Double.NaN : (double) history.stream().mapToLong(slow).sum() / answers;
+    }
+
     /** The baseline's usual share of {@code slow} answers, over its whole history in the window; NaN without one. */
     public double baselineUsualSlowShare(ToLongFunction<Bucket> slow) {
         WindowStats history = observation.baselineHistory();

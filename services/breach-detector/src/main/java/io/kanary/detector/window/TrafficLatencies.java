@@ -101,6 +101,33 @@ final class TrafficLatencies {
         return above;
     }
 
+    /**
+     * The upper bound of the histogram bucket that holds the q-quantile of the requests counted in
+     * {@code all} together: the q-quantile is at most this (for the overflow bucket, its lower bound, as
+     * {@link Range#representativeMs()}); NaN without a counted request.
+     */
+    static double quantileUpperBoundMs(java.util.Collection<TrafficLatencies> all, double q) {
+        TreeMap<Range, Long> merged = new TreeMap<>(Range.ORDER);
+        all.forEach(latencies -> latencies.counts.forEach((range, count) -> merged.merge(range, count, Long::sum)));
+        long total = merged.values().stream().mapToLong(Long::longValue).sum();
+        if (total == 0) {
+            return Double.NaN;
+        }
+        // Ranges of different histograms may overlap: ordered by lower bound, the running count reaches the
+        // rank no later than the sorted latencies would, and the largest upper bound so far bounds them all.
+        double rank = Math.ceil(q * total);
+        long seen = 0;
+        double highest = 0;
+        for (Map.Entry<Range, Long> entry : merged.entrySet()) {
+            seen += entry.getValue();
+            highest = Math.max(highest, entry.getKey().representativeMs());
+            if (seen >= rank) {
+                return highest;
+            }
+        }
+        return highest;
+    }
+
     /** Enters every counted request into {@code sketch} at its range's {@link Range#representativeMs()}. */
     void addTo(DDSketch sketch) {
         counts.forEach((range, count) -> sketch.accept(range.representativeMs(), count));

@@ -86,6 +86,29 @@ public final class WindowStats {
         return buckets.stream().mapToLong(Bucket::answeredRequests).sum();
     }
 
+    /** Of {@link #answered()}, the good probes (see {@link Bucket#answeredProbes()}). */
+    public long answeredProbes() {
+        return buckets.stream().mapToLong(Bucket::answeredProbes).sum();
+    }
+
+    /** The q-quantile of the good probes' latencies alone, in ms; NaN without one. */
+    public double probeQuantile(double q) {
+        if (buckets.isEmpty()) {
+            return Double.NaN;
+        }
+        DDSketch probes = buckets.get(0).latencies().copy();
+        buckets.subList(1, buckets.size()).forEach(bucket -> probes.mergeWith(bucket.latencies()));
+        return probes.isEmpty() ? Double.NaN : probes.getValueAtQuantile(q);
+    }
+
+    /**
+     * An upper bound of the q-quantile of the good requests' latencies: the upper bound of the histogram
+     * bucket that holds it (as far as histograms tell); NaN without a timed request.
+     */
+    public double requestQuantileUpperBoundMs(double q) {
+        return TrafficLatencies.quantileUpperBoundMs(buckets.stream().map(Bucket::trafficLatencies).toList(), q);
+    }
+
     /** Failed probes over all probes; NaN for an empty window. */
     public double errorRate() {
         return samples == 0 ? Double.NaN : (double) failures / samples;

@@ -56,6 +56,21 @@ class TrafficLatenciesTest {
     }
 
     @Test
+    void shouldBoundTheRequestsQuantileByItsBucketsUpperBoundAndKeepThemApartFromTheProbes() {
+        Bucket bucket = Bucket.empty(0.01);
+        bucket.add(sample(100, 0, HISTOGRAM), null);
+        bucket.add(new io.kanary.schema.ProbeResult("p-1", 1, "checkout", "v2", "host-1", "i-1", true, 200, 300,
+                T0.plusMillis(10), null), null);
+        WindowStats stats = WindowStats.of(List.of(bucket));
+
+        // The 50th of 100 requests is the last of (0, 50]; the 51st is in (50, 100]; the 91st in (100, 1000].
+        assertEquals(List.of(50.0, 100.0, 1_000.0), List.of(stats.requestQuantileUpperBoundMs(0.5),
+                stats.requestQuantileUpperBoundMs(0.51), stats.requestQuantileUpperBoundMs(0.91)));
+        assertEquals(List.of(300.0, 1L, 100L, 1L, 4L, 10L), List.of(round(stats.probeQuantile(0.5)), stats.answeredProbes(),
+                bucket.answeredRequests(), bucket.probesAbove(100), bucket.requestsAbove(1_000), bucket.requestsAbove(100)));
+    }
+
+    @Test
     void shouldKnowNoLatencyOfASampleWithoutAHistogram() {
         Bucket bucket = Bucket.empty(0.01);
         bucket.add(sample(100, 2, List.of()), null);
