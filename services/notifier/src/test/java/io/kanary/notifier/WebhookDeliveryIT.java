@@ -36,7 +36,9 @@ class WebhookDeliveryIT {
              Notifier notifier = Notifier.start(config(receiver).withMeterRegistry(registry))) {
             Publish.event(broker.kafka(), Topics.BREACHES, Events.breach("breach-1", "web-1"), "/kanary/breach-detector");
 
-            await().atMost(AWAIT).until(() -> receiver.requests().stream().anyMatch(r -> r.answered() == 200));
+            // The receiver answers before the notifier has read the answer and counted the delivery.
+            await().atMost(AWAIT).until(() -> registry.counter("kanary.notifier.deliveries", "target", "webhook",
+                    "outcome", "delivered").count() >= 1.0);
 
             assertEquals(List.of(503, 503, 200), receiver.requests().stream().map(TestReceiver.Request::answered).toList());
             assertEquals(List.of("breach-1", "breach-1", "breach-1"),
@@ -69,6 +71,9 @@ class WebhookDeliveryIT {
             assertEquals(3, failing.requests().size());
             await().atMost(AWAIT).until(() -> healthy.requests().size() == 1);
             assertEquals("event-9", healthy.requests().get(0).header("ce-id"));
+            // Counted once the dead letter's send returns, which may be a moment after it is readable.
+            await().atMost(AWAIT).until(() -> registry.counter("kanary.notifier.deliveries", "target", "webhook",
+                    "outcome", "dead_lettered").count() >= 1.0);
             assertEquals(1.0, registry.counter("kanary.notifier.deliveries", "target", "webhook", "outcome", "dead_lettered").count());
             assertEquals(1.0, registry.counter("kanary.dlq.records", "topic", "deploy.events", "consumer", "notifier").count());
         }
